@@ -1,0 +1,1 @@
+"""Telegram glue: read an update, call one service, reply."""
