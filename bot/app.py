@@ -1,0 +1,132 @@
+"""Application assembly: the PTB Application from settings, services in post_init."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.deps import AppState, Chats, Deps, KhabarApp, KhabarContext, utc_now
+from bot.outbox import OutboxWorker
+from bot.settings import ConfigError, Settings
+from storage.db import Database, PoolOptions
+
+log = logging.getLogger(__name__)
+
+# Each area's start-up: registers outbox hooks, builds resources, schedules jobs. Order matters
+# only for logging; every setup must be idempotent and quick.
+AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
+
+
+def _areas() -> list[AreaSetup]:
+    """Area start-ups, imported late so that importing bot.app stays cheap."""
+    return []
+
+
+def instance_owner(settings: Settings) -> str:
+    """A name for this process in leases and outbox claims."""
+    return settings.instance_name or f"{socket.gethostname()}-{os.getpid()}"
+
+
+async def resolve_chat(bot: Bot, ref: str | None) -> int | None:
+    """A numeric chat id for an id or @username from settings."""
+    if ref is None:
+        return None
+    if ref.lstrip("-").isdigit():
+        return int(ref)
+    chat = await bot.get_chat(ref)
+    return chat.id
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    rng: random.Random | None = None,
+    updater: bool = True,
+) -> KhabarApp:
+    """The Application for ``settings``; nothing touches the network until it is initialised."""
+    if settings.bot_token is None:
+        raise ConfigError("KHABAR_BOT_TOKEN is not set")
+    context_types = ContextTypes(context=KhabarContext, bot_data=AppState)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.file_api_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .context_types(context_types)
+        .concurrent_updates(True)
+        .connect_timeout(10)
+        .read_timeout(15)
+        .write_timeout(15)
+        .pool_timeout(10)
+        .connection_pool_size(64)
+        .get_updates_read_timeout(60)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if not updater:
+        builder = builder.updater(None)
+    app: KhabarApp = builder.build()  # type: ignore[assignment]
+    app.bot_data.settings = settings
+    app.bot_data.clock = clock or utc_now
+    app.bot_data.rng = rng or random.SystemRandom()
+    from handlers import register
+
+    register(app)
+    return app
+
+
+async def _post_init(app: KhabarApp) -> None:
+    settings = app.bot_data.settings
+    if settings is None:
+        raise RuntimeError("build_application sets the settings")
+    clock = app.bot_data.clock
+    db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
+    channel = await resolve_chat(app.bot, settings.channel)
+    moderators = await resolve_chat(app.bot, settings.moderator_chat)
+    if channel is None or moderators is None:
+        raise ConfigError("KHABAR_CHANNEL and KHABAR_MODERATOR_CHAT must be set")
+    discussion = await resolve_chat(app.bot, settings.discussion_chat)
+    if discussion is None:
+        chat = await app.bot.get_chat(channel)
+        discussion = chat.linked_chat_id
+    owner = instance_owner(settings)
+    worker = OutboxWorker(db=db, bot=app.bot, owner=owner, clock=clock)
+    deps = Deps(
+        settings=settings,
+        db=db,
+        outbox=worker,
+        chats=Chats(channel=channel, moderators=moderators, discussion=discussion),
+        bot_username=app.bot.username,
+        owner=owner,
+        clock=clock,
+        rng=app.bot_data.rng,
+    )
+    app.bot_data.deps = deps
+    for setup in _areas():
+        await setup(app, deps)
+    worker.start()
+    log.info(
+        "khabar ready",
+        extra={"bot": app.bot.username, "channel": channel, "discussion": discussion, "owner": owner},
+    )
+
+
+async def _post_shutdown(app: KhabarApp) -> None:
+    try:
+        deps = app.bot_data.deps
+    except RuntimeError:
+        return
+    await deps.outbox.stop()
+    await deps.db.close()
+    app.bot_data.deps = None

@@ -1,0 +1,92 @@
+"""Callback data on the wire: versioned, short, ids only, parsed in this one module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+VERSION = "v1"
+MAX_BYTES = 64
+MAX_ID = 2**53
+
+
+class Action(StrEnum):
+    """What a button asks for; the two-letter code is what travels."""
+
+    CAPTCHA = "cp"  # captcha_id, generation, option index
+    APPROVE = "ap"  # comment_id
+    REJECT_MENU = "rj"  # comment_id
+    REJECT = "rr"  # comment_id, reason index
+    BAN_MENU = "bn"  # comment_id
+    BAN = "bd"  # comment_id, duration index
+    BACK = "bk"  # comment_id (back to the card's main buttons)
+    UNDO = "un"  # comment_id
+    PAGE = "pg"  # article_id, page
+    WRITE = "wr"  # article_id
+    REPLY = "rp"  # comment_id
+    CANCEL = "xx"  # (no ids): cancel the draft
+    QUEUE_PAGE = "qp"  # page of the moderators' batch view
+
+
+ARITY: dict[Action, int] = {
+    Action.CAPTCHA: 3,
+    Action.APPROVE: 1,
+    Action.REJECT_MENU: 1,
+    Action.REJECT: 2,
+    Action.BAN_MENU: 1,
+    Action.BAN: 2,
+    Action.BACK: 1,
+    Action.UNDO: 1,
+    Action.PAGE: 2,
+    Action.WRITE: 1,
+    Action.REPLY: 1,
+    Action.CANCEL: 0,
+    Action.QUEUE_PAGE: 1,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    """A parsed button press: an action and its integer arguments."""
+
+    action: Action
+    args: tuple[int, ...] = ()
+
+    def encode(self) -> str:
+        """The wire form, e.g. ``v1:ap:1234``."""
+        if len(self.args) != ARITY[self.action]:
+            raise ValueError(f"{self.action.name} takes {ARITY[self.action]} ids")
+        data = ":".join([VERSION, self.action.value, *(str(a) for a in self.args)])
+        if len(data.encode()) > MAX_BYTES:
+            raise ValueError("callback data longer than 64 bytes")
+        return data
+
+
+def encode(action: Action, *args: int) -> str:
+    """Shorthand for ``Callback(action, args).encode()``."""
+    return Callback(action, tuple(args)).encode()
+
+
+def parse(data: str | None) -> Callback | None:
+    """The press behind ``data``, or None for anything forged, stale-versioned or malformed."""
+    if not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
+        return None
+    parts = data.split(":")
+    if len(parts) < 2 or parts[0] != VERSION:
+        return None
+    try:
+        action = Action(parts[1])
+    except ValueError:
+        return None
+    raw = parts[2:]
+    if len(raw) != ARITY[action]:
+        return None
+    args: list[int] = []
+    for part in raw:
+        if not part.isascii() or not part.isdigit() or len(part) > 16:
+            return None
+        value = int(part)
+        if value >= MAX_ID:
+            return None
+        args.append(value)
+    return Callback(action, tuple(args))

@@ -1,0 +1,1 @@
+"""Subcommands of the ``khabar`` CLI, one module each."""

@@ -1,0 +1,79 @@
+"""The one typed object through which handlers reach Khabar's services."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.outbox import OutboxWorker
+from bot.settings import Settings
+from storage.db import Database
+
+
+def utc_now() -> datetime:
+    """The real clock (tests pass their own)."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Chats:
+    """Numeric ids of the chats Khabar works in, resolved from settings at start-up."""
+
+    channel: int
+    moderators: int
+    discussion: int | None = None
+
+
+@dataclass
+class Deps:
+    """Settings, database, clock, randomness and workers, created in post_init."""
+
+    settings: Settings
+    db: Database
+    outbox: OutboxWorker
+    chats: Chats
+    bot_username: str
+    owner: str
+    clock: Callable[[], datetime] = utc_now
+    rng: random.Random = field(default_factory=random.SystemRandom)
+    # Domain resources built once at start-up (check lexicons, term statistics …), by area.
+    resources: dict[str, Any] = field(default_factory=dict)
+
+
+class AppState:
+    """PTB's bot_data: created empty by PTB, filled by post_init."""
+
+    def __init__(self) -> None:
+        self._deps: Deps | None = None
+        # Set by build_application, read by post_init.
+        self.settings: Settings | None = None
+        self.clock: Callable[[], datetime] = utc_now
+        self.rng: random.Random = random.SystemRandom()
+
+    @property
+    def deps(self) -> Deps:
+        """The dependencies (only after post_init)."""
+        if self._deps is None:
+            raise RuntimeError("Khabar's dependencies are not ready (post_init has not run)")
+        return self._deps
+
+    @deps.setter
+    def deps(self, value: Deps | None) -> None:
+        self._deps = value
+
+
+class KhabarContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], AppState]):
+    """Callback context with typed access to the dependencies."""
+
+    @property
+    def deps(self) -> Deps:
+        """Khabar's dependencies."""
+        return self.bot_data.deps
+
+
+KhabarApp = Application[ExtBot[None], KhabarContext, dict[Any, Any], dict[Any, Any], AppState, Any]

@@ -1,0 +1,210 @@
+"""The outbox worker: sends queued Bot API calls, retries, and records what Telegram answered."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from storage.db import Database
+from storage.models import Delivery
+from storage.repos import outbox as repo
+
+log = logging.getLogger(__name__)
+
+SentHook = Callable[[AsyncSession, Delivery, int | None, datetime], Awaitable[None]]
+FailHook = Callable[[AsyncSession, Delivery, str, datetime], Awaitable[None]]
+
+# Bad Request answers that mean the wanted end state already holds.
+_ALREADY_DONE = ("message is not modified", "message to delete not found")
+MAX_ATTEMPTS = 15
+
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """What to record in the database when a delivery of one kind succeeds or fails for good."""
+
+    on_sent: SentHook | None = None
+    on_failed: FailHook | None = None
+
+
+def call(method: str, **args: Any) -> dict[str, Any]:
+    """A payload describing one Bot API call (PTB method name and JSON-safe arguments)."""
+    return {"method": method, "args": args}
+
+
+def _inflate(args: dict[str, Any]) -> dict[str, Any]:
+    out = dict(args)
+    if isinstance(out.get("reply_markup"), dict):
+        out["reply_markup"] = InlineKeyboardMarkup.de_json(out["reply_markup"], None)
+    if isinstance(out.get("reply_to"), int):
+        out["reply_parameters"] = ReplyParameters(
+            message_id=out.pop("reply_to"), allow_sending_without_reply=out.pop("allow_without_reply", True)
+        )
+    if out.pop("no_preview", False):
+        out["link_preview_options"] = LinkPreviewOptions(is_disabled=True)
+    return out
+
+
+async def perform(bot: Bot, payload: dict[str, Any]) -> int | None:
+    """Make the call a payload describes; the resulting message id, if any."""
+    method = getattr(bot, payload["method"])
+    result = await method(**_inflate(payload.get("args", {})))
+    return result.message_id if isinstance(result, Message) else None
+
+
+def _retry_seconds(exc: RetryAfter) -> float:
+    value: Any = exc.retry_after
+    return float(value.total_seconds() if isinstance(value, timedelta) else value)
+
+
+@dataclass
+class OutboxWorker:
+    """Claims due rows and sends them, one lane per chat so a throttled group blocks no one else."""
+
+    db: Database
+    bot: Bot
+    owner: str
+    clock: Callable[[], datetime]
+    hooks: dict[str, Hooks] = field(default_factory=dict)
+    lease: timedelta = timedelta(seconds=120)
+    batch: int = 50
+    idle_poll: float = 1.0
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _lanes: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    _task: asyncio.Task[None] | None = None
+    _rng: random.Random = field(default_factory=random.Random)
+
+    def register(self, kind: str, hooks: Hooks) -> None:
+        """Attach database hooks to a delivery kind."""
+        self.hooks[kind] = hooks
+
+    def wake(self) -> None:
+        """Look for work now (call after committing new rows)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run the loop in the background."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._loop(), name="khabar-outbox")
+
+    async def stop(self) -> None:
+        """Stop claiming; let running lanes finish their current call."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        lanes = list(self._lanes.values())
+        for lane in lanes:
+            lane.cancel()
+        await asyncio.gather(*lanes, return_exceptions=True)
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("outbox cycle failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
+
+    async def run_once(self) -> int:
+        """Claim what is due and start lanes; the number of rows claimed."""
+        async with self.db.transaction() as session:
+            rows = await repo.claim_due(
+                session,
+                owner=self.owner,
+                now=self.clock(),
+                lease=self.lease,
+                limit=self.batch,
+                exclude_chats=list(self._lanes),
+            )
+        by_chat: dict[str, list[Delivery]] = {}
+        for row in rows:
+            by_chat.setdefault(row.chat_key, []).append(row)
+        for chat, chat_rows in by_chat.items():
+            task = asyncio.create_task(self._lane(chat_rows), name=f"khabar-outbox-{chat}")
+            self._lanes[chat] = task
+            task.add_done_callback(functools.partial(self._lane_done, chat))
+        return len(rows)
+
+    def _lane_done(self, chat: str, _task: asyncio.Task[None]) -> None:
+        self._lanes.pop(chat, None)
+        self._wake.set()
+
+    async def _lane(self, rows: list[Delivery]) -> None:
+        for row in rows:
+            await self.deliver(row)
+
+    async def deliver(self, row: Delivery) -> None:
+        """Send one claimed row and record the outcome (never raises for Telegram errors)."""
+        extra = {"delivery_id": row.id, "kind": row.kind}
+        try:
+            message_id = await perform(self.bot, row.payload)
+        except RetryAfter as exc:
+            wait = _retry_seconds(exc)
+            log.warning("flood limit: retrying after %ss", wait, extra=extra)
+            await self._retry(row, wait, str(exc))
+        except (TimedOut, NetworkError) as exc:
+            if row.attempts >= MAX_ATTEMPTS:
+                await self._fail(row, f"gave up after {row.attempts} attempts: {exc}")
+                return
+            wait = min(300.0, 2.0 ** min(row.attempts, 8)) * (0.5 + self._rng.random())
+            log.warning("transient error, retrying in %.1fs: %s", wait, exc, extra=extra)
+            await self._retry(row, wait, str(exc))
+        except BadRequest as exc:
+            if any(text in exc.message for text in _ALREADY_DONE):
+                await self._sent(row, None)
+            else:
+                log.error("permanent error: %s", exc.message, extra=extra)
+                await self._fail(row, exc.message)
+        except (Forbidden, TelegramError) as exc:
+            log.warning("permanent error: %s", exc, extra=extra)
+            await self._fail(row, str(exc))
+        else:
+            await self._sent(row, message_id)
+
+    async def _sent(self, row: Delivery, message_id: int | None) -> None:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            if await repo.mark_sent(session, row.id, self.owner, message_id, now):
+                hooks = self.hooks.get(row.kind)
+                if hooks and hooks.on_sent:
+                    await hooks.on_sent(session, row, message_id, now)
+            else:
+                log.warning("claim lost before recording a sent delivery", extra={"delivery_id": row.id})
+
+    async def _retry(self, row: Delivery, wait: float, error: str) -> None:
+        at = self.clock() + timedelta(seconds=wait)
+        async with self.db.transaction() as session:
+            await repo.mark_retry(session, row.id, self.owner, at, error)
+
+    async def _fail(self, row: Delivery, error: str) -> None:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            if await repo.mark_failed(session, row.id, self.owner, error):
+                hooks = self.hooks.get(row.kind)
+                if hooks and hooks.on_failed:
+                    await hooks.on_failed(session, row, error, now)
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Deliver until nothing is due or in flight (tests, CLI one-shot jobs)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            claimed = await self.run_once()
+            if self._lanes:
+                await asyncio.gather(*list(self._lanes.values()), return_exceptions=True)
+            elif not claimed:
+                return

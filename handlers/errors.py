@@ -1,0 +1,37 @@
+"""The error handler: log with context, never show a traceback to a user."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.deps import KhabarContext
+from bot.texts import common
+
+log = logging.getLogger("khabar.errors")
+
+
+async def on_error(update: object, context: KhabarContext) -> None:
+    """Log the exception with the update's ids; tell a private-chat user something went wrong."""
+    extra: dict[str, object] = {}
+    if isinstance(update, Update):
+        extra["update_id"] = update.update_id
+        if update.effective_chat:
+            extra["chat_id"] = update.effective_chat.id
+        if update.effective_user:
+            extra["user_id"] = update.effective_user.id
+    log.error("unhandled error in handler", exc_info=context.error, extra=extra)
+    if not isinstance(update, Update):
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer(common.ERROR, show_alert=True)
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(chat.id, common.ERROR)

@@ -1,0 +1,89 @@
+"""Engine and session factory; SQLite tuned for a bot, PostgreSQL pooled."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+@dataclass(frozen=True, slots=True)
+class PoolOptions:
+    """Connection pool settings (PostgreSQL; SQLite ignores size)."""
+
+    size: int = 5
+    max_overflow: int = 10
+    timeout: float = 30.0
+
+
+def is_sqlite(url: str) -> bool:
+    """Whether a database URL names SQLite."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _tune_sqlite(engine: AsyncEngine) -> None:
+    """WAL, foreign keys, a busy timeout, and BEGIN IMMEDIATE for every transaction.
+
+    Immediate transactions take the write lock up front, so two writers queue on the busy
+    timeout instead of one failing with "database is locked" when it upgrades its lock.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event issue BEGIN
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, pool: PoolOptions | None = None, *, echo: bool = False) -> AsyncEngine:
+    """Create the async engine for ``url`` with the right settings for its backend."""
+    pool = pool or PoolOptions()
+    if is_sqlite(url):
+        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        _tune_sqlite(engine)
+        return engine
+    return create_async_engine(
+        url,
+        echo=echo,
+        pool_size=pool.size,
+        max_overflow=pool.max_overflow,
+        pool_timeout=pool.timeout,
+        pool_pre_ping=True,
+    )
+
+
+class Database:
+    """The engine plus one session factory; services open one session per unit of work."""
+
+    def __init__(self, url: str, pool: PoolOptions | None = None) -> None:
+        self.url = url
+        self.engine = make_engine(url, pool)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One session in one transaction: commit on success, roll back on error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    async def close(self) -> None:
+        """Release every pooled connection."""
+        await self.engine.dispose()

@@ -1,0 +1,20 @@
+"""SQLAlchemy models for the whole newsroom domain; import from here."""
+
+from storage.models.article import Article, Feed
+from storage.models.base import Base
+from storage.models.comment import Captcha, Comment
+from storage.models.moderation import ModerationAction
+from storage.models.outbox import Delivery, Lease
+from storage.models.user import User
+
+__all__ = [
+    "Article",
+    "Base",
+    "Captcha",
+    "Comment",
+    "Delivery",
+    "Feed",
+    "Lease",
+    "ModerationAction",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Repositories: queries and writes that flush but never commit."""

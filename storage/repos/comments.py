@@ -1,0 +1,54 @@
+"""Comment rows and the one conditional update that moves their status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.states import CommentStatus, check_move
+from storage.models import Comment
+from storage.models.base import utcnow
+
+
+async def transition(
+    session: AsyncSession,
+    comment_id: int,
+    expected: CommentStatus,
+    new: CommentStatus,
+    *,
+    now: datetime | None = None,
+    **fields: Any,
+) -> bool:
+    """Move a comment from ``expected`` to ``new``; False if another actor moved it first.
+
+    ``UPDATE … WHERE id = :id AND status = :expected``: of two concurrent callers exactly one
+    sees a row count of 1. Forbidden moves raise before touching the database.
+    """
+    check_move(expected, new)
+    stmt = (
+        update(Comment)
+        .where(Comment.id == comment_id, Comment.status == expected.value)
+        .values(status=new.value, status_changed_at=now or utcnow(), **fields)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(stmt)
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def get(session: AsyncSession, comment_id: int) -> Comment | None:
+    """The comment with this id, or None."""
+    return await session.get(Comment, comment_id)
+
+
+async def by_token(session: AsyncSession, token: str) -> Comment | None:
+    """The comment with this public reference token, or None."""
+    return (await session.execute(select(Comment).where(Comment.token == token))).scalar_one_or_none()
+
+
+async def count_recent_by_author(session: AsyncSession, author_id: int, since: datetime) -> int:
+    """How many comments an author started since ``since`` (for the rate limit)."""
+    stmt = select(func.count()).where(Comment.author_id == author_id, Comment.created_at >= since)
+    return int((await session.execute(stmt)).scalar_one())

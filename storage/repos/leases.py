@@ -1,0 +1,32 @@
+"""Named expiring leases so that one instance at a time runs a singleton job."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Lease
+from storage.repos.upsert import insert_for
+
+
+async def acquire(session: AsyncSession, name: str, owner: str, ttl: timedelta, now: datetime) -> bool:
+    """Take or renew the lease ``name`` for ``owner``; False if another live owner holds it."""
+    expires = now + ttl
+    ins = insert_for(session, Lease).values(name=name, owner=owner, expires_at=expires)
+    result = await session.execute(ins.on_conflict_do_nothing(index_elements=[Lease.name]))
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return True
+    stmt = (
+        update(Lease)
+        .where(Lease.name == name, or_(Lease.owner == owner, Lease.expires_at < now))
+        .values(owner=owner, expires_at=expires)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def release(session: AsyncSession, name: str, owner: str) -> None:
+    """Give the lease back if ``owner`` holds it."""
+    await session.execute(delete(Lease).where(Lease.name == name, Lease.owner == owner))

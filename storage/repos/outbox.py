@@ -1,0 +1,151 @@
+"""Outbox rows: enqueue once, claim so one worker sends each, record the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Delivery
+from storage.repos.upsert import insert_for
+
+QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    kind: str,
+    dedupe_key: str,
+    chat_key: str | int,
+    payload: dict[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
+    article_id: int | None = None,
+    comment_id: int | None = None,
+) -> bool:
+    """Record a message owed to Telegram; False if the same intent is already recorded."""
+    stmt = insert_for(session, Delivery).values(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        chat_key=str(chat_key),
+        payload=payload,
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=not_before or now,
+        article_id=article_id,
+        comment_id=comment_id,
+        created_at=now,
+    )
+    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[Delivery.dedupe_key]))
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def requeue(session: AsyncSession, dedupe_key: str, payload: dict[str, Any], now: datetime) -> None:
+    """Refresh a not-yet-sent row's payload, or queue a sent one again (count edits)."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.dedupe_key == dedupe_key, Delivery.status != SENDING)
+        .values(payload=payload, status=QUEUED, next_attempt_at=now, error=None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt)
+
+
+async def claim_due(
+    session: AsyncSession,
+    *,
+    owner: str,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    exclude_chats: Collection[str] = (),
+    per_chat: int = 5,
+) -> list[Delivery]:
+    """Claim due rows (queued, or sending with an expired lease) for ``owner``, oldest first.
+
+    On PostgreSQL the candidate rows are locked with SKIP LOCKED so that concurrent workers
+    take disjoint rows; SQLite transactions are already serialised (BEGIN IMMEDIATE).
+    """
+    due = or_(
+        and_(Delivery.status == QUEUED, Delivery.next_attempt_at <= now),
+        and_(Delivery.status == SENDING, Delivery.claimed_until < now),
+    )
+    stmt = select(Delivery).where(due).order_by(Delivery.id).limit(limit * 4)
+    if exclude_chats:
+        stmt = stmt.where(Delivery.chat_key.not_in(list(exclude_chats)))
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    rows = list((await session.execute(stmt)).scalars())
+    taken: list[Delivery] = []
+    per: dict[str, int] = {}
+    for row in rows:
+        if len(taken) >= limit or per.get(row.chat_key, 0) >= per_chat:
+            continue
+        per[row.chat_key] = per.get(row.chat_key, 0) + 1
+        row.status = SENDING
+        row.claimed_by = owner
+        row.claimed_until = now + lease
+        row.attempts += 1
+        taken.append(row)
+    await session.flush()
+    return taken
+
+
+async def _finish(session: AsyncSession, delivery_id: int, owner: str, **values: Any) -> bool:
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == SENDING, Delivery.claimed_by == owner)
+        .values(claimed_by=None, claimed_until=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def mark_sent(
+    session: AsyncSession, delivery_id: int, owner: str, message_id: int | None, now: datetime
+) -> bool:
+    """Record success; False if the claim was lost (another worker took over)."""
+    return await _finish(session, delivery_id, owner, status=SENT, message_id=message_id, sent_at=now, error=None)
+
+
+async def mark_retry(session: AsyncSession, delivery_id: int, owner: str, at: datetime, error: str) -> bool:
+    """Put the row back in the queue to try again at ``at``."""
+    return await _finish(session, delivery_id, owner, status=QUEUED, next_attempt_at=at, error=error[:1000])
+
+
+async def mark_failed(session: AsyncSession, delivery_id: int, owner: str, error: str) -> bool:
+    """Give up on the row for good (a permanent error)."""
+    return await _finish(session, delivery_id, owner, status=FAILED, error=error[:1000])
+
+
+async def cancel(session: AsyncSession, dedupe_key: str) -> bool:
+    """Cancel a row that has not been sent yet; False if it is already out (or sending)."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.dedupe_key == dedupe_key, Delivery.status == QUEUED)
+        .values(status=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def by_key(session: AsyncSession, dedupe_key: str) -> Delivery | None:
+    """The row for an intent, if any."""
+    stmt = select(Delivery).where(Delivery.dedupe_key == dedupe_key)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def next_due_at(session: AsyncSession) -> datetime | None:
+    """When the earliest queued row becomes due (for the worker's sleep)."""
+    stmt = select(func.min(Delivery.next_attempt_at)).where(Delivery.status == QUEUED)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    """Rows per status (for /queue, doctor and benchmarks)."""
+    stmt = select(Delivery.status, func.count()).group_by(Delivery.status)
+    return {status: int(n) for status, n in (await session.execute(stmt)).all()}
