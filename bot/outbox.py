@@ -199,9 +199,9 @@ class OutboxWorker:
                 if hooks and hooks.on_failed:
                     await hooks.on_failed(session, row, error, now)
 
-    async def drain(self, timeout: float = 10.0) -> None:
+    async def drain(self, budget: float = 10.0) -> None:
         """Deliver until nothing is due or in flight (tests, CLI one-shot jobs)."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + budget
         while asyncio.get_running_loop().time() < deadline:
             claimed = await self.run_once()
             if self._lanes:

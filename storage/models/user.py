@@ -30,9 +30,8 @@ class User(Base):
     auto_rejected_count: Mapped[int] = mapped_column(default=0)
     # What the user's next private text means: a comment on this article (or a reply).
     draft_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
-    draft_parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("comments.id", ondelete="SET NULL", use_alter=True)
-    )
+    # No foreign key: it would make users and comments depend on each other.
+    draft_parent_id: Mapped[int | None] = mapped_column(BigInteger)
     draft_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:55:17.194880
+Create Date: 2026-11-26 04:57:09.091128
 """
 
 from collections.abc import Sequence
@@ -88,12 +88,11 @@ def upgrade() -> None:
     sa.Column('rejected_count', sa.Integer(), nullable=False),
     sa.Column('auto_rejected_count', sa.Integer(), nullable=False),
     sa.Column('draft_article_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('draft_parent_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('draft_parent_id', sa.BigInteger(), nullable=True),
     sa.Column('draft_expires_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['draft_article_id'], ['articles.id'], name=op.f('fk_users_draft_article_id_articles'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['draft_parent_id'], ['comments.id'], name=op.f('fk_users_draft_parent_id_comments'), ondelete='SET NULL', use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users'))
     )
     op.create_table('comments',

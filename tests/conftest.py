@@ -1,0 +1,55 @@
+"""Shared fixtures: databases on SQLite files and, when configured, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from storage.db import Database
+from storage.models import Base
+
+PG_URL = os.environ.get("KHABAR_TEST_POSTGRES_URL", "")
+needs_pg = pytest.mark.skipif(not PG_URL, reason="KHABAR_TEST_POSTGRES_URL is not set")
+ENGINES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=needs_pg)]
+
+
+async def reset_postgres(url: str) -> None:
+    """Drop every table (and Alembic's version table) in the test database."""
+    db = Database(url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database URL: a fresh SQLite file, or the PostgreSQL test database wiped."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgres":
+        await reset_postgres(PG_URL)
+        yield PG_URL
+    else:
+        yield f"sqlite+aiosqlite:///{tmp_path / 'khabar.db'}"
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    """A Database with the schema created from the models."""
+    database = Database(db_url)
+    async with database.engine.begin() as conn:
+        await conn.run_sync(Base.metadata.create_all)
+    yield database
+    await database.close()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``both_engines`` run once on SQLite and once on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("both_engines") and "db_url" in metafunc.fixturenames:
+        metafunc.parametrize("db_url", ENGINES, indirect=True)
