@@ -128,5 +128,44 @@ async def _post_shutdown(app: KhabarApp) -> None:
     except RuntimeError:
         return
     await deps.outbox.stop()
+    await deps.events.settle()
     await deps.db.close()
     app.bot_data.deps = None
+
+
+async def start_app(app: KhabarApp, *, webhook_port: int | None = None) -> None:
+    """Start ``app`` inside a running event loop (tests, benchmarks, demo): polling or webhook.
+
+    ``run_polling``/``run_webhook`` own the loop and the signals; this is their in-loop twin.
+    """
+    from telegram import Update
+
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    settings = app.bot_data.settings
+    if app.updater is not None and settings is not None:
+        if webhook_port is None:
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)
+        else:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await app.updater.start_webhook(
+                listen=settings.webhook_listen,
+                port=webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=f"{settings.webhook_url}/{settings.webhook_path}",
+                secret_token=secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+    await app.start()
+
+
+async def stop_app(app: KhabarApp) -> None:
+    """Stop what ``start_app`` started, in reverse order."""
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    if app.post_shutdown:
+        await app.post_shutdown(app)
+    await app.shutdown()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import random
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +15,43 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from storage.db import Database
+
+log = logging.getLogger(__name__)
+Listener = Callable[[int], Awaitable[None]]
+
+
+class Events:
+    """In-process signals between areas, sent after a commit (e.g. ``comment_pending``, comment id).
+
+    A listener must only speed things up: periodic jobs re-find the same work from the database,
+    so nothing depends on a signal arriving (another instance may have committed it).
+    """
+
+    def __init__(self) -> None:
+        self._listeners: dict[str, list[Listener]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def subscribe(self, topic: str, listener: Listener) -> None:
+        """Call ``listener(id)`` whenever ``topic`` is emitted."""
+        self._listeners.setdefault(topic, []).append(listener)
+
+    def emit(self, topic: str, ident: int) -> None:
+        """Run every listener of ``topic`` in the background; errors are logged, not raised."""
+        for listener in self._listeners.get(topic, []):
+            task = asyncio.create_task(self._run(topic, listener, ident))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run(self, topic: str, listener: Listener, ident: int) -> None:
+        try:
+            await listener(ident)
+        except Exception:
+            log.exception("event listener failed", extra={"topic": topic, "ident": ident})
+
+    async def settle(self) -> None:
+        """Wait for running listeners (shutdown, tests)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
 def utc_now() -> datetime:
@@ -41,6 +80,7 @@ class Deps:
     owner: str
     clock: Callable[[], datetime] = utc_now
     rng: random.Random = field(default_factory=random.SystemRandom)
+    events: Events = field(default_factory=Events)
     # Domain resources built once at start-up (check lexicons, term statistics …), by area.
     resources: dict[str, Any] = field(default_factory=dict)
 
