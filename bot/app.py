@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.deps import AppState, Chats, Deps, KhabarApp, KhabarContext, utc_now
+from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
 from bot.settings import ConfigError, Settings
 from storage.db import Database, PoolOptions
@@ -109,6 +110,7 @@ async def _post_init(app: KhabarApp) -> None:
         chats=Chats(channel=channel, moderators=moderators, discussion=discussion),
         bot_username=app.bot.username,
         owner=owner,
+        moderators=ModeratorDirectory(frozenset(settings.moderators), moderators),
         clock=clock,
         rng=app.bot_data.rng,
     )

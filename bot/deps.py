@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
 from storage.db import Database
@@ -78,6 +79,7 @@ class Deps:
     chats: Chats
     bot_username: str
     owner: str
+    moderators: ModeratorDirectory
     clock: Callable[[], datetime] = utc_now
     rng: random.Random = field(default_factory=random.SystemRandom)
     events: Events = field(default_factory=Events)
