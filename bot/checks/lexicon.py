@@ -1,0 +1,77 @@
+"""The packaged word lists, read once by a factory and passed to the checks as one object."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from functools import cache
+
+from bot.checks.insult_lists import InsultLists, load_insult_lists
+from bot.checks.wordfile import lines, lite_form, match_form, read_sections, word_set
+
+__all__ = ["LanguageLexicon", "Lexicon", "default_lexicon", "lite_form", "match_form"]
+
+@dataclass(frozen=True, slots=True)
+class LanguageLexicon:
+    """Words that tell Persian from its neighbours, each in the form it is compared in."""
+
+    persian: frozenset[str]
+    arabic: frozenset[str]
+    urdu: frozenset[str]
+    pashto: frozenset[str]
+    kurdish: frozenset[str]
+    finglish: frozenset[str]
+    english: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Every word list the checks use; build once with `default_lexicon()` and share."""
+
+    language: LanguageLexicon
+    persian_ranked: tuple[str, ...]
+    stopwords: frozenset[str]
+    generic_words: frozenset[str]
+    generic_phrases: tuple[str, ...]
+    insults: InsultLists
+    accusation_words: frozenset[str]
+    office_words: frozenset[str]
+    pointer_phrases: tuple[str, ...]
+
+
+def _language_lexicon() -> LanguageLexicon:
+    english = word_set(lines("en_words.txt"))
+    return LanguageLexicon(
+        persian=word_set(lines("fa_words.txt")),
+        arabic=word_set(lines("ar_words.txt"), "lite"),
+        urdu=word_set(lines("ur_words.txt"), "lite"),
+        pashto=word_set(lines("ps_words.txt"), "lite"),
+        kurdish=word_set(lines("ckb_words.txt"), "lite"),
+        finglish=word_set(lines("finglish.txt")) - english,
+        english=english,
+    )
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    """The packaged lists, read and prepared once per process."""
+    ranked = tuple(dict.fromkeys(match_form(w) for w in lines("fa_words.txt")))
+    generic = read_sections("generic.txt")
+    accusation = read_sections("accusation.txt")
+    language = _language_lexicon()
+    stopwords = word_set(lines("stopwords.txt"))
+    clean = language.persian | language.finglish | language.english | stopwords
+    insults = load_insult_lists(clean)
+    persian_insults = frozenset(k for k in insults.words | insults.contextual if not k.isascii())
+    language = dataclasses.replace(language, persian=language.persian | persian_insults)
+    return Lexicon(
+        language=language,
+        persian_ranked=ranked,
+        stopwords=stopwords,
+        generic_words=word_set(generic.get("words", [])),
+        generic_phrases=tuple(match_form(p) for p in generic.get("phrases", [])),
+        insults=insults,
+        accusation_words=word_set(accusation.get("accusations", [])),
+        office_words=word_set(accusation.get("offices", [])),
+        pointer_phrases=tuple(match_form(p) for p in accusation.get("pointers", [])),
+    )

@@ -1,0 +1,185 @@
+"""Persian text normalisation: a clean form to store and show, a folded form to match on."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWNJ = "\u200c"
+ZWJ = "\u200d"
+
+_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+_ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+_TO_LATIN = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, "0123456789" * 2)
+_TO_PERSIAN = str.maketrans("0123456789" + _ARABIC_DIGITS, _PERSIAN_DIGITS * 2)
+
+# Characters people type where a zero-width non-joiner is meant.
+_ZWNJ_LOOKALIKES = "\u200b\u00ad\u2060\ufeff\u200c"
+_KEEP_CONTROLS = frozenset("\n\t" + ZWNJ)
+
+# Letter folding for matching only: Arabic and regional forms to the Persian letter a reader sees.
+_FOLD = str.maketrans(
+    {
+        "ي": "ی",
+        "ى": "ی",
+        "ې": "ی",
+        "ۍ": "ی",
+        "ك": "ک",
+        "ڪ": "ک",
+        "ګ": "گ",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ھ": "ه",
+        "ہ": "ه",
+        "ۃ": "ه",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ؤ": "و",
+        "ٶ": "و",
+        "ۆ": "و",
+        "ۇ": "و",
+        "ٸ": "ی",
+        "ـ": None,  # tatweel
+    }
+)
+
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){3,}")
+_FLOOD = re.compile(r"(\w)\1{2,}")
+_MULTI_ZWNJ = re.compile(ZWNJ + "{2,}")
+_ZWNJ_EDGE = re.compile(rf"[ \t]*{ZWNJ}[ \t]+|[ \t]+{ZWNJ}[ \t]*|^{ZWNJ}+|{ZWNJ}+$", re.MULTILINE)
+_NUMBER = re.compile(r"[+-]?\d+")
+_STRIP_AROUND_NUMBER = " \t\n\r\u00a0\u200c\u200b\u200e\u200f\ufeff\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e"
+
+
+def to_latin_digits(text: str) -> str:
+    """Persian (۱۲) and Arabic-Indic (١٢) digits to ASCII digits."""
+    return text.translate(_TO_LATIN)
+
+
+def to_persian_digits(text: str) -> str:
+    """ASCII and Arabic-Indic digits to Persian digits, for showing numbers to readers."""
+    return text.translate(_TO_PERSIAN)
+
+
+def parse_number(text: str) -> int | None:
+    """The whole number a reader typed in any digits («۱۵», «١٥», «15», with spaces), or None."""
+    candidate = to_latin_digits(text).strip(_STRIP_AROUND_NUMBER)
+    if not _NUMBER.fullmatch(candidate):
+        return None
+    return int(candidate)
+
+
+def _is_arabic_letter(char: str) -> bool:
+    return "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or "\ufb50" <= char <= "\ufefc"
+
+
+_MAYBE_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff\U000e0000-\U000e007f]"
+)
+
+
+def _drop_controls(text: str) -> str:
+    if not _MAYBE_CONTROL.search(text):
+        return text
+    out: list[str] = []
+    last = len(text) - 1
+    for i, char in enumerate(text):
+        if char in _ZWNJ_LOOKALIKES:
+            before = text[i - 1] if i > 0 else ""
+            after = text[i + 1] if i < last else ""
+            if before and after and _is_arabic_letter(before) and _is_arabic_letter(after):
+                out.append(ZWNJ)
+            continue
+        if char == ZWJ:
+            # Kept only inside emoji sequences (👨‍👩‍👧), where it is part of the picture.
+            before = text[i - 1] if i > 0 else ""
+            after = text[i + 1] if i < last else ""
+            if before and after and not before.isalnum() and not after.isalnum() and not before.isspace():
+                out.append(char)
+            continue
+        if char in _KEEP_CONTROLS:
+            out.append(char)
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs"):
+            continue
+        if category in ("Zl", "Zp"):
+            out.append("\n")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def clean_text(raw: str) -> str:
+    """What the author wrote, minus invisible control and bidi characters and runs of blank lines."""
+    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
+    text = _drop_controls(text)
+    text = _MULTI_ZWNJ.sub(ZWNJ, text)
+    text = _ZWNJ_EDGE.sub(lambda m: " " if any(c.isspace() for c in m.group()) else "", text)
+    text = _BLANK_LINES.sub("\n\n\n", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return "\n".join(lines).strip()
+
+
+def fold(text: str) -> str:
+    """Letters folded for matching: Arabic forms, hamza carriers, diacritics, tatweel, case, digits."""
+    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return to_latin_digits(text).lower()
+
+
+def collapse_floods(text: str) -> str:
+    """A letter held down three times or more («عالیییی») becomes one."""
+    return _FLOOD.sub(r"\1", text)
+
+
+def normalize(raw: str) -> str:
+    """The matching form: cleaned, folded, ZWNJ joined, floods collapsed, one space between words."""
+    text = fold(clean_text(raw)).replace(ZWNJ, "")
+    text = collapse_floods(text)
+    return " ".join(text.split())
+
+
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_VERB_PREFIX_TOKENS = frozenset({"می", "نمی"})
+
+
+def tokenize(normalized: str) -> list[str]:
+    """Words of a normalised text; a detached «می»/«نمی» is joined to the verb after it."""
+    raw = _TOKEN.findall(normalized)
+    tokens: list[str] = []
+    i = 0
+    while i < len(raw):
+        token = raw[i]
+        if token in _VERB_PREFIX_TOKENS and i + 1 < len(raw) and not raw[i + 1].isdigit():
+            tokens.append(token + raw[i + 1])
+            i += 2
+            continue
+        tokens.append(token)
+        i += 1
+    return tokens
+
+
+_SUFFIXES_LONG = ("هایشان", "هایتان", "هایمان", "هایش", "هایم", "هایی", "های", "ها")
+_SUFFIXES = ("ترین", "تر", "شان", "تان", "مان", "شون", "تون", "مون", "ات", "ان", "اش", "ام", "ای", "یی", "ی")
+
+
+def stem(token: str) -> str:
+    """Light Persian stemming: verb prefixes می/نمی, plural, possessive and comparative endings."""
+    word = token
+    if len(word) >= 5 and word.startswith("نمی"):
+        word = word[3:]
+    elif len(word) >= 4 and word.startswith("می"):
+        word = word[2:]
+    for suffix in _SUFFIXES_LONG:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word

@@ -1,0 +1,148 @@
+"""Is a comment about its article? Stemmed TF-IDF overlap, char n-grams and a praise detector."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.checks.lexicon import Lexicon, default_lexicon
+from bot.checks.normalize import normalize, stem, tokenize
+
+RelevanceLabel = Literal["related", "generic", "off_topic", "unknown"]
+DEFAULT_OFF_TOPIC_THRESHOLD = 0.12
+_BACKGROUND_DOCS = 10_000
+_LETTERS = re.compile(r"[^\W\d_]")
+_TITLES = frozenset({"آقای", "خانم", "دکتر", "مهندس", "حجتالاسلام", "سردار", "جناب"})
+
+
+@dataclass(frozen=True, slots=True)
+class Relevance:
+    """How much a comment is about its article (0–1) and what that means."""
+
+    score: float
+    label: RelevanceLabel
+
+
+def content_stems(text: str, lexicon: Lexicon) -> list[str]:
+    """Stems of the words that carry meaning: normalised, stop words dropped, lightly stemmed."""
+    return [stem(t) for t in tokenize(normalize(text)) if t not in lexicon.stopwords and not t.isdigit()]
+
+
+def _grams(word: str) -> set[str]:
+    padded = f"_{word}_"
+    return {padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)}
+
+
+class TermStats:
+    """Document frequencies of stems: a built-in Persian background plus the stored articles."""
+
+    def __init__(self, lexicon: Lexicon | None = None, articles: Iterable[str] = ()) -> None:
+        self._lexicon = lexicon or default_lexicon()
+        self._df: Counter[str] = Counter()
+        self._docs = _BACKGROUND_DOCS
+        ranked = self._lexicon.persian_ranked
+        for rank, word in enumerate(ranked, start=1):
+            # Zipf-like background: the commonest words appear in most documents.
+            self._df[stem(word)] += max(1, int(_BACKGROUND_DOCS * 0.6 / rank**0.7))
+        for text in articles:
+            self.add_article(text)
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The word lists these statistics were built with."""
+        return self._lexicon
+
+    def add_article(self, text: str) -> None:
+        """Count one more stored article."""
+        self._docs += 1
+        self._df.update(set(content_stems(text, self._lexicon)))
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency, smoothed; unseen words weigh most."""
+        return math.log((self._docs + 1) / (self._df.get(term, 0) + 1)) + 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleProfile:
+    """An article's cached term vector, n-grams and the names it mentions."""
+
+    weights: dict[str, float]
+    norm: float
+    grams: frozenset[str]
+    names: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def build(cls, text: str, stats: TermStats, title: str = "") -> ArticleProfile:
+        """Profile an article once; the title counts twice."""
+        stems = content_stems(f"{title} {title} {text}", stats.lexicon)
+        counts = Counter(stems)
+        weights = {t: (1 + math.log(c)) * stats.idf(t) for t, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        grams = frozenset(g for t in counts for g in _grams(t))
+        return cls(weights, norm, grams, _names(f"{title} {text}", stats.lexicon))
+
+
+def _names(text: str, lexicon: Lexicon) -> frozenset[str]:
+    """Words right after a title or office («آقای X», «وزیر X»): the people a comment may accuse."""
+    tokens = tokenize(normalize(text))
+    names: set[str] = set()
+    for i, token in enumerate(tokens[:-1]):
+        if token in _TITLES or token in lexicon.office_words:
+            following = tokens[i + 1]
+            if following not in lexicon.stopwords and following not in lexicon.office_words and len(following) > 2:
+                names.add(following)
+    return frozenset(names)
+
+
+def is_generic(text: str, lexicon: Lexicon) -> bool:
+    """Praise, thanks, blessings or emoji only: neither about the article nor off topic."""
+    normalized = normalize(text)
+    tokens = tokenize(normalized)
+    if not tokens:
+        return not _LETTERS.search(normalized)
+    rest = [t for t in tokens if t not in lexicon.stopwords and t not in lexicon.generic_words]
+    if not rest:
+        return True
+    joined = " ".join(tokens)
+    return any(p in joined for p in lexicon.generic_phrases) and len(rest) <= 1
+
+
+def relevance_score(text: str, article: ArticleProfile, stats: TermStats) -> float:
+    """0–1: the share of the comment's weighted words found in the article, exactly or nearly."""
+    stems = content_stems(text, stats.lexicon)
+    if not stems:
+        return 0.0
+    total = matched = dot = 0.0
+    comment_norm = 0.0
+    for term, count in Counter(stems).items():
+        weight = stats.idf(term)
+        total += weight
+        comment_norm += (weight * count) ** 2
+        if term in article.weights:
+            matched += weight
+            dot += weight * count * article.weights[term]
+        elif len(term) >= 4:
+            grams = _grams(term)
+            share = len(grams & article.grams) / len(grams)
+            if share >= 0.5:
+                matched += weight * share * 0.7
+    coverage = matched / total
+    cosine = dot / (math.sqrt(comment_norm) * article.norm) if comment_norm else 0.0
+    return min(1.0, 0.75 * coverage + 0.25 * min(1.0, cosine * 3))
+
+
+def relevance(text: str, article: ArticleProfile | None, stats: TermStats | None = None,
+              off_topic_threshold: float = DEFAULT_OFF_TOPIC_THRESHOLD) -> Relevance:
+    """Label a comment `related`, `generic`, `off_topic` (below the threshold) or `unknown` (no article)."""
+    lexicon = stats.lexicon if stats else default_lexicon()
+    generic = is_generic(text, lexicon)
+    if article is None:
+        return Relevance(0.0, "generic" if generic else "unknown")
+    score = relevance_score(text, article, stats or TermStats(lexicon))
+    if generic:
+        return Relevance(round(score, 4), "generic")
+    return Relevance(round(score, 4), "off_topic" if score < off_topic_threshold else "related")
