@@ -71,20 +71,22 @@ class Validator:
             if "InputFile" in types:
                 return value
             raise _Mismatch("", f"must be of type {_tname(types)}, not a file")
-        errors: list[_Mismatch] = []
-        for t in types:
+        objects = tuple(t for t in types if t not in SCALARS)
+        if isinstance(value, str):
+            for t in types:
+                if t in SCALARS:
+                    try:
+                        return self._from_string(t, value)
+                    except _Mismatch:
+                        continue
+            if not objects:
+                raise _Mismatch("", f"must be of type {_tname(types)}")
             try:
-                if isinstance(value, str):
-                    return self._from_string(t, value)
-                if from_json:
-                    return self.check(t, value, "")
-            except _Mismatch as e:
-                errors.append(e)
-        if errors:
-            raise errors[-1] if len(types) == 1 or not isinstance(value, str) else _Mismatch(
-                "", f"must be of type {_tname(types)}"
-            )
-        raise _Mismatch("", f"must be of type {_tname(types)}")
+                value = json.loads(value)
+            except ValueError:
+                raise _Mismatch("", f"must be a JSON-serialized {_tname(objects)}") from None
+            return self._alternatives(objects, value, "")
+        return self._alternatives(types, value, "")
 
     def _from_string(self, t: str, value: str) -> Any:
         if t == "Integer":
