@@ -85,5 +85,5 @@ async def test_bot_sends_html_and_fake_stores_entities(fake: FakeTelegram, fake_
     assert sent.entities[0].offset == 3 and sent.entities[0].length == 4
     stored = fake.chat_messages(user.private_chat)[-1]
     assert stored.text == "🎉 تیتر" and stored.entities == [{"offset": 3, "length": 4, "type": "bold"}]
-    with pytest.raises(BadRequest, match="(?i)can't find end tag"):
+    with pytest.raises(BadRequest, match=r"(?i)can't find end tag"):
         await fake_bot.send_message(user.id, "<b>oops", parse_mode="HTML")
