@@ -123,6 +123,8 @@ def _foreign_scores(words: list[str], lex: LanguageLexicon) -> dict[str, float]:
     scores: dict[str, float] = {}
     for word in words:
         langs: set[str] = set()
+        if word.startswith("ئ") and len(word) >= 3:
+            langs.update(("kurdish", "uyghur"))  # Persian never opens a word with ئ
         for char in word:
             langs.update(_LETTER_LANGUAGES.get(char, ()))
         lite = lite_form(word)
@@ -138,7 +140,9 @@ def _foreign_scores(words: list[str], lex: LanguageLexicon) -> dict[str, float]:
 def _persian_morphology(folded: str) -> bool:
     if folded.startswith(("نمی", "می")) and len(folded) >= 5:
         return folded.endswith(("م", "ی", "د", "یم", "ید", "ند", "ن", "ه", "ین"))
-    return folded.endswith(("ترین", "هایی", "هایم", "هایش")) and len(folded) >= 6
+    if folded.startswith(("ب", "ن")) and folded.endswith(("ید", "ند", "یم")) and len(folded) >= 5:
+        return True  # subjunctive and imperative: «بخوانید», «نروند»
+    return folded.endswith(("ترین", "هایی", "هایم", "هایش", "هایی", "های", "ها")) and len(folded) >= 6
 
 
 def _arabic_evidence(original: str, lex: LanguageLexicon, persian: bool) -> tuple[int, int]:
@@ -156,6 +160,8 @@ def _arabic_evidence(original: str, lex: LanguageLexicon, persian: bool) -> tupl
 def _collect(words: list[str], lex: LanguageLexicon) -> _Evidence:
     evidence = _Evidence(words=len(words))
     for word in words:
+        if word.startswith("ئ") or any(c in _LETTER_LANGUAGES for c in word):
+            continue  # «بە», «کہ» fold to Persian words, but no Persian writes them so
         folded = match_form(word)
         persian = folded in lex.persian
         if ZWNJ in word or persian or _persian_morphology(folded):
@@ -202,7 +208,7 @@ def _ask_detector(words: list[str], text: str, evidence: _Evidence, detector: La
         return LanguageResult("not_fa", "arabic", round(prob * 0.9, 2))
     if best == "ur" and prob >= 0.9 and evidence.words >= 4:
         return LanguageResult("not_fa", "urdu", round(prob * 0.8, 2))
-    if evidence.keyboard_farsi and not evidence.arabic_strong:
+    if evidence.keyboard_farsi and not evidence.arabic_strong and best not in ("ar", "ur"):
         # Persian keyboards type ی and ک; Arabic text never does.
         return LanguageResult("fa", "persian_script", 0.6)
     return LanguageResult("uncertain", "arabic" if best == "ar" else "too_short", round(prob * 0.5, 2))

@@ -15,6 +15,7 @@ _TO_PERSIAN = str.maketrans("0123456789" + _ARABIC_DIGITS, _PERSIAN_DIGITS * 2)
 
 # Characters people type where a zero-width non-joiner is meant.
 _ZWNJ_LOOKALIKES = "\u200b\u00ad\u2060\ufeff\u200c"
+_ZWNJ_RUN = re.compile(f"[{_ZWNJ_LOOKALIKES}]{{2,}}")
 _KEEP_CONTROLS = frozenset("\n\t" + ZWNJ)
 
 # Letter folding for matching only: Arabic and regional forms to the Persian letter a reader sees.
@@ -86,6 +87,7 @@ _MAYBE_CONTROL = re.compile(
 def _drop_controls(text: str) -> str:
     if not _MAYBE_CONTROL.search(text):
         return text
+    text = _ZWNJ_RUN.sub(ZWNJ, text)
     out: list[str] = []
     last = len(text) - 1
     for i, char in enumerate(text):

@@ -99,16 +99,21 @@ def _names(text: str, lexicon: Lexicon) -> frozenset[str]:
 
 
 def is_generic(text: str, lexicon: Lexicon) -> bool:
-    """Praise, thanks, blessings or emoji only: neither about the article nor off topic."""
+    """Praise, thanks, blessings or emoji: a comment mostly made of them is generic, not off topic."""
     normalized = normalize(text)
     tokens = tokenize(normalized)
     if not tokens:
         return not _LETTERS.search(normalized)
-    rest = [t for t in tokens if t not in lexicon.stopwords and t not in lexicon.generic_words]
-    if not rest:
-        return True
+    generic = rest = 0
+    for token in tokens:
+        if token in lexicon.generic_words or stem(token) in lexicon.generic_words:
+            generic += 1
+        elif token not in lexicon.stopwords:
+            rest += 1
     joined = " ".join(tokens)
-    return any(p in joined for p in lexicon.generic_phrases) and len(rest) <= 1
+    if any(p in joined for p in lexicon.generic_phrases):
+        generic += 2
+    return rest == 0 or (generic >= 2 * rest and rest <= 2)
 
 
 def relevance_score(text: str, article: ArticleProfile, stats: TermStats) -> float:
