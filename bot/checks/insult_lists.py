@@ -63,8 +63,13 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
     spellings += [match_form(e) for e in sections.get("words", [])]
     contextual = frozenset(entry_key(e) for e in sections.get("contextual", []))
     clean = frozenset(insult_key(w) for w in clean_words)
-    single = frozenset(k for k in whole if " " not in k and k not in clean)
-    exact = frozenset(s for s in spellings if " " not in s and insult_key(s) in clean and s not in clean_words)
+    squeezed_short = frozenset(insult_key(s) for s in spellings if len(insult_key(s)) <= 3 and insult_key(s) != s)
+    single = frozenset(k for k in whole if " " not in k and k not in clean and k not in squeezed_short)
+    exact = frozenset(
+        s
+        for s in spellings
+        if " " not in s and (insult_key(s) in clean or insult_key(s) in squeezed_short) and s not in clean_words
+    )
     phrases = frozenset(k for k in [*whole, *contextual] if " " in k)
     return InsultLists(
         words=single,
