@@ -61,6 +61,7 @@ class FakeTelegram:
         self.privacy_mode = privacy_mode
         self.callback_timeout = callback_timeout  # fake seconds a callback query stays answerable
         self.host = host
+        self.check_at_end = True  # the pytest fixture runs assert_clean() at teardown when True
         self.calls: list[CallRecord] = []
         self.failures: list[Failure] = []
         self.callbacks: dict[str, CallbackHandle] = {}

@@ -37,7 +37,7 @@ async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegram]:
         yield instance
     finally:
         await instance.stop()
-    if getattr(instance, "check_at_end", True) and not request.node.stash.get(_CALL_FAILED, False):
+    if instance.check_at_end and not request.node.stash.get(_CALL_FAILED, False):
         instance.assert_clean()
 
 

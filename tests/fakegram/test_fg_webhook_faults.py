@@ -155,7 +155,7 @@ async def test_dropped_connection_and_timeout(fake: FakeTelegram) -> None:
 
 
 async def test_chaos_is_seeded(fake: FakeTelegram) -> None:
-    fake.check_at_end = False  # type: ignore[attr-defined]
+    fake.check_at_end = False
     outcomes = []
     async with Bot(fake.token, base_url=fake.base_url) as bot:
         fake.faults.chaos(0.5, seed=7, kinds=("500",))
