@@ -80,6 +80,7 @@ class OutboxWorker:
     lease: timedelta = timedelta(seconds=120)
     batch: int = 50
     idle_poll: float = 1.0
+    backoff_base: float = 1.0  # seconds before the first retry of a transient error; doubles each time
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _lanes: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _task: asyncio.Task[None] | None = None
@@ -157,22 +158,26 @@ class OutboxWorker:
             wait = _retry_seconds(exc)
             log.warning("flood limit: retrying after %ss", wait, extra=extra)
             await self._retry(row, wait, str(exc))
-        except (TimedOut, NetworkError) as exc:
-            if row.attempts >= MAX_ATTEMPTS:
-                await self._fail(row, f"gave up after {row.attempts} attempts: {exc}")
-                return
-            wait = min(300.0, 2.0 ** min(row.attempts, 8)) * (0.5 + self._rng.random())
-            log.warning("transient error, retrying in %.1fs: %s", wait, exc, extra=extra)
-            await self._retry(row, wait, str(exc))
         except BadRequest as exc:
-            if any(text in exc.message for text in _ALREADY_DONE):
+            if any(text in exc.message.lower() for text in _ALREADY_DONE):
                 await self._sent(row, None)
             else:
                 log.error("permanent error: %s", exc.message, extra=extra)
                 await self._fail(row, exc.message)
+        except (TimedOut, NetworkError) as exc:  # after BadRequest: PTB's BadRequest is a NetworkError
+            if row.attempts >= MAX_ATTEMPTS:
+                await self._fail(row, f"gave up after {row.attempts} attempts: {exc}")
+                return
+            wait = min(300.0, self.backoff_base * 2.0 ** min(row.attempts - 1, 8)) * (0.5 + self._rng.random())
+            log.warning("transient error, retrying in %.1fs: %s", wait, exc, extra=extra)
+            await self._retry(row, wait, str(exc))
         except (Forbidden, TelegramError) as exc:
             log.warning("permanent error: %s", exc, extra=extra)
             await self._fail(row, str(exc))
+        except Exception as exc:
+            # A bug or a bad payload must not leave the row claimed forever: retry later, loudly.
+            log.exception("unexpected error sending a delivery", extra=extra)
+            await self._retry(row, min(600.0, 30.0 * row.attempts), repr(exc))
         else:
             await self._sent(row, message_id)
 
@@ -199,12 +204,19 @@ class OutboxWorker:
                 if hooks and hooks.on_failed:
                     await hooks.on_failed(session, row, error, now)
 
-    async def drain(self, budget: float = 10.0) -> None:
-        """Deliver until nothing is due or in flight (tests, CLI one-shot jobs)."""
-        deadline = asyncio.get_running_loop().time() + budget
-        while asyncio.get_running_loop().time() < deadline:
-            claimed = await self.run_once()
+    async def drain(self, budget: float = 10.0, horizon: float = 5.0) -> None:
+        """Deliver until nothing is in flight or due within ``horizon`` seconds (tests, one-shot jobs)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + budget
+        while loop.time() < deadline:
+            await self.run_once()
             if self._lanes:
                 await asyncio.gather(*list(self._lanes.values()), return_exceptions=True)
-            elif not claimed:
+                continue
+            async with self.db.transaction() as session:
+                due = await repo.next_due_at(session)
+                in_flight = (await repo.counts(session)).get(repo.SENDING, 0)
+            now = self.clock()
+            if not in_flight and (due is None or due > now + timedelta(seconds=horizon)):
                 return
+            await asyncio.sleep(0.02)

@@ -12,6 +12,9 @@ from sqlalchemy import text
 from storage.db import Database
 from storage.models import Base
 
+# The fake Telegram's fixtures (``fake``, ``fake_bot``) and its end-of-test checks.
+pytest_plugins = ["fakegram.pytest_plugin"]
+
 PG_URL = os.environ.get("KHABAR_TEST_POSTGRES_URL", "")
 needs_pg = pytest.mark.skipif(not PG_URL, reason="KHABAR_TEST_POSTGRES_URL is not set")
 ENGINES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=needs_pg)]

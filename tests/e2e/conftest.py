@@ -10,7 +10,6 @@ from bot.app import stop_app
 from fakegram.control import FakeTelegram
 from tests.e2e.harness import Clock, Khabar, World, build_world, create_schema, launch, settings_for
 
-pytest_plugins = ["fakegram.pytest_plugin"]
 
 
 @pytest.fixture

@@ -21,16 +21,16 @@ from storage.models import Base
 
 
 class Clock:
-    """A clock tests can move forward; starts at the real time."""
+    """Real time plus an offset that tests move forward (``advance``) to make deadlines pass."""
 
-    def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime.now(UTC)
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
 
     def __call__(self) -> datetime:
-        return self.now
+        return datetime.now(UTC) + self.offset
 
     def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
+        self.offset += timedelta(seconds=seconds)
 
 
 def free_port() -> int:
@@ -132,6 +132,7 @@ async def launch(world: World, settings: Settings, clock: Clock, *, webhook: boo
         settings = settings.model_copy(update={"webhook_url": settings.webhook_url.format(port=port)})
     app = build_application(settings, clock=clock)
     await start_app(app, webhook_port=port)
+    app.bot_data.deps.outbox.backoff_base = 0.05  # transient-error retries in tests: fast, same logic
     return Khabar(app=app, settings=settings, clock=clock, world=world, webhook_port=port)
 
 

@@ -1,0 +1,51 @@
+"""``khabar doctor`` against the fake Bot API: every right checked, the fix printed, exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from fakegram.control import FakeTelegram
+from storage import migrate
+from tests.e2e.harness import World
+
+
+async def doctor(fake: FakeTelegram, world: World, tmp_path: Path) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env.update(
+        {
+            "KHABAR_BOT_TOKEN": fake.token,
+            "KHABAR_BOT_API_URL": fake.base_url,
+            "KHABAR_CHANNEL": str(world.channel.id),
+            "KHABAR_DISCUSSION_CHAT": str(world.group.id),
+            "KHABAR_MODERATOR_CHAT": str(world.mods_chat.id),
+            "KHABAR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}",
+            "PYTHONPATH": str(Path(__file__).parents[2]),
+        }
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "doctor", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    return proc.returncode or 0, out.decode()
+
+
+async def test_doctor_passes_when_everything_is_set_up(fake: FakeTelegram, world: World, tmp_path: Path) -> None:
+    await migrate.upgrade_async(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
+    code, out = await doctor(fake, world, tmp_path)
+    assert code == 0, out
+    assert "✗" not in out and out.count("✓") >= 8
+    assert fake.token not in out
+
+
+async def test_doctor_names_missing_rights_and_schema(fake: FakeTelegram, world: World, tmp_path: Path) -> None:
+    fake.set_bot_rights(world.group, "administrator", can_delete_messages=False)
+    fake.set_bot_rights(world.channel, "member")
+    code, out = await doctor(fake, world, tmp_path)
+    assert code == 1
+    assert "make the bot an admin of the discussion group with 'Delete messages'" in out
+    assert "make the bot an admin of the channel" in out
+    assert "run `khabar db upgrade`" in out

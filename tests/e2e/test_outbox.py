@@ -1,0 +1,92 @@
+"""The outbox worker inside the running bot: retries, permanent errors, restarts — nothing lost or doubled."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.outbox import Hooks, call
+from fakegram.control import FakeTelegram
+from storage.models import Delivery
+from storage.repos import outbox
+from tests.e2e.harness import Khabar, World
+
+
+async def _enqueue(khabar: Khabar, key: str, payload: dict[str, Any], chat: int, kind: str = "test") -> None:
+    async with khabar.db.transaction() as s:
+        await outbox.enqueue(s, kind=kind, dedupe_key=key, chat_key=chat, payload=payload, now=khabar.clock())
+    khabar.deps.outbox.wake()
+
+
+async def _row(khabar: Khabar, key: str) -> Delivery:
+    async with khabar.db.transaction() as s:
+        row = await outbox.by_key(s, key)
+        assert row is not None
+        return row
+
+
+def _texts(fake: FakeTelegram, world: World) -> list[str | None]:
+    return [m.text for m in fake.bot_messages(world.mods_chat)]
+
+
+async def test_429_and_5xx_are_retried_into_exactly_one_message(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    fake.faults.add("sendMessage", "429", retry_after=1, times=1)
+    fake.faults.add("sendMessage", "502", times=2)
+    await _enqueue(khabar, "m1", call("send_message", chat_id=world.mods_chat.id, text="سلام <b>مدیران</b>"), world.mods_chat.id)
+    await khabar.settle()
+    row = await _row(khabar, "m1")
+    assert row.status == "sent"
+    assert _texts(fake, world) == ["سلام مدیران"]
+    assert row.message_id == fake.bot_messages(world.mods_chat)[0].message_id
+
+
+async def test_dropped_connection_is_retried(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    fake.faults.add("sendMessage", "drop", times=1)
+    await _enqueue(khabar, "m2", call("send_message", chat_id=world.mods_chat.id, text="دوباره"), world.mods_chat.id)
+    await khabar.settle()
+    assert (await _row(khabar, "m2")).status == "sent"
+    assert _texts(fake, world) == ["دوباره"]
+
+
+async def test_permanent_error_fails_once_and_runs_the_hook(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    failed: list[str] = []
+
+    async def on_failed(_s: AsyncSession, row: Delivery, error: str, _now: datetime) -> None:
+        failed.append(error)
+
+    khabar.deps.outbox.register("blocked", Hooks(on_failed=on_failed))
+    reader = fake.make_user("نگار")
+    await reader.start_bot()
+    await reader.block_bot()
+    await _enqueue(khabar, "m3", call("send_message", chat_id=reader.id, text="x"), reader.id, kind="blocked")
+    await khabar.settle()
+    row = await _row(khabar, "m3")
+    assert row.status == "failed" and "blocked" in (row.error or "")
+    assert failed == [row.error]
+
+
+async def test_not_modified_edit_counts_as_done(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    await _enqueue(khabar, "m4", call("send_message", chat_id=world.mods_chat.id, text="ثابت"), world.mods_chat.id)
+    await khabar.settle()
+    message_id = (await _row(khabar, "m4")).message_id
+    edit = call("edit_message_text", chat_id=world.mods_chat.id, message_id=message_id, text="ثابت")
+    await _enqueue(khabar, "m5", edit, world.mods_chat.id)
+    await khabar.settle()
+    assert (await _row(khabar, "m5")).status == "sent"
+
+
+async def test_rows_queued_before_a_restart_are_sent_after_it(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    fake.faults.add("sendMessage", "500", times=None)
+    await _enqueue(khabar, "m6", call("send_message", chat_id=world.mods_chat.id, text="پس از راه‌اندازی"), world.mods_chat.id)
+    await khabar.deps.outbox.run_once()
+    await khabar.restart()
+    fake.faults.clear()
+    async with khabar.db.transaction() as s:
+        row = (await s.execute(select(Delivery).where(Delivery.dedupe_key == "m6"))).scalar_one()
+        row.next_attempt_at = khabar.clock()  # skip the backoff wait
+    await khabar.settle()
+    assert (await _row(khabar, "m6")).status == "sent"
+    assert _texts(fake, world) == ["پس از راه‌اندازی"]
