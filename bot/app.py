@@ -13,6 +13,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
+from bot import instance
 from bot.deps import AppState, Chats, Deps, KhabarApp, KhabarContext, utc_now
 from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
@@ -28,7 +29,10 @@ AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
 
 def _areas() -> list[AreaSetup]:
     """Area start-ups, imported late so that importing bot.app stays cheap."""
-    return []
+    from bot.intake import setup as intake
+    from bot.publishing import service as publishing
+
+    return [publishing.setup, intake.setup]
 
 
 def instance_owner(settings: Settings) -> str:
@@ -52,6 +56,7 @@ def build_application(
     clock: Callable[[], datetime] | None = None,
     rng: random.Random | None = None,
     updater: bool = True,
+    mode: str = "polling",
 ) -> KhabarApp:
     """The Application for ``settings``; nothing touches the network until it is initialised."""
     if settings.bot_token is None:
@@ -79,6 +84,7 @@ def build_application(
         builder = builder.updater(None)
     app: KhabarApp = builder.build()  # type: ignore[assignment]
     app.bot_data.settings = settings
+    app.bot_data.mode = mode
     app.bot_data.clock = clock or utc_now
     app.bot_data.rng = rng or random.SystemRandom()
     from handlers import register
@@ -115,6 +121,12 @@ async def _post_init(app: KhabarApp) -> None:
         rng=app.bot_data.rng,
     )
     app.bot_data.deps = deps
+    try:
+        await instance.claim(app, deps, app.bot_data.mode)
+    except Exception:
+        app.bot_data.deps = None
+        await db.close()
+        raise
     for setup in _areas():
         await setup(app, deps)
     worker.start()
@@ -131,6 +143,7 @@ async def _post_shutdown(app: KhabarApp) -> None:
         return
     await deps.outbox.stop()
     await deps.events.settle()
+    await instance.release(deps)
     await deps.db.close()
     app.bot_data.deps = None
 
@@ -144,7 +157,11 @@ async def start_app(app: KhabarApp, *, webhook_port: int | None = None) -> None:
 
     await app.initialize()
     if app.post_init:
-        await app.post_init(app)
+        try:
+            await app.post_init(app)
+        except BaseException:
+            await app.shutdown()
+            raise
     settings = app.bot_data.settings
     if app.updater is not None and settings is not None:
         if webhook_port is None:

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from telegram.ext import CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.deps import KhabarApp
-from handlers import errors, start
+from handlers import discussion, errors, intake, publishing
 
 
 def register(app: KhabarApp) -> None:
     """Every handler Khabar has, in the order PTB should try them."""
+    # group -100: the automatic forward of our channel post into the discussion group, before any
+    # other group-message handler; it stores the discussion link and stops there (never a comment).
+    app.add_handler(MessageHandler(filters.IS_AUTOMATIC_FORWARD, publishing.automatic_forward), group=-100)
     # group 0: commands and the conversation with readers.
-    app.add_handler(CommandHandler("start", start.start))
+    app.add_handler(CommandHandler("start", intake.start, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("my", intake.my, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("feeds", publishing.feeds))  # moderators' chat only
+    # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
+    # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.
+    app.add_handler(CallbackQueryHandler(intake.on_button, pattern=intake.owns))
+    app.add_handler(CallbackQueryHandler(intake.on_forged, pattern=intake.forged))
+    private_new = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
+    app.add_handler(MessageHandler(private_new & filters.TEXT & ~filters.COMMAND, intake.on_text))
+    app.add_handler(MessageHandler(private_new & ~filters.TEXT, intake.on_other))
+    app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, intake.on_edit))
+    # group 10: members' replies in the discussion group (pre-moderation: taken down, continued
+    # privately). Its own group, so it neither blocks nor is blocked by other group handlers; the
+    # handler itself checks the chat is the discussion group and skips forwards/channel/bots.
+    app.add_handler(
+        MessageHandler(filters.ChatType.SUPERGROUP & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL,
+                       discussion.on_group_message),
+        group=10,
+    )
     app.add_error_handler(errors.on_error)

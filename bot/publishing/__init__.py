@@ -1,0 +1,1 @@
+"""Publishing: articles from feeds and files, formatted for the channel and delivered exactly once."""

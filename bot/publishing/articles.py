@@ -1,0 +1,199 @@
+"""Articles into the database and the outbox: one transaction records the article and its post."""
+
+from __future__ import annotations
+
+import html
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.helpers import create_deep_linked_url
+
+from bot.outbox import call
+from bot.publishing.article_file import ArticleDraft
+from bot.publishing.dedupe import manual_key
+from bot.publishing.post_format import (
+    CAPTION_LIMIT,
+    TEXT_LIMIT,
+    PostContent,
+    keyboard,
+    parse_hashtags,
+    render,
+)
+from bot.settings import Settings
+from bot.texts import publishing as texts
+from storage.models import Article, Delivery
+from storage.repos import outbox
+from storage.repos.upsert import insert_for
+
+log = logging.getLogger(__name__)
+
+POST_KIND = "article_post"
+NOTIFY_KIND = "notify"
+QUEUED, POSTED, FAILED, SKIPPED = "queued", "posted", "failed", "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where and how posts go: settings, the channel's numeric id, the bot's username for deep links."""
+
+    settings: Settings
+    channel_id: int
+    bot_username: str
+
+
+def new_token() -> str:
+    """A random, URL-safe article token (12 characters of A-Za-z0-9_-)."""
+    return secrets.token_urlsafe(9)
+
+
+def deep_link(bot_username: str, token: str) -> str:
+    """``https://t.me/<bot>?start=a-<token>``: opens the article in the bot."""
+    return create_deep_linked_url(bot_username, "a-" + token)
+
+
+def post_content(settings: Settings, article: Article) -> PostContent:
+    """The article as the post format sees it."""
+    return PostContent(
+        title=article.title,
+        published_at=article.published_at,
+        kicker=article.kicker,
+        lead=article.lead,
+        link=article.link,
+        hashtags=parse_hashtags(settings.hashtags, article.hashtags),
+    )
+
+
+def post_markup(target: Target, article: Article, count: int) -> dict[str, Any] | None:
+    """The post's inline keyboard, or None in native-comments mode."""
+    if target.settings.comment_mode != "buttons":
+        return None
+    return keyboard(deep_link(target.bot_username, article.token), count)
+
+
+def post_payload(target: Target, article: Article) -> dict[str, Any]:
+    """The outbox payload that posts ``article`` (a photo post when it has an image)."""
+    content = post_content(target.settings, article)
+    markup = post_markup(target, article, article.approved_count)
+    extra: dict[str, Any] = {} if markup is None else {"reply_markup": markup}
+    tz = target.settings.tz
+    if article.image:
+        caption = render(content, tz, limit=CAPTION_LIMIT)
+        payload = call("send_photo", chat_id=target.channel_id, photo=article.image, caption=caption.html, **extra)
+    else:
+        text = render(content, tz, limit=TEXT_LIMIT)
+        payload = call("send_message", chat_id=target.channel_id, text=text.html, **extra)
+    payload["shown_count"] = article.approved_count
+    return payload
+
+
+async def _next_slot(session: AsyncSession, chat_key: str, now: datetime, per_minute: int) -> datetime:
+    """The earliest time for the next channel post so that posts stay under ``per_minute``."""
+    stmt = select(func.max(Delivery.next_attempt_at)).where(Delivery.kind == POST_KIND, Delivery.chat_key == chat_key)
+    last = (await session.execute(stmt)).scalar_one_or_none()
+    if last is None:
+        return now
+    return max(now, last + timedelta(seconds=60.0 / per_minute))
+
+
+async def add_article(
+    session: AsyncSession,
+    target: Target,
+    draft: ArticleDraft,
+    *,
+    now: datetime,
+    dedupe_key: str | None = None,
+    source: str = "manual",
+    feed_id: int | None = None,
+    post: bool = True,
+) -> Article | None:
+    """Store a new article and (``post``) its channel post in the outbox; None if it is a duplicate."""
+    key = dedupe_key or manual_key(draft.title, draft.link)
+    values = {
+        "token": new_token(),
+        "source": source,
+        "feed_id": feed_id,
+        "dedupe_key": key,
+        "kicker": draft.kicker,
+        "title": draft.title[:1000],
+        "lead": draft.lead,
+        "body": draft.body,
+        "link": draft.link,
+        "image": draft.image,
+        "hashtags": draft.hashtags,
+        "published_at": draft.published_at or now,
+        "created_at": now,
+        "delivery_state": QUEUED if post else SKIPPED,
+        "is_photo": bool(draft.image),
+    }
+    stmt = insert_for(session, Article).values(**values).on_conflict_do_nothing(index_elements=[Article.dedupe_key])
+    if (await session.execute(stmt)).rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    article = (await session.execute(select(Article).where(Article.dedupe_key == key))).scalar_one()
+    if post:
+        chat_key = str(target.channel_id)
+        slot = await _next_slot(session, chat_key, now, target.settings.channel_posts_per_minute)
+        await outbox.enqueue(
+            session,
+            kind=POST_KIND,
+            dedupe_key=f"article:{article.id}",
+            chat_key=chat_key,
+            payload=post_payload(target, article),
+            now=now,
+            not_before=slot,
+            article_id=article.id,
+        )
+    log.info("article stored", extra={"article_id": article.id, "source": source, "posted": post})
+    return article
+
+
+async def record_posted(session: AsyncSession, article_id: int, chat_id: int, message_id: int, shown: int) -> bool:
+    """Remember the channel message of an article; False if it was already known."""
+    stmt = (
+        update(Article)
+        .where(Article.id == article_id, Article.channel_message_id.is_(None))
+        .values(delivery_state=POSTED, channel_chat_id=chat_id, channel_message_id=message_id, shown_count=shown)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def on_post_sent(session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+    """Outbox hook: the post is in the channel."""
+    if row.article_id is None or message_id is None:
+        return
+    shown = int(row.payload.get("shown_count", 0))
+    if await record_posted(session, row.article_id, int(row.chat_key), message_id, shown):
+        log.info("article posted", extra={"article_id": row.article_id, "message_id": message_id})
+
+
+async def report_failure(session: AsyncSession, moderators_chat: int, row: Delivery, error: str, now: datetime) -> None:
+    """Mark the article failed and tell the moderators once."""
+    if row.article_id is None:
+        return
+    await session.execute(
+        update(Article)
+        .where(Article.id == row.article_id)
+        .values(delivery_state=FAILED)
+        .execution_options(synchronize_session=False)
+    )
+    title = (await session.execute(select(Article.title).where(Article.id == row.article_id))).scalar_one()
+    text = texts.POST_FAILED.format(title=html.escape(title[:300], quote=False), error=html.escape(error[:500]))
+    await outbox.enqueue(
+        session,
+        kind=NOTIFY_KIND,
+        dedupe_key=f"report:article:{row.article_id}",
+        chat_key=moderators_chat,
+        payload=call("send_message", chat_id=moderators_chat, text=text, no_preview=True),
+        now=now,
+    )
+    log.error("article post failed for good", extra={"article_id": row.article_id, "error": error})
+
+
+async def by_token(session: AsyncSession, token: str) -> Article | None:
+    """The article a deep link names."""
+    return (await session.execute(select(Article).where(Article.token == token))).scalar_one_or_none()

@@ -1,0 +1,100 @@
+"""The «نظرات (۳)» button: coalesced edits of a post's keyboard when its approved count changes."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.outbox import call
+from bot.publishing.articles import Target, post_markup
+from storage.db import Database
+from storage.models import Article, Delivery
+from storage.repos import outbox
+
+log = logging.getLogger(__name__)
+
+COUNT_KIND = "count_edit"
+
+
+def count_key(article_id: int) -> str:
+    """The one outbox row that edits an article's count button."""
+    return f"count:{article_id}"
+
+
+async def _schedule(session: AsyncSession, target: Target, article: Article, now: datetime) -> bool:
+    if article.channel_message_id is None or article.channel_chat_id is None:
+        return False
+    markup = post_markup(target, article, article.approved_count)
+    if markup is None:
+        return False
+    payload = call(
+        "edit_message_reply_markup",
+        chat_id=article.channel_chat_id,
+        message_id=article.channel_message_id,
+        reply_markup=markup,
+    )
+    payload["shown_count"] = article.approved_count
+    key = count_key(article.id)
+    existing = await outbox.by_key(session, key)
+    if existing is None:
+        return await outbox.enqueue(
+            session,
+            kind=COUNT_KIND,
+            dedupe_key=key,
+            chat_key=article.channel_chat_id,
+            payload=payload,
+            now=now,
+            article_id=article.id,
+        )
+    if existing.status == outbox.SENDING:
+        return False  # its on_sent will leave a difference the next run sees
+    if existing.status == outbox.QUEUED and existing.payload.get("shown_count") == article.approved_count:
+        return False  # already on its way (maybe waiting out a 429): keep its schedule
+    await outbox.requeue(session, key, payload, now)
+    return True
+
+
+async def schedule_count_edits(
+    db: Database, target: Target, now: datetime, *, article_id: int | None = None
+) -> int:
+    """Queue one keyboard edit per article whose shown count is stale and whose interval has passed."""
+    if target.settings.comment_mode != "buttons":
+        return 0
+    since = now - timedelta(seconds=target.settings.count_edit_interval_seconds)
+    stmt = select(Article).where(
+        Article.approved_count != Article.shown_count,
+        Article.channel_message_id.is_not(None),
+        or_(Article.count_edited_at.is_(None), Article.count_edited_at <= since),
+    )
+    if article_id is not None:
+        stmt = stmt.where(Article.id == article_id)
+    scheduled = 0
+    async with db.transaction() as session:
+        for article in (await session.execute(stmt.limit(200))).scalars():
+            if await _schedule(session, target, article, now):
+                scheduled += 1
+    return scheduled
+
+
+async def on_count_sent(session: AsyncSession, row: Delivery, _message_id: int | None, now: datetime) -> None:
+    """Outbox hook: the button now shows the payload's count."""
+    await session.execute(
+        update(Article)
+        .where(Article.id == row.article_id)
+        .values(shown_count=int(row.payload.get("shown_count", 0)), count_edited_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def on_count_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
+    """Outbox hook: a failed edit is tried again no sooner than the next interval."""
+    await session.execute(
+        update(Article)
+        .where(Article.id == row.article_id)
+        .values(count_edited_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    log.warning("count button edit failed", extra={"article_id": row.article_id, "error": error})

@@ -1,0 +1,119 @@
+"""The discussion link, and exactly-once posting after a crash: the automatic forward tells the truth.
+
+Telegram copies every channel post into the linked discussion group. When that copy arrives we
+store it on the article. If the article's send had reached Telegram but its outcome was never
+committed (a crash, a lost response), the copy is matched to the in-flight delivery by its visible
+text and the delivery is marked sent, so the outbox never posts it a second time.
+
+Without a linked discussion group there is no copy: a crash between Telegram's answer and the
+commit then leads to a second post once the claim expires (at-least-once, not exactly-once).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.publishing.articles import POST_KIND, record_posted
+from bot.publishing.post_format import same_text, visible_text
+from storage.db import Database
+from storage.models import Article, Delivery
+from storage.repos import outbox
+
+log = logging.getLogger(__name__)
+
+GRACE = timedelta(seconds=15)  # how long a possibly-sent post waits for its automatic forward
+_GRACE_MARK = "[grace] "
+
+
+async def _in_flight_match(session: AsyncSession, channel_id: int, text: str) -> Delivery | None:
+    stmt = (
+        select(Delivery)
+        .join(Article, Article.id == Delivery.article_id)
+        .where(
+            Delivery.kind == POST_KIND,
+            Delivery.chat_key == str(channel_id),
+            Delivery.status.in_([outbox.QUEUED, outbox.SENDING]),
+            Article.channel_message_id.is_(None),
+        )
+        .order_by(Delivery.id)
+    )
+    for row in (await session.execute(stmt)).scalars():
+        args = row.payload.get("args", {})
+        markup = args.get("text") or args.get("caption") or ""
+        if same_text(visible_text(markup), text):
+            return row
+    return None
+
+
+async def _settle_delivery(session: AsyncSession, row: Delivery, post_id: int, now: datetime) -> None:
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == row.id, Delivery.status.in_([outbox.QUEUED, outbox.SENDING]))
+        .values(status=outbox.SENT, message_id=post_id, sent_at=now, claimed_by=None, claimed_until=None, error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def capture_forward(
+    db: Database, *, channel_id: int, post_id: int, group_id: int, copy_id: int, text: str, now: datetime
+) -> int | None:
+    """Store the discussion copy of channel post ``post_id``; the article id, or None if not ours."""
+    async with db.transaction() as session:
+        stmt = select(Article.id).where(Article.channel_chat_id == channel_id, Article.channel_message_id == post_id)
+        article_id = (await session.execute(stmt)).scalar_one_or_none()
+        if article_id is None:
+            row = await _in_flight_match(session, channel_id, text)
+            if row is None or row.article_id is None:
+                return None
+            article_id = row.article_id
+            await record_posted(session, article_id, channel_id, post_id, int(row.payload.get("shown_count", 0)))
+            await _settle_delivery(session, row, post_id, now)
+            log.warning(
+                "post recorded from its automatic forward (send outcome was not committed)",
+                extra={"article_id": article_id, "message_id": post_id},
+            )
+        await session.execute(
+            update(Article)
+            .where(Article.id == article_id, Article.discussion_message_id.is_(None))
+            .values(discussion_chat_id=group_id, discussion_message_id=copy_id)
+            .execution_options(synchronize_session=False)
+        )
+    log.info("discussion copy stored", extra={"article_id": article_id, "discussion_message_id": copy_id})
+    return article_id
+
+
+async def hold_uncertain_posts(db: Database, now: datetime, *, startup: bool = False) -> int:
+    """Give posts that may already be in the channel time for their automatic forward to arrive.
+
+    At start-up (before the outbox worker runs) rows left "sending" by a crashed process are put
+    back in the queue after a grace period; while running, rows queued for a retry after a network
+    error or timeout (not a 429) are held back once the same way. The number of rows held.
+    """
+    held = 0
+    async with db.transaction() as session:
+        if startup:
+            stmt = select(Delivery).where(
+                Delivery.kind == POST_KIND, Delivery.status == outbox.SENDING, Delivery.claimed_until < now
+            )
+        else:
+            stmt = select(Delivery).where(
+                Delivery.kind == POST_KIND,
+                Delivery.status == outbox.QUEUED,
+                Delivery.attempts >= 1,
+                Delivery.error.is_not(None),
+            )
+        for row in (await session.execute(stmt)).scalars():
+            error = row.error or ""
+            if error.startswith(_GRACE_MARK) or "retry after" in error.lower():
+                continue
+            row.status = outbox.QUEUED
+            row.claimed_by = row.claimed_until = None
+            row.next_attempt_at = max(row.next_attempt_at, now + GRACE)
+            row.error = _GRACE_MARK + (error or "claim expired: the sender stopped before recording the outcome")
+            held += 1
+            log.warning("post held back for its automatic forward", extra={"article_id": row.article_id})
+    return held
