@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from bot.app import build_application
 
-    app = build_application(settings)
+    app = build_application(settings, mode="webhook" if args.webhook else "polling")
     if args.webhook:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         log.info("starting webhook", extra={"listen": settings.webhook_listen, "port": settings.webhook_port})

@@ -130,7 +130,7 @@ async def launch(world: World, settings: Settings, clock: Clock, *, webhook: boo
     port = free_port() if webhook else None
     if port is not None and settings.webhook_url and "{port}" in settings.webhook_url:
         settings = settings.model_copy(update={"webhook_url": settings.webhook_url.format(port=port)})
-    app = build_application(settings, clock=clock)
+    app = build_application(settings, clock=clock, mode="webhook" if webhook else "polling")
     await start_app(app, webhook_port=port)
     app.bot_data.deps.outbox.backoff_base = 0.05  # transient-error retries in tests: fast, same logic
     return Khabar(app=app, settings=settings, clock=clock, world=world, webhook_port=port)
