@@ -11,6 +11,7 @@ from datetime import datetime
 
 from telegram import Bot
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import instance
@@ -40,13 +41,16 @@ def instance_owner(settings: Settings) -> str:
     return settings.instance_name or f"{socket.gethostname()}-{os.getpid()}"
 
 
-async def resolve_chat(bot: Bot, ref: str | None) -> int | None:
-    """A numeric chat id for an id or @username from settings."""
+async def resolve_chat(bot: Bot, ref: str | None, key: str = "chat") -> int | None:
+    """A numeric chat id for an id or @username from settings (ConfigError naming ``key`` if unknown)."""
     if ref is None:
         return None
     if ref.lstrip("-").isdigit():
         return int(ref)
-    chat = await bot.get_chat(ref)
+    try:
+        chat = await bot.get_chat(ref)
+    except TelegramError as exc:
+        raise ConfigError(f"{key}={ref}: Telegram says {exc.message!r}; is the bot a member of that chat?") from None
     return chat.id
 
 
@@ -98,16 +102,18 @@ async def _post_init(app: KhabarApp) -> None:
     if settings is None:
         raise RuntimeError("build_application sets the settings")
     clock = app.bot_data.clock
-    db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
-    channel = await resolve_chat(app.bot, settings.channel)
-    moderators = await resolve_chat(app.bot, settings.moderator_chat)
+    channel = await resolve_chat(app.bot, settings.channel, "KHABAR_CHANNEL")
+    moderators = await resolve_chat(app.bot, settings.moderator_chat, "KHABAR_MODERATOR_CHAT")
     if channel is None or moderators is None:
         raise ConfigError("KHABAR_CHANNEL and KHABAR_MODERATOR_CHAT must be set")
-    discussion = await resolve_chat(app.bot, settings.discussion_chat)
+    discussion = await resolve_chat(app.bot, settings.discussion_chat, "KHABAR_DISCUSSION_CHAT")
     if discussion is None:
-        chat = await app.bot.get_chat(channel)
-        discussion = chat.linked_chat_id
+        try:
+            discussion = (await app.bot.get_chat(channel)).linked_chat_id
+        except TelegramError as exc:
+            raise ConfigError(f"KHABAR_CHANNEL={channel}: Telegram says {exc.message!r}; add the bot as admin") from None
     owner = instance_owner(settings)
+    db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
     worker = OutboxWorker(db=db, bot=app.bot, owner=owner, clock=clock)
     deps = Deps(
         settings=settings,

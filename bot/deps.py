@@ -96,6 +96,7 @@ class AppState:
         self.settings: Settings | None = None
         self.clock: Callable[[], datetime] = utc_now
         self.rng: random.Random = random.SystemRandom()
+        self.mode: str = "polling"  # or "webhook": how updates arrive
 
     @property
     def deps(self) -> Deps:
