@@ -1,0 +1,1 @@
+"""Comment intake: ways in (deep link, discussion group, replies), checks, the addition captcha."""

@@ -1,0 +1,72 @@
+"""The checks' resources, built once at start-up, and the one call intake makes into them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.checks.language import LanguageDetector, default_detector
+from bot.checks.lexicon import Lexicon, default_lexicon
+from bot.checks.policy import Policy
+from bot.checks.relevance import ArticleProfile, TermStats
+from bot.checks.review import Verdict, review
+from bot.checks.spam import AuthorHistory, PastComment
+from bot.settings import Settings
+
+PROFILE_CACHE = 500
+
+
+def policy_from(settings: Settings) -> Policy:
+    """The newsroom's policy: the checks' defaults plus what the operator configured."""
+    return Policy(
+        on_link=settings.link_policy,
+        on_invite_link="reject" if settings.link_policy == "reject" else settings.link_policy,
+        min_length=settings.min_comment_length,
+        max_length=settings.max_comment_length,
+        off_topic_threshold=settings.off_topic_threshold,
+    )
+
+
+@dataclass
+class ChecksResources:
+    """Lexicon, detector, term statistics and policy, plus a cache of article profiles."""
+
+    policy: Policy
+    lexicon: Lexicon
+    detector: LanguageDetector
+    stats: TermStats
+    counted: set[int] = field(default_factory=set)
+    profiles: dict[int, ArticleProfile] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, settings: Settings, articles: list[tuple[int, str]]) -> ChecksResources:
+        """Everything the checks need, with term statistics over the stored articles."""
+        lexicon = default_lexicon()
+        stats = TermStats(lexicon, (text for _, text in articles))
+        return cls(policy_from(settings), lexicon, default_detector(), stats, {ident for ident, _ in articles})
+
+    def profile(self, article_id: int, title: str, text: str) -> ArticleProfile:
+        """The article's cached profile (an article new since start-up joins the statistics)."""
+        cached = self.profiles.get(article_id)
+        if cached is not None:
+            return cached
+        if article_id not in self.counted:
+            self.stats.add_article(f"{title} {text}")
+            self.counted.add(article_id)
+        if len(self.profiles) >= PROFILE_CACHE:
+            self.profiles.pop(next(iter(self.profiles)))
+        profile = ArticleProfile.build(text, self.stats, title=title)
+        self.profiles[article_id] = profile
+        return profile
+
+    def review(
+        self, text: str, profile: ArticleProfile | None, history: list[tuple[str, datetime]], now: datetime
+    ) -> Verdict:
+        """The verdict on one comment."""
+        past = AuthorHistory(tuple(PastComment(t, at) for t, at in history))
+        return review(
+            text, profile, past, self.policy, detector=self.detector, lexicon=self.lexicon, stats=self.stats, now=now
+        )
+
+
+HISTORY_WINDOW = timedelta(days=1)

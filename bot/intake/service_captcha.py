@@ -1,0 +1,176 @@
+"""The captcha's life: shown to the author, answered (button or typed), failed or expired."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete
+from telegram import Bot
+
+from bot.deps import Deps
+from bot.intake import captcha as domain
+from bot.intake.screens import Screen, captcha_screen
+from bot.intake.telegram_io import edit, send
+from bot.outbox import call
+from bot.states import CommentStatus
+from bot.texts import intake as t
+from storage.models import Article, Captcha
+from storage.repos import comments, outbox
+from storage.repos import intake as repo
+
+log = logging.getLogger(__name__)
+S = CommentStatus
+SWEEP_BATCH = 200
+
+
+def _minutes(deps: Deps) -> int:
+    return max(1, round(deps.settings.captcha_ttl_seconds / 60))
+
+
+def _screen(deps: Deps, captcha: Captcha, title: str, wrong_tries: int | None = None) -> Screen:
+    return captcha_screen(captcha.id, captcha.generation, captcha.a, captcha.b, list(captcha.options), title,
+                          _minutes(deps), wrong_tries=wrong_tries)
+
+
+async def show(deps: Deps, bot: Bot, comment_id: int) -> bool:
+    """Create the comment's captcha if needed and send it to the author privately.
+
+    False if the comment no longer waits or Telegram refused the message (then no captcha is left
+    behind, so the comment can still be continued by deep link until it expires).
+    """
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        comment = await comments.get(session, comment_id)
+        if comment is None or comment.status != S.AWAITING_CAPTCHA.value:
+            return False
+        article = await session.get(Article, comment.article_id)
+        title = article.title if article else ""
+        captcha = await repo.captcha_of(session, comment_id)
+        if captcha is not None and captcha.expires_at <= now:
+            await comments.transition(session, comment_id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now)
+            return False
+        if captcha is None:
+            challenge = domain.new_challenge(deps.rng)
+            captcha = await repo.add_captcha(
+                session, comment_id=comment_id, a=challenge.a, b=challenge.b, options=list(challenge.options),
+                generation=1, tries_left=deps.settings.captcha_tries, created_at=now,
+                expires_at=now + timedelta(seconds=deps.settings.captcha_ttl_seconds),
+            )
+        screen = _screen(deps, captcha, title)
+        author_id, captcha_id = comment.author_id, captcha.id
+    message_id = await send(deps, bot, author_id, screen)
+    async with deps.db.transaction() as session:
+        if message_id is None:
+            await session.execute(delete(Captcha).where(Captcha.id == captcha_id, Captcha.message_id.is_(None)))
+            return False
+        await repo.set_captcha_message(session, captcha_id, author_id, message_id)
+    log.info("captcha shown", extra={"comment_id": comment_id, "captcha_id": captcha_id})
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A reader's answer: a button (captcha, generation, option) or a typed number."""
+
+    captcha_id: int
+    generation: int | None = None
+    option: int | None = None
+    typed: int | None = None
+
+
+@dataclass
+class _Result:
+    toast: str
+    screen: Screen | None = None
+    where: tuple[int, int] | None = None
+    pending: int | None = None
+
+
+async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
+    """Check an answer, move the comment, edit the captcha message; the short note for the reader."""
+    result = await _decide(deps, user_id, given)
+    if result.screen is not None and result.where is not None:
+        await edit(bot, result.where[0], result.where[1], result.screen)
+    if result.pending is not None:
+        deps.events.emit("comment_pending", result.pending)
+    return result.toast
+
+
+async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        captcha = await repo.get_captcha(session, given.captcha_id)
+        comment = await comments.get(session, captcha.comment_id) if captcha else None
+        if captcha is None or comment is None:
+            return _Result(t.ANSWER_INVALID)
+        if comment.author_id != user_id:
+            return _Result(t.ANSWER_NOT_YOURS)
+        if captcha.solved_at is not None:
+            return _Result(t.ANSWER_ALREADY)
+        if comment.status != S.AWAITING_CAPTCHA.value:
+            return _Result(t.ANSWER_EXPIRED)
+        if given.generation is not None and given.generation != captcha.generation:
+            return _Result(t.ANSWER_OLD)
+        where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else None
+        if captcha.expires_at <= now:
+            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
+                return _Result(t.ANSWER_EXPIRED, Screen(t.CAPTCHA_EXPIRED), where)
+            return _Result(t.ANSWER_EXPIRED)
+        challenge = domain.Challenge(captcha.a, captcha.b, tuple(captcha.options))
+        value = challenge.option(given.option) if given.option is not None else given.typed
+        if value is None:
+            return _Result(t.ANSWER_INVALID)
+        generation = captcha.generation
+        if challenge.is_right(value):
+            if not await repo.solve_captcha(session, captcha.id, generation, now):
+                return _Result(t.ANSWER_ALREADY)
+            if not await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.PENDING, now=now,
+                                             submitted_at=now):
+                return _Result(t.ANSWER_EXPIRED)
+            log.info("comment submitted", extra={"comment_id": comment.id})
+            return _Result(t.ANSWER_RIGHT, Screen(t.RECEIPT.format(ref=comment.token)), where, comment.id)
+        if captcha.tries_left <= 1:
+            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
+                return _Result(t.ANSWER_WRONG, Screen(t.CAPTCHA_FAILED), where)
+            return _Result(t.ANSWER_OLD)
+        fresh = domain.new_challenge(deps.rng)
+        if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b,
+                                        options=list(fresh.options)):
+            return _Result(t.ANSWER_OLD)
+        await session.refresh(captcha)
+        article = await session.get(Article, comment.article_id)
+        screen = _screen(deps, captcha, article.title if article else "", wrong_tries=captcha.tries_left)
+        return _Result(t.ANSWER_WRONG, screen, where)
+
+
+async def open_captcha(deps: Deps, user_id: int, message_id: int | None) -> int | None:
+    """The id of the author's open captcha (the one in ``message_id`` if given, else the newest)."""
+    async with deps.db.transaction() as session:
+        found = await repo.active_captcha(session, user_id, deps.clock(), message_id)
+        if found is None and message_id is not None:
+            found = await repo.active_captcha(session, user_id, deps.clock())
+        return found[0].id if found else None
+
+
+async def sweep(deps: Deps) -> int:
+    """Expire comments whose captcha ran out (or that never got one); edit their captcha messages."""
+    now = deps.clock()
+    never_shown = now - timedelta(hours=deps.settings.comment_expiry_hours)
+    expired = 0
+    async with deps.db.transaction() as session:
+        for comment, captcha in await repo.expired_waiting(session, now, never_shown, SWEEP_BATCH):
+            if not await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
+                continue
+            expired += 1
+            if captcha is not None and captcha.chat_id and captcha.message_id:
+                payload = call("edit_message_text", chat_id=captcha.chat_id, message_id=captcha.message_id,
+                               text=t.CAPTCHA_EXPIRED)
+                await outbox.enqueue(session, kind="intake_edit", dedupe_key=f"captcha-expired:{comment.id}",
+                                     chat_key=captcha.chat_id, payload=payload, now=now, comment_id=comment.id)
+    if expired:
+        log.info("comments expired", extra={"count": expired})
+        deps.outbox.wake()
+    return expired
+

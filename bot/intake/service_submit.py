@@ -1,0 +1,215 @@
+"""A comment arrives (private text or a discussion-group reply): gates, checks, stored, captcha."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+from telegram.helpers import escape, mention_html
+
+from bot.checks.explain import explain
+from bot.deps import Deps
+from bot.intake import service_captcha
+from bot.intake.captcha import parse_answer
+from bot.intake.checking import HISTORY_WINDOW, ChecksResources
+from bot.intake.payload import new_token
+from bot.intake.screens import Screen, Shown, continue_markup, latest
+from bot.intake.telegram_io import Author, remember, send
+from bot.jalali import format_datetime
+from bot.outbox import call
+from bot.states import CommentStatus
+from bot.texts import intake as t
+from storage.models import Article, Comment, User
+from storage.repos import comments, outbox
+from storage.repos import intake as repo
+
+log = logging.getLogger(__name__)
+S = CommentStatus
+DRAFT_TTL = timedelta(hours=1)
+NOTE_KIND = "intake_note"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of a submitted text: a stored comment waiting for its captcha, or a note to the author."""
+
+    comment_id: int | None = None
+    token: str | None = None
+    note: str | None = None  # HTML, already escaped
+
+
+async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime) -> Outcome | None:
+    """Banned (told once) or over the rate limit: a refusal; None lets the comment through."""
+    if user.banned_until is not None and user.banned_until > now:
+        if await repo.claim_ban_notice(session, user.id):
+            return Outcome(note=t.BANNED.format(until=format_datetime(user.banned_until, deps.settings.tz)))
+        return Outcome()
+    since = now - timedelta(seconds=deps.settings.rate_limit_window_seconds)
+    if await comments.count_recent_by_author(session, user.id, since) >= deps.settings.rate_limit_comments:
+        return Outcome(note=t.RATE_LIMITED)
+    return None
+
+
+async def accept(
+    session: AsyncSession, deps: Deps, user: User, article: Article, parent: Comment | None, text: str, *,
+    source: str = "private", origin: tuple[int, int] | None = None,
+) -> Outcome:
+    """Gates, then the checks; a rejected comment is stored as auto_rejected and explained."""
+    now = deps.clock()
+    refused = await _gate(session, deps, user, now)
+    if refused is not None:
+        return refused
+    checks: ChecksResources = deps.resources["checks"]
+    profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
+    history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
+    verdict = checks.review(text, profile, history, now)
+    rejected = verdict.decision == "reject"
+    reject_codes = [r.code for r in verdict.reasons if r.action == "reject"]
+    comment = await repo.add_comment(
+        session, token=new_token(deps.rng), article_id=article.id, parent_id=parent.id if parent else None,
+        author_id=user.id, text=verdict.cleaned_text[:4096], normalized_text=verdict.normalized_text[:4096],
+        status=(S.AUTO_REJECTED if rejected else S.AWAITING_CAPTCHA).value, verdict=verdict.decision,
+        checks=verdict.to_dict(), source=source, origin_chat_id=origin[0] if origin else None,
+        origin_message_id=origin[1] if origin else None, created_at=now, status_changed_at=now,
+        reason=reject_codes[0] if rejected and reject_codes else None,
+        decided_at=now if rejected else None,
+    )
+    if rejected:
+        await repo.count_auto_rejected(session, user.id)
+        why = "\n".join(dict.fromkeys(explain(code) for code in reject_codes if explain(code))) or t.REJECTED_GENERIC
+        log.info("comment rejected by the checks", extra={"comment_id": comment.id, "reasons": reject_codes})
+        return Outcome(note=t.REJECTED.format(why=why))
+    return Outcome(comment_id=comment.id, token=comment.token)
+
+
+async def _target(session: AsyncSession, user: User, shown: Shown, now: datetime) -> tuple[Article, Comment | None] | None:
+    """What a private text comments on: the bot message it replies to, else the open draft."""
+    article_id, parent_id = shown.article_id, None
+    if shown.comment_id is not None:
+        parent = await comments.get(session, shown.comment_id)
+        if parent is not None:
+            article_id, parent_id = parent.article_id, parent.id
+    if article_id is None and user.draft_article_id and user.draft_expires_at and user.draft_expires_at > now:
+        article_id, parent_id = user.draft_article_id, user.draft_parent_id
+    article = await session.get(Article, article_id) if article_id else None
+    if article is None:
+        return None
+    parent = await comments.get(session, parent_id) if parent_id else None
+    if parent is not None and (parent.article_id != article.id or parent.status != S.APPROVED.value):
+        parent = None
+    return article, parent
+
+
+async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Shown, replied_id: int | None) -> None:
+    """A reader's private text: a typed captcha answer, or a comment on what they are drafting."""
+    typed = parse_answer(text)
+    if typed is not None or shown.captcha_id is not None:
+        captcha_id = await service_captcha.open_captcha(deps, who.id, replied_id if shown.captcha_id else None)
+        if captcha_id is not None and typed is not None:
+            await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(captcha_id, typed=typed))
+            return
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        await remember(session, deps, who, private=True)
+        user = await session.get(User, who.id, populate_existing=True)
+        target = await _target(session, user, shown, now) if user else None
+        if user is None or target is None:
+            screen = latest(await repo.latest_articles(session), deps.bot_username, t.NO_DRAFT)
+            outcome = None
+        else:
+            article, parent = target
+            outcome = await accept(session, deps, user, article, parent, text)
+            if outcome.comment_id is not None:
+                # Later texts still comment on the article (two quick comments are two comments).
+                await repo.set_draft(session, user.id, article.id, None, now + DRAFT_TTL)
+    if outcome is None:
+        await send(deps, bot, who.id, screen)
+    elif outcome.comment_id is not None:
+        await service_captcha.show(deps, bot, outcome.comment_id)
+    elif outcome.note:
+        await send(deps, bot, who.id, Screen(outcome.note))
+
+
+@dataclass(frozen=True, slots=True)
+class GroupMessage:
+    """A member's message in the discussion group, as intake needs it."""
+
+    chat_id: int
+    message_id: int
+    thread_id: int | None
+    reply_to_id: int | None
+    author: Author
+    text: str | None  # None: not a text message
+
+
+async def _group_target(session: AsyncSession, msg: GroupMessage) -> tuple[Article, Comment | None] | None:
+    """The article whose thread the message is in, and the published comment it answers."""
+    parent = None
+    if msg.reply_to_id is not None:
+        parent = await repo.comment_by_thread_message(session, msg.reply_to_id)
+        if parent is not None:
+            article = await session.get(Article, parent.article_id)
+            return (article, parent) if article else None
+    for root in (msg.thread_id, msg.reply_to_id):
+        if root is not None:
+            article = await repo.article_by_thread(session, msg.chat_id, root)
+            if article is not None:
+                return article, None
+    return None
+
+
+async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root: int | None, text: str,
+                      comment: tuple[int, str] | None = None) -> None:
+    """A short note in the thread (deleted about a minute after it is sent, see setup's hook)."""
+    name = mention_html(msg.author.id, escape(msg.author.display_name or t.ANONYMOUS))
+    args: dict[str, object] = {"chat_id": msg.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=text)}
+    if comment is not None:
+        args["text"] = t.GROUP_CONTINUE.format(name=name)
+        args["reply_markup"] = continue_markup(deps.bot_username, comment[1]).to_dict()
+    if root is not None:
+        args["reply_to"] = root
+    await outbox.enqueue(session, kind=NOTE_KIND, dedupe_key=f"intake-note:{msg.chat_id}:{msg.message_id}",
+                         chat_key=msg.chat_id, payload=call("send_message", **args), now=deps.clock(),
+                         comment_id=comment[0] if comment else None)
+
+
+async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
+    """A reply in an article's thread: taken down at once, stored, continued privately; False if not one."""
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        target = await _group_target(session, msg)
+        if target is None:
+            return False
+        article, parent = target
+        root = article.discussion_message_id
+        await outbox.enqueue(session, kind="delete", dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
+                             chat_key=msg.chat_id, now=now,
+                             payload=call("delete_message", chat_id=msg.chat_id, message_id=msg.message_id))
+        await remember(session, deps, msg.author, private=False)
+        user = await session.get(User, msg.author.id, populate_existing=True)
+        if user is None:  # pragma: no cover - just written
+            return True
+        reachable = user.started_bot and not user.blocked_bot
+        if msg.text is None:
+            outcome = Outcome(note=t.GROUP_TEXT_ONLY)
+        else:
+            outcome = await accept(session, deps, user, article, parent, msg.text, source="group",
+                                   origin=(msg.chat_id, msg.message_id))
+        if not reachable and outcome.comment_id is not None and outcome.token:
+            await _group_note(session, deps, msg, root, "", (outcome.comment_id, outcome.token))
+        elif not reachable and outcome.note:
+            await _group_note(session, deps, msg, root, outcome.note)
+    deps.outbox.wake()
+    if reachable and outcome.comment_id is not None:
+        if not await service_captcha.show(deps, bot, outcome.comment_id):
+            async with deps.db.transaction() as session:
+                await _group_note(session, deps, msg, root, "", (outcome.comment_id, outcome.token or ""))
+            deps.outbox.wake()
+    elif reachable and outcome.note and await send(deps, bot, msg.author.id, Screen(outcome.note)) is None:
+        async with deps.db.transaction() as session:
+            await _group_note(session, deps, msg, root, outcome.note)
+        deps.outbox.wake()
+    return True

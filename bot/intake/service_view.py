@@ -1,0 +1,119 @@
+"""The reader's side of the private chat: deep links, the article view, drafts, /my."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
+from telegram.helpers import escape
+
+from bot.deps import Deps
+from bot.intake import service_captcha
+from bot.intake.paging import page_of
+from bot.intake.payload import LinkKind, parse_payload
+from bot.intake.screens import Screen, article_view, latest, my_comments, reply_prompt, write_prompt
+from bot.intake.service_submit import DRAFT_TTL
+from bot.intake.telegram_io import Author, remember, send
+from bot.states import CommentStatus
+from bot.texts import common
+from bot.texts import intake as t
+from storage.models import Article
+from storage.repos import comments
+from storage.repos import intake as repo
+
+S = CommentStatus
+
+
+async def _view(session: AsyncSession, deps: Deps, article: Article, page: int) -> Screen:
+    total = await repo.approved_total(session, article.id)
+    where = page_of(total, page)
+    rows = await repo.approved_page(session, article.id, where.offset, where.limit)
+    names = await repo.authors(session, {c.author_id for c in rows})
+    return article_view(article, rows, names, where, total, deps.settings.tz)
+
+
+async def _latest(session: AsyncSession, deps: Deps, head: str) -> Screen:
+    return latest(await repo.latest_articles(session), deps.bot_username, head)
+
+
+async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
+    """``/start [payload]``: open an article, start a reply, continue a group comment, or explain."""
+    link = parse_payload(payload)
+    continue_id: int | None = None
+    async with deps.db.transaction() as session:
+        await remember(session, deps, who, private=True)
+        if link is None:
+            head = t.BAD_LINK if payload else None
+            screen = await _latest(session, deps, head) if head else None
+        elif link.kind is LinkKind.ARTICLE:
+            article = await repo.article_by_token(session, link.token)
+            if article is None:
+                screen = await _latest(session, deps, t.BAD_LINK)
+            else:
+                await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
+                screen = await _view(session, deps, article, 0)
+        else:
+            comment = await comments.by_token(session, link.token)
+            if link.kind is LinkKind.REPLY:
+                if comment is None or comment.status != S.APPROVED.value:
+                    screen = await _latest(session, deps, t.BAD_LINK)
+                else:
+                    await repo.set_draft(session, who.id, comment.article_id, comment.id, deps.clock() + DRAFT_TTL)
+                    screen = reply_prompt(comment)
+            elif comment is None or comment.author_id != who.id:
+                screen = await _latest(session, deps, t.BAD_LINK)
+            elif comment.status != S.AWAITING_CAPTCHA.value:
+                screen = Screen(t.CONTINUE_DONE)
+            else:
+                screen, continue_id = None, comment.id
+    if continue_id is not None:
+        if not await service_captcha.show(deps, bot, continue_id):
+            await send(deps, bot, who.id, Screen(t.CAPTCHA_EXPIRED))
+        return
+    if screen is None:
+        screen = Screen(common.WELCOME.format(channel=escape(deps.settings.channel or "")))
+    await send(deps, bot, who.id, screen)
+
+
+async def page(deps: Deps, who: Author, article_id: int, number: int) -> Screen | None:
+    """Another page of an article's comments (None: the article is gone)."""
+    async with deps.db.transaction() as session:
+        await remember(session, deps, who, private=True)
+        article = await session.get(Article, article_id)
+        return await _view(session, deps, article, number) if article else None
+
+
+async def begin_write(deps: Deps, who: Author, article_id: int) -> Screen | None:
+    """«✍️ ثبت نظر»: the next text comments on the article (None: the article is gone)."""
+    async with deps.db.transaction() as session:
+        await remember(session, deps, who, private=True)
+        article = await session.get(Article, article_id)
+        if article is None:
+            return None
+        await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
+        return write_prompt(article)
+
+
+async def begin_reply(deps: Deps, who: Author, comment_id: int) -> Screen | None:
+    """«↩️ پاسخ»: the next text replies to that approved comment (None: it is not published)."""
+    async with deps.db.transaction() as session:
+        await remember(session, deps, who, private=True)
+        parent = await comments.get(session, comment_id)
+        if parent is None or parent.status != S.APPROVED.value:
+            return None
+        await repo.set_draft(session, who.id, parent.article_id, parent.id, deps.clock() + DRAFT_TTL)
+        return reply_prompt(parent)
+
+
+async def cancel(deps: Deps, who: Author) -> None:
+    """«انصراف»: forget the draft."""
+    async with deps.db.transaction() as session:
+        await remember(session, deps, who, private=True)
+        await repo.set_draft(session, who.id, None, None, None)
+
+
+async def mine(deps: Deps, who: Author) -> Screen:
+    """/my: the author's last ten comments with status and date."""
+    async with deps.db.transaction() as session:
+        await remember(session, deps, who, private=True)
+        return my_comments(await repo.recent_by_author(session, who.id, 10), deps.settings.tz)
+

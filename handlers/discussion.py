@@ -1,0 +1,30 @@
+"""Members' replies in the discussion group: pre-moderation takes them down and continues privately."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.deps import KhabarContext
+from bot.intake.service_submit import GroupMessage, submit_group
+from handlers.intake import author_of
+
+
+async def on_group_message(update: Update, context: KhabarContext) -> None:
+    """A message in the discussion group that may be a comment on an article.
+
+    Left alone: the automatic forward (publishing stores it), service messages, other bots, and
+    messages sent as the channel or as an anonymous admin (``sender_chat`` set): those are the
+    newsroom's own voice in its threads, not readers' comments.
+    """
+    message, user, deps = update.message, update.effective_user, context.deps
+    if message is None or user is None or deps.chats.discussion != message.chat.id:
+        return
+    if message.is_automatic_forward or message.sender_chat is not None or user.is_bot:
+        return
+    if message.new_chat_members or message.left_chat_member or message.pinned_message:
+        return
+    reply_to = message.reply_to_message
+    await submit_group(deps, context.bot, GroupMessage(
+        chat_id=message.chat.id, message_id=message.message_id, thread_id=message.message_thread_id,
+        reply_to_id=reply_to.message_id if reply_to else None, author=author_of(user), text=message.text,
+    ))

@@ -1,0 +1,248 @@
+"""Queries the comment intake needs: articles by link, drafts, captchas, an author's comments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.states import CommentStatus
+from storage.models import Article, Captcha, Comment, User
+
+S = CommentStatus
+
+
+# ----- articles ------------------------------------------------------------------------------------------
+async def article_by_token(session: AsyncSession, token: str) -> Article | None:
+    """The article a deep link names, or None."""
+    return (await session.execute(select(Article).where(Article.token == token))).scalar_one_or_none()
+
+
+async def latest_articles(session: AsyncSession, limit: int = 5) -> list[Article]:
+    """The newest articles already in the channel."""
+    stmt = (
+        select(Article)
+        .where(Article.delivery_state == "posted")
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def article_by_thread(session: AsyncSession, chat_id: int, message_id: int) -> Article | None:
+    """The article whose automatic forward in the discussion group is ``message_id``."""
+    stmt = select(Article).where(Article.discussion_message_id == message_id).order_by(Article.id.desc())
+    for article in (await session.execute(stmt)).scalars():
+        if article.discussion_chat_id in (None, chat_id):
+            return article
+    return None
+
+
+async def all_article_texts(session: AsyncSession, limit: int = 5000) -> list[tuple[int, str]]:
+    """Ids and text (title, lead, body) of the newest stored articles, for term statistics."""
+    stmt = select(Article.id, Article.title, Article.lead, Article.body).order_by(Article.id.desc()).limit(limit)
+    rows = (await session.execute(stmt)).all()
+    return [(row[0], " ".join(part or "" for part in row[1:])) for row in rows]
+
+
+# ----- comments ------------------------------------------------------------------------------------------
+async def comment_by_thread_message(session: AsyncSession, message_id: int) -> Comment | None:
+    """The published comment whose copy in the discussion thread is ``message_id``."""
+    stmt = select(Comment).where(Comment.thread_message_id == message_id).order_by(Comment.id.desc()).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def add_comment(session: AsyncSession, **values: Any) -> Comment:
+    """Insert a comment row and flush so it has an id."""
+    comment = Comment(**values)
+    session.add(comment)
+    await session.flush()
+    return comment
+
+
+async def approved_page(session: AsyncSession, article_id: int, offset: int, limit: int) -> list[Comment]:
+    """One page of an article's approved comments, newest first."""
+    newest = func.coalesce(Comment.published_at, Comment.decided_at, Comment.created_at)
+    stmt = (
+        select(Comment)
+        .where(Comment.article_id == article_id, Comment.status == S.APPROVED.value)
+        .order_by(newest.desc(), Comment.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def approved_total(session: AsyncSession, article_id: int) -> int:
+    """How many approved comments an article has."""
+    stmt = select(func.count()).where(Comment.article_id == article_id, Comment.status == S.APPROVED.value)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def authors(session: AsyncSession, user_ids: set[int]) -> dict[int, User]:
+    """Users by id."""
+    if not user_ids:
+        return {}
+    rows = (await session.execute(select(User).where(User.id.in_(user_ids)))).scalars()
+    return {u.id: u for u in rows}
+
+
+async def recent_texts(session: AsyncSession, author_id: int, since: datetime) -> list[tuple[str, datetime]]:
+    """An author's recent normalised texts and times (the checks' duplicate rule)."""
+    stmt = (
+        select(Comment.normalized_text, Comment.created_at)
+        .where(Comment.author_id == author_id, Comment.created_at >= since)
+        .order_by(Comment.id.desc())
+        .limit(50)
+    )
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
+
+
+async def recent_by_author(session: AsyncSession, author_id: int, limit: int = 10) -> list[tuple[Comment, str]]:
+    """An author's newest comments with their article titles (for /my)."""
+    stmt = (
+        select(Comment, Article.title)
+        .join(Article, Article.id == Comment.article_id)
+        .where(Comment.author_id == author_id)
+        .order_by(Comment.id.desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
+
+
+# ----- users ---------------------------------------------------------------------------------------------
+async def set_draft(
+    session: AsyncSession, user_id: int, article_id: int | None, parent_id: int | None, expires_at: datetime | None
+) -> None:
+    """Remember what the user's next private text comments on (None clears it)."""
+    stmt = (
+        update(User)
+        .where(User.id == user_id)
+        .values(draft_article_id=article_id, draft_parent_id=parent_id, draft_expires_at=expires_at)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt)
+
+
+async def claim_ban_notice(session: AsyncSession, user_id: int) -> bool:
+    """True exactly once per ban: the caller tells the user, later comments are dropped quietly."""
+    stmt = (
+        update(User)
+        .where(User.id == user_id, User.ban_notified.is_(False))
+        .values(ban_notified=True)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def count_auto_rejected(session: AsyncSession, user_id: int) -> None:
+    """One more comment of this user was rejected by the checks."""
+    stmt = (
+        update(User)
+        .where(User.id == user_id)
+        .values(auto_rejected_count=User.auto_rejected_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt)
+
+
+# ----- captchas ------------------------------------------------------------------------------------------
+async def add_captcha(session: AsyncSession, **values: Any) -> Captcha:
+    """Insert a captcha row and flush so it has an id."""
+    captcha = Captcha(**values)
+    session.add(captcha)
+    await session.flush()
+    return captcha
+
+
+async def captcha_of(session: AsyncSession, comment_id: int) -> Captcha | None:
+    """The captcha guarding a comment, if one was made."""
+    return (await session.execute(select(Captcha).where(Captcha.comment_id == comment_id))).scalar_one_or_none()
+
+
+async def get_captcha(session: AsyncSession, captcha_id: int) -> Captcha | None:
+    """A captcha by id, read fresh."""
+    return await session.get(Captcha, captcha_id, populate_existing=True)
+
+
+async def active_captcha(
+    session: AsyncSession, author_id: int, now: datetime, message_id: int | None = None
+) -> tuple[Captcha, Comment] | None:
+    """The author's newest open captcha (or the one shown in ``message_id``)."""
+    stmt = (
+        select(Captcha, Comment)
+        .join(Comment, Comment.id == Captcha.comment_id)
+        .where(
+            Comment.author_id == author_id,
+            Comment.status == S.AWAITING_CAPTCHA.value,
+            Captcha.solved_at.is_(None),
+            Captcha.expires_at > now,
+            Captcha.message_id.is_not(None),
+        )
+        .order_by(Captcha.id.desc())
+        .limit(1)
+    )
+    if message_id is not None:
+        stmt = stmt.where(Captcha.chat_id == author_id, Captcha.message_id == message_id)
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1]) if row else None
+
+
+async def set_captcha_message(session: AsyncSession, captcha_id: int, chat_id: int, message_id: int) -> None:
+    """Record where the captcha is shown, so answers and expiry edit that message."""
+    stmt = (
+        update(Captcha)
+        .where(Captcha.id == captcha_id)
+        .values(chat_id=chat_id, message_id=message_id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt)
+
+
+async def renew_captcha(
+    session: AsyncSession, captcha_id: int, generation: int, *, a: int, b: int, options: list[int]
+) -> bool:
+    """A wrong answer to ``generation``: new numbers, one try fewer; False if someone moved it first."""
+    stmt = (
+        update(Captcha)
+        .where(
+            Captcha.id == captcha_id,
+            Captcha.generation == generation,
+            Captcha.solved_at.is_(None),
+            Captcha.tries_left > 0,
+        )
+        .values(a=a, b=b, options=options, generation=generation + 1, tries_left=Captcha.tries_left - 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def solve_captcha(session: AsyncSession, captcha_id: int, generation: int, now: datetime) -> bool:
+    """Mark ``generation`` solved; False if it was already solved or replaced."""
+    stmt = (
+        update(Captcha)
+        .where(Captcha.id == captcha_id, Captcha.generation == generation, Captcha.solved_at.is_(None))
+        .values(solved_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def expired_waiting(
+    session: AsyncSession, now: datetime, never_shown_before: datetime, limit: int = 200
+) -> list[tuple[Comment, Captcha | None]]:
+    """Comments still awaiting a captcha whose time is up (shown and expired, or never shown)."""
+    stmt = (
+        select(Comment, Captcha)
+        .outerjoin(Captcha, Captcha.comment_id == Comment.id)
+        .where(Comment.status == S.AWAITING_CAPTCHA.value)
+        .where(
+            ((Captcha.id.is_not(None)) & (Captcha.expires_at <= now))
+            | ((Captcha.id.is_(None)) & (Comment.created_at <= never_shown_before))
+        )
+        .order_by(Comment.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
