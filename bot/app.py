@@ -31,9 +31,10 @@ AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
 def _areas() -> list[AreaSetup]:
     """Area start-ups, imported late so that importing bot.app stays cheap."""
     from bot.intake import setup as intake
+    from bot.moderation import setup as moderation
     from bot.publishing import service as publishing
 
-    return [publishing.setup, intake.setup]
+    return [publishing.setup, intake.setup, moderation.setup]
 
 
 def instance_owner(settings: Settings) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.deps import KhabarApp
-from handlers import discussion, errors, intake, publishing
+from handlers import discussion, errors, intake, moderation, publishing
 
 
 def register(app: KhabarApp) -> None:
@@ -17,6 +17,15 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("start", intake.start, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("my", intake.my, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("feeds", publishing.feeds))  # moderators' chat only
+    # group 0: moderators' buttons (cards, menus, queue view), their commands (moderators' chat
+    # only, checked inside) and readers' /notify.
+    app.add_handler(CallbackQueryHandler(moderation.on_button, pattern=moderation.owns))
+    app.add_handler(CommandHandler("queue", moderation.queue))
+    app.add_handler(CommandHandler("stats", moderation.stats))
+    app.add_handler(CommandHandler("ban", moderation.ban))
+    app.add_handler(CommandHandler("unban", moderation.unban))
+    app.add_handler(CommandHandler("trust", moderation.trust))
+    app.add_handler(CommandHandler("notify", moderation.notify, filters.ChatType.PRIVATE))
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.
     app.add_handler(CallbackQueryHandler(intake.on_button, pattern=intake.owns))

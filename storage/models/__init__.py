@@ -3,7 +3,7 @@
 from storage.models.article import Article, Feed
 from storage.models.base import Base
 from storage.models.comment import Captcha, Comment
-from storage.models.moderation import ModerationAction
+from storage.models.moderation import ModerationAction, QueueView
 from storage.models.outbox import Delivery, Lease
 from storage.models.user import User
 
@@ -16,5 +16,6 @@ __all__ = [
     "Feed",
     "Lease",
     "ModerationAction",
+    "QueueView",
     "User",
 ]

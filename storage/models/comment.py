@@ -45,6 +45,8 @@ class Comment(Base):
     reason: Mapped[str | None] = mapped_column(String(40))
     card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Listed in a surge's queue view instead of having its own card.
+    queue_view_id: Mapped[int | None] = mapped_column(ForeignKey("queue_views.id", ondelete="SET NULL"))
     # The bot's own copy of the comment in the discussion thread, once published.
     thread_message_id: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -27,3 +27,17 @@ class ModerationAction(Base):
     card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QueueView(Base):
+    """The moderators' batch message during a surge: one message listing pending comments, paged."""
+
+    __tablename__ = "queue_views"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # set when the send is confirmed
+    page: Mapped[int] = mapped_column(default=0)  # the page moderators turned to
+    refreshed_at: Mapped[datetime | None]  # when the last automatic refresh was scheduled for
+    closed_at: Mapped[datetime | None]  # emptied: the next surge gets a new message
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:57:09.091128
+Create Date: 2026-11-26 05:05:22.074756
 """
 
 from collections.abc import Sequence
@@ -41,6 +41,16 @@ def upgrade() -> None:
     sa.Column('owner', sa.String(length=100), nullable=False),
     sa.Column('expires_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_leases'))
+    )
+    op.create_table('queue_views',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('chat_id', sa.BigInteger(), nullable=False),
+    sa.Column('message_id', sa.BigInteger(), nullable=True),
+    sa.Column('page', sa.Integer(), nullable=False),
+    sa.Column('refreshed_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_queue_views'))
     )
     op.create_table('articles',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -118,10 +128,12 @@ def upgrade() -> None:
     sa.Column('reason', sa.String(length=40), nullable=True),
     sa.Column('card_chat_id', sa.BigInteger(), nullable=True),
     sa.Column('card_message_id', sa.BigInteger(), nullable=True),
+    sa.Column('queue_view_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('thread_message_id', sa.BigInteger(), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_comments_article_id_articles'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_comments_author_id_users'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['parent_id'], ['comments.id'], name=op.f('fk_comments_parent_id_comments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['queue_view_id'], ['queue_views.id'], name=op.f('fk_comments_queue_view_id_queue_views'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_comments')),
     sa.UniqueConstraint('token', name=op.f('uq_comments_token'))
     )
@@ -214,6 +226,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_articles_published_at')
 
     op.drop_table('articles')
+    op.drop_table('queue_views')
     op.drop_table('leases')
     op.drop_table('feeds')
     # ### end Alembic commands ###

@@ -1,0 +1,1 @@
+"""Moderation: cards for pending comments, decisions, publication, notifications, moderators' tools."""

@@ -1,0 +1,157 @@
+"""The moderators' card for one pending comment: its text and its buttons (pure)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.callbacks import Action, encode
+from bot.jalali import fa_digits, format_datetime
+from bot.moderation.reasons import BAN_DURATIONS, REASONS
+from bot.texts import moderation as t
+
+# (button text, callback data) rows; services turn them into Telegram markup.
+Keyboard = list[list[tuple[str, str]]]
+
+MAX_TEXT = 3000
+MAX_PARENT = 300
+MAX_TITLE = 200
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with an ellipsis (limits count characters, not bytes)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """What moderators see about a comment's author."""
+
+    user_id: int
+    name: str
+    username: str | None = None
+    approved: int = 0
+    rejected: int = 0
+
+    def label(self) -> str:
+        """«name (@username)», escaped."""
+        handle = f" (@{html.escape(self.username)})" if self.username else ""
+        return f"{html.escape(clip(self.name or str(self.user_id), 64))}{handle}"
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A decision to show on a decided card."""
+
+    kind: str  # approve | reject | ban | undo
+    who: str  # moderator's display name ("" for automatic)
+    at: datetime
+    reason_label: str = ""
+    duration_label: str = ""
+    auto: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """Everything a card shows about one comment."""
+
+    comment_id: int
+    token: str
+    text: str
+    created_at: datetime
+    article_title: str
+    article_link: str | None
+    author: Author
+    parent_author: str | None = None
+    parent_text: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def article_title_html(title: str, link: str | None, limit: int = MAX_TITLE) -> str:
+    """The article title, escaped, linked when it has a link."""
+    title = html.escape(clip(title, limit))
+    if link and link.startswith(("http://", "https://")):
+        return f'<a href="{html.escape(link, quote=True)}">{title}</a>'
+    return f"<b>{title}</b>"
+
+
+def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) -> str:
+    """The card's HTML text; with ``decision``, a last line saying what was decided, by whom, when."""
+    head = t.CARD_NEW_REPLY if view.parent_text is not None else t.CARD_NEW
+    a = view.author
+    lines = [
+        head.format(token=html.escape(view.token)),
+        t.CARD_ARTICLE.format(title=article_title_html(view.article_title, view.article_link)),
+        t.CARD_AUTHOR.format(
+            name=html.escape(clip(a.name or str(a.user_id), 64)),
+            username=f" (@{html.escape(a.username)})" if a.username else "",
+            user_id=a.user_id,
+            approved=fa_digits(a.approved),
+            rejected=fa_digits(a.rejected),
+        ),
+    ]
+    if view.parent_text is not None:
+        lines.append(
+            t.CARD_PARENT.format(
+                name=html.escape(clip(view.parent_author or "—", 64)),
+                text=html.escape(clip(view.parent_text, MAX_PARENT)),
+            )
+        )
+    lines.append(t.CARD_TEXT.format(text=html.escape(clip(view.text, MAX_TEXT))))
+    if view.warnings:
+        lines.append(t.CARD_WARNINGS.format(warnings="، ".join(view.warnings)))
+    lines.append(t.CARD_TIME.format(time=format_datetime(view.created_at, tz)))
+    if decision is not None:
+        lines.append("")
+        lines.append(decision_line(decision, tz))
+    return "\n".join(lines)
+
+
+def decision_line(decision: Decision, tz: ZoneInfo) -> str:
+    """«✅ منتشر شد · مدیر یک · پنجشنبه …»."""
+    when = format_datetime(decision.at, tz)
+    who = html.escape(clip(decision.who, 64))
+    if decision.kind == "approve":
+        if decision.auto:
+            return t.CARD_APPROVED_AUTO.format(time=when)
+        return t.CARD_APPROVED.format(who=who, time=when)
+    if decision.kind == "reject":
+        return t.CARD_REJECTED.format(reason=decision.reason_label, who=who, time=when)
+    if decision.kind == "ban":
+        return t.CARD_BANNED.format(duration=decision.duration_label, who=who, time=when)
+    return t.CARD_REOPENED.format(who=who, time=when)
+
+
+def main_keyboard(comment_id: int) -> Keyboard:
+    """Approve, reject (→ reasons), ban (→ durations)."""
+    return [
+        [(t.BUTTON_APPROVE, encode(Action.APPROVE, comment_id))],
+        [(t.BUTTON_REJECT, encode(Action.REJECT_MENU, comment_id)), (t.BUTTON_BAN, encode(Action.BAN_MENU, comment_id))],
+    ]
+
+
+def reasons_keyboard(comment_id: int, prefix: str = "") -> Keyboard:
+    """One button per rejection reason (three a row) and a way back."""
+    buttons = [
+        (f"{prefix}{t.BUTTON_REASON.format(label=r.label)}", encode(Action.REJECT, comment_id, i))
+        for i, r in enumerate(REASONS)
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    rows.append([(t.BUTTON_BACK, encode(Action.BACK, comment_id))])
+    return rows
+
+
+def durations_keyboard(comment_id: int, prefix: str = "") -> Keyboard:
+    """One button per ban duration and a way back."""
+    buttons = [
+        (f"{prefix}{t.BUTTON_DURATION.format(label=d.label)}", encode(Action.BAN, comment_id, i))
+        for i, d in enumerate(BAN_DURATIONS)
+    ]
+    return [buttons[:2], buttons[2:], [(t.BUTTON_BACK, encode(Action.BACK, comment_id))]]
+
+
+def decided_keyboard(comment_id: int, *, undo: bool) -> Keyboard:
+    """After a decision: only the undo button while the window is open, else nothing."""
+    return [[(t.BUTTON_UNDO, encode(Action.UNDO, comment_id))]] if undo else []

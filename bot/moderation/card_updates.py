@@ -1,0 +1,197 @@
+"""Keeping the moderators' messages current: decided cards, the queue view's refreshes, send hooks."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deps import Deps
+from bot.moderation import queue_view as qv
+from bot.moderation.card import Decision, decided_keyboard, main_keyboard, render_card
+from bot.moderation.loading import load_view, load_views, markup_dict, message_edit, moderator_name
+from bot.moderation.reasons import BAN_DURATIONS, reason_label
+from bot.outbox import Hooks, call
+from bot.states import CommentStatus
+from storage.models import Comment, Delivery, QueueView, User
+from storage.repos import comments
+from storage.repos import moderation as repo
+from storage.repos import outbox as outbox_repo
+
+log = logging.getLogger(__name__)
+
+CARD, CARD_EDIT, QUEUE, QUEUE_EDIT = "card", "card_edit", "queue", "queue_edit"
+
+
+async def _enqueue_card_edit(
+    session: AsyncSession, deps: Deps, comment: Comment, text: str, keyboard: list[list[tuple[str, str]]], key: str
+) -> None:
+    if comment.card_chat_id is None or comment.card_message_id is None:
+        return
+    await repo.cancel_queued(session, CARD_EDIT, comment_id=comment.id)
+    await outbox_repo.enqueue(
+        session,
+        kind=CARD_EDIT,
+        dedupe_key=key,
+        chat_key=comment.card_chat_id,
+        payload=message_edit(comment.card_chat_id, comment.card_message_id, text, keyboard),
+        now=deps.clock(),
+        comment_id=comment.id,
+    )
+
+
+def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
+    """Whether the decided card should still offer «↩️ بازگردانی»."""
+    if comment.decided_at is None or comment.moderator_id in (None, 0):
+        return False
+    return now - comment.decided_at <= timedelta(seconds=deps.settings.undo_window_seconds)
+
+
+async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
+    """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
+    now = deps.clock()
+    await repo.cancel_queued(session, CARD, comment_id=comment.id)  # a card not yet sent is no longer needed
+    if comment.queue_view_id is not None:
+        view = await session.get(QueueView, comment.queue_view_id)
+        if view is not None:
+            await schedule_refresh(session, deps, view, now)
+    view_data = await load_view(session, comment)
+    text = render_card(view_data, deps.settings.tz, decision)
+    keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
+    await _enqueue_card_edit(session, deps, comment, text, keyboard, f"card_edit:{comment.id}:{action_id}")
+
+
+async def show_reopened(
+    session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int
+) -> None:
+    """After an undo: the card gets its buttons back (or the comment returns to the queue/dispatch)."""
+    if comment.card_message_id is not None:
+        view_data = await load_view(session, comment)
+        text = render_card(view_data, deps.settings.tz, decision)
+        await _enqueue_card_edit(session, deps, comment, text, main_keyboard(comment.id), f"card_edit:{comment.id}:{action_id}")
+        return
+    if comment.queue_view_id is not None:
+        view = await session.get(QueueView, comment.queue_view_id)
+        if view is not None and view.closed_at is None:
+            await schedule_refresh(session, deps, view, deps.clock())
+        else:
+            comment.queue_view_id = None  # dispatch gives it a card or a place in a new view
+
+
+async def decision_of(session: AsyncSession, comment: Comment) -> Decision | None:
+    """The decision a decided comment carries, rebuilt from its row and last audit row."""
+    if comment.status not in (CommentStatus.APPROVED.value, CommentStatus.REJECTED.value) or comment.decided_at is None:
+        return None
+    mod_id = comment.moderator_id or 0
+    mod = await session.get(User, mod_id) if mod_id else None
+    who = moderator_name(mod, mod_id)
+    if comment.status == CommentStatus.APPROVED.value:
+        return Decision("approve", who, comment.decided_at, auto=mod_id == 0)
+    last = await repo.last_action(session, comment.id)
+    details = (last.details or {}) if last is not None else {}
+    if details.get("ban"):
+        label = str(details.get("duration_label") or BAN_DURATIONS[-1].label)
+        return Decision("ban", who, comment.decided_at, duration_label=label)
+    return Decision("reject", who, comment.decided_at, reason_label=reason_label(comment.reason))
+
+
+async def close_undo(session: AsyncSession, deps: Deps, comment: Comment) -> None:
+    """The undo window closed: show the decision without buttons."""
+    decision = await decision_of(session, comment)
+    if decision is None:
+        return
+    view_data = await load_view(session, comment)
+    last = await repo.last_action(session, comment.id)
+    key = f"card_edit:{comment.id}:{last.id if last else 0}:closed"
+    await _enqueue_card_edit(session, deps, comment, render_card(view_data, deps.settings.tz, decision), [], key)
+
+
+# ----- the queue view ----------------------------------------------------------------------------------------
+async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, list[list[tuple[str, str]]], bool]:
+    """The view's current page (text, keyboard) and whether it is empty."""
+    pending = await repo.view_comments(session, view.id)
+    pages = qv.paginate(await load_views(session, pending), deps.settings.tz)
+    view.page = qv.clamp_page(view.page, len(pages))
+    text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
+    return text, keyboard, not pending
+
+
+async def schedule_refresh(session: AsyncSession, deps: Deps, view: QueueView, now: datetime) -> None:
+    """Queue an edit of the view with its current content, at most every REFRESH_SECONDS (coalesced)."""
+    text, keyboard, empty = await render_view(session, deps, view)
+    if view.message_id is None:
+        # Not sent yet: refresh the queued send (if it is already on its way, on_sent refreshes).
+        send = call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True)
+        await outbox_repo.requeue(session, f"queue:{view.id}", send, now)
+        return
+    if view.refreshed_at is not None and view.refreshed_at > now:
+        at = view.refreshed_at  # one is already scheduled: replace its content, keep its time
+    elif view.refreshed_at is not None:
+        at = max(now, view.refreshed_at + timedelta(seconds=qv.REFRESH_SECONDS))
+    else:
+        at = now
+    await repo.cancel_queued(session, QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
+    await outbox_repo.enqueue(
+        session,
+        kind=QUEUE_EDIT,
+        dedupe_key=f"queue_edit:{view.id}:{deps.rng.getrandbits(48):x}",
+        chat_key=view.chat_id,
+        payload=message_edit(view.chat_id, view.message_id, text, keyboard),
+        now=now,
+        not_before=at,
+    )
+    view.refreshed_at = at
+    if empty and view.closed_at is None:
+        view.closed_at = now
+
+
+# ----- outbox hooks ---------------------------------------------------------------------------------------
+async def _card_sent(deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+    """Remember where the card is; if the comment was decided meanwhile, show that on it."""
+    if row.comment_id is None or message_id is None:
+        return
+    comment = await comments.get(session, row.comment_id)
+    if comment is None:
+        return
+    comment.card_chat_id = int(row.chat_key)
+    comment.card_message_id = message_id
+    await session.flush()
+    if comment.status == CommentStatus.PENDING.value:
+        return
+    decision = await decision_of(session, comment)
+    if decision is not None:
+        text = render_card(await load_view(session, comment), deps.settings.tz, decision)
+        keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
+        await _enqueue_card_edit(session, deps, comment, text, keyboard, f"card_edit:{comment.id}:late{row.id}")
+
+
+async def _card_edit_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
+    """The card is gone (deleted by someone): forget it, so /queue sends a new one."""
+    if row.comment_id is not None and "not found" in error.lower():
+        comment = await comments.get(session, row.comment_id)
+        if comment is not None:
+            comment.card_chat_id = None
+            comment.card_message_id = None
+
+
+async def _queue_sent(deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+    """Remember the view's message and bring it up to date (comments may have come and gone)."""
+    try:
+        view_id = int(row.dedupe_key.split(":")[1])
+    except (IndexError, ValueError):
+        return
+    view = await session.get(QueueView, view_id)
+    if view is None or message_id is None:
+        return
+    view.message_id = message_id
+    view.refreshed_at = now
+    await schedule_refresh(session, deps, view, now)
+
+
+def register_hooks(deps: Deps) -> None:
+    """Outbox hooks for cards and the queue view."""
+    deps.outbox.register(CARD, Hooks(on_sent=functools.partial(_card_sent, deps)))
+    deps.outbox.register(CARD_EDIT, Hooks(on_failed=_card_edit_failed))
+    deps.outbox.register(QUEUE, Hooks(on_sent=functools.partial(_queue_sent, deps)))

@@ -1,0 +1,111 @@
+"""Service helpers: card views from the database and outbox payloads for cards and the queue view."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.deps import Deps
+from bot.moderation.card import Author, CardView, Decision, Keyboard, render_card
+from bot.moderation.reasons import warnings_of
+from bot.outbox import call
+from storage.models import Article, Comment, User
+from storage.repos import moderation as repo
+
+
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
+    """Telegram markup for a domain keyboard."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in keyboard]
+    )
+
+
+def markup_dict(keyboard: Keyboard) -> dict[str, Any] | None:
+    """JSON-safe markup for an outbox payload (None: no buttons)."""
+    return markup(keyboard).to_dict() if keyboard else None
+
+
+def author_of(user: User | None, user_id: int) -> Author:
+    """The card's author block from the user row."""
+    if user is None:
+        return Author(user_id, str(user_id))
+    return Author(user.id, user.display_name, user.username, user.approved_count, user.rejected_count)
+
+
+async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list[CardView]:
+    """Card views for ``comments`` (articles, authors and parents loaded in a few queries)."""
+    if not comments:
+        return []
+    parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
+    parents = (
+        {p.id: p for p in (await session.execute(select(Comment).where(Comment.id.in_(parent_ids)))).scalars()}
+        if parent_ids
+        else {}
+    )
+    article_ids = {c.article_id for c in comments}
+    articles = {a.id: a for a in (await session.execute(select(Article).where(Article.id.in_(article_ids)))).scalars()}
+    people = await repo.users(session, {c.author_id for c in comments} | {p.author_id for p in parents.values()})
+    views = []
+    for c in comments:
+        article = articles.get(c.article_id)
+        parent = parents.get(c.parent_id) if c.parent_id is not None else None
+        parent_user = people.get(parent.author_id) if parent is not None else None
+        views.append(
+            CardView(
+                comment_id=c.id,
+                token=c.token,
+                text=c.text,
+                created_at=c.submitted_at or c.created_at,
+                article_title=article.title if article else "—",
+                article_link=article.link if article else None,
+                author=author_of(people.get(c.author_id), c.author_id),
+                parent_author=(parent_user.display_name if parent_user else None) if parent else None,
+                parent_text=parent.text if parent is not None else None,
+                warnings=warnings_of(c.checks),
+            )
+        )
+    return views
+
+
+async def load_view(session: AsyncSession, comment: Comment) -> CardView:
+    """The card view of one comment."""
+    return (await load_views(session, [comment]))[0]
+
+
+def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: Decision | None = None) -> dict[str, Any]:
+    """The outbox payload that sends a card to the moderators' chat."""
+    return call(
+        "send_message",
+        chat_id=deps.chats.moderators,
+        text=render_card(view, deps.settings.tz, decision),
+        reply_markup=markup_dict(keyboard),
+        no_preview=True,
+    )
+
+
+def message_edit(chat_id: int, message_id: int, text: str, keyboard: Keyboard) -> dict[str, Any]:
+    """The outbox payload that rewrites a message (no keyboard: buttons removed)."""
+    args: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text, "no_preview": True}
+    kb = markup_dict(keyboard)
+    if kb is not None:
+        args["reply_markup"] = kb
+    return call("edit_message_text", **args)
+
+
+def moderator_name(user: User | None, user_id: int) -> str:
+    """A moderator's name for cards and stats."""
+    if user_id == 0:
+        return "خودکار"
+    if user is None:
+        return str(user_id)
+    return user.display_name or (f"@{user.username}" if user.username else str(user_id))
+
+
+def display_time(deps: Deps, moment: datetime) -> datetime:
+    """Times are stored in UTC; cards render them in the newsroom's zone (kept as a hook for tests)."""
+    return moment

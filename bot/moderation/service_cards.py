@@ -1,0 +1,231 @@
+"""Card dispatch: each pending comment gets a card, or in a surge a place in the queue view."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.deps import Deps
+from bot.moderation import card_updates
+from bot.moderation import queue_view as qv
+from bot.moderation.card import Keyboard, durations_keyboard, main_keyboard, reasons_keyboard
+from bot.moderation.loading import card_send, load_views, markup_dict
+from bot.moderation.service_decide import AUTO_MODERATOR, Moderator, decide_in
+from bot.outbox import call
+from bot.states import CommentStatus
+from bot.texts import moderation as t
+from storage.models import Comment, QueueView, User
+from storage.repos import comments, leases
+from storage.repos import moderation as repo
+from storage.repos import outbox as outbox_repo
+
+log = logging.getLogger(__name__)
+LEASE = "moderation-dispatch"
+AUTO = Moderator(AUTO_MODERATOR, "خودکار")
+
+
+def is_trusted(user: User | None, trusted_after: int) -> bool:
+    """Trusted authors skip the queue: marked with /trust, or N approved and none rejected."""
+    if user is None:
+        return False
+    if user.trusted:
+        return True
+    return trusted_after > 0 and user.approved_count >= trusted_after and user.rejected_count == 0
+
+
+async def _enqueue_cards(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> None:
+    for view in await load_views(session, pending):
+        attempts = await repo.card_attempts(session, view.comment_id)
+        key = f"card:{view.comment_id}" if attempts == 0 else f"card:{view.comment_id}:{attempts}"
+        await outbox_repo.enqueue(
+            session,
+            kind=card_updates.CARD,
+            dedupe_key=key,
+            chat_key=deps.chats.moderators,
+            payload=card_send(deps, view, main_keyboard(view.comment_id)),
+            now=now,
+            comment_id=view.comment_id,
+        )
+
+
+async def _open_view(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> QueueView:
+    view = QueueView(chat_id=deps.chats.moderators, page=0, created_at=now, refreshed_at=now)
+    session.add(view)
+    await session.flush()
+    for comment in pending:
+        comment.queue_view_id = view.id
+    await session.flush()
+    text, keyboard, _ = await card_updates.render_view(session, deps, view)
+    await outbox_repo.enqueue(
+        session,
+        kind=card_updates.QUEUE,
+        dedupe_key=f"queue:{view.id}",
+        chat_key=view.chat_id,
+        payload=call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True),
+        now=now,
+    )
+    log.info("surge: comments listed in a queue view", extra={"view_id": view.id, "comments": len(pending)})
+    return view
+
+
+async def route(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> None:
+    """Cards while this minute's budget holds; otherwise the open queue view (opened if needed)."""
+    if not pending:
+        return
+    view = await repo.open_view(session)
+    recent = await repo.card_rows_since(session, now - timedelta(seconds=60))
+    if qv.cards_to_send(len(pending), recent, view_open=view is not None) == len(pending):
+        await _enqueue_cards(session, deps, pending, now)
+    elif view is None:
+        await _open_view(session, deps, pending, now)
+    else:
+        for comment in pending:
+            comment.queue_view_id = view.id
+        await session.flush()
+        await card_updates.schedule_refresh(session, deps, view, now)
+
+
+async def dispatch(deps: Deps) -> int:
+    """Handle every pending comment that has neither a card nor a place in a view; how many."""
+    now = deps.clock()
+    approved_articles: list[int] = []
+    async with deps.db.transaction() as session:
+        if not await leases.acquire(session, LEASE, deps.owner, timedelta(seconds=60), now):
+            return 0
+        backlog = await repo.needing_dispatch(session)
+        rest: list[Comment] = []
+        for comment in backlog:
+            author = await session.get(User, comment.author_id)
+            if is_trusted(author, deps.settings.trusted_after):
+                decided = await decide_in(
+                    session, deps, comment.id, CommentStatus.APPROVED, AUTO, now, details={"auto": True}
+                )
+                if decided is not None:
+                    approved_articles.append(decided.article_id)
+                    continue
+            rest.append(comment)
+        await route(session, deps, rest, now)
+        await leases.release(session, LEASE, deps.owner)
+    if backlog:
+        deps.outbox.wake()
+    for article_id in approved_articles:
+        deps.events.emit("count_changed", article_id)
+    return len(backlog)
+
+
+@dataclass
+class Dispatcher:
+    """Runs dispatch for events and the sweep, one at a time; a kick during a run causes one more run."""
+
+    deps: Deps
+    _lock: asyncio.Lock | None = None
+    _again: bool = False
+
+    async def kick(self, _ident: int = 0) -> None:
+        """Dispatch now (coalesced with a run in progress)."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        if self._lock.locked():
+            self._again = True
+            return
+        async with self._lock:
+            while True:
+                self._again = False
+                await dispatch(self.deps)
+                if not self._again:
+                    return
+
+
+# ----- menus and pages (interactive) --------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What a menu press should show: new keyboard, and new text when the whole message changes."""
+
+    keyboard: Keyboard
+    text: str | None = None
+
+
+async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind: str) -> Screen | None:
+    """The keyboard for a card's or a queue item's menu (reasons, durations, back); None if decided/unknown."""
+    async with deps.db.transaction() as session:
+        comment = await comments.get(session, comment_id)
+        if comment is None or comment.status != CommentStatus.PENDING.value:
+            return None
+        view = await repo.view_by_message(session, chat_id, message_id)
+        if view is None:
+            if kind == "reasons":
+                return Screen(reasons_keyboard(comment_id))
+            if kind == "durations":
+                return Screen(durations_keyboard(comment_id))
+            return Screen(main_keyboard(comment_id))
+        pending = await repo.view_comments(session, view.id)
+        pages = qv.paginate(await load_views(session, pending), deps.settings.tz)
+        number = qv.item_number(pages, view.page, comment_id)
+        prefix = f"{number}: " if number else ""
+        if kind == "reasons":
+            return Screen(reasons_keyboard(comment_id, prefix))
+        if kind == "durations":
+            return Screen(durations_keyboard(comment_id, prefix))
+        text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
+        return Screen(keyboard, text)
+
+
+async def turn_page(deps: Deps, chat_id: int, message_id: int, page: int) -> Screen | None:
+    """Show another page of a queue view (None: not a queue view)."""
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        view = await repo.view_by_message(session, chat_id, message_id)
+        if view is None:
+            return None
+        view.page = page
+        text, keyboard, _ = await card_updates.render_view(session, deps, view)
+        # The page shown now is the freshest content: drop a refresh still waiting with older content.
+        await repo.cancel_queued(session, card_updates.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
+        view.refreshed_at = now
+        return Screen(keyboard, text)
+
+
+@dataclass(frozen=True, slots=True)
+class QueueReport:
+    """What /queue tells moderators."""
+
+    count: int
+    oldest: datetime | None
+    resent: int
+    in_view: int
+
+
+async def resend_missing(deps: Deps) -> QueueReport:
+    """/queue: count and oldest; cards lost or never sent go out again (or into the queue view)."""
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        count, oldest = await repo.pending_summary(session)
+        missing = await repo.missing_cards(session)
+        for comment in missing:
+            comment.queue_view_id = None
+        await session.flush()
+        await route(session, deps, missing, now)
+        view = await repo.open_view(session)
+        in_view = len(await repo.view_comments(session, view.id)) if view is not None else 0
+    deps.outbox.wake()
+    return QueueReport(count, oldest, len(missing), in_view)
+
+
+def queue_text(report: QueueReport, deps: Deps) -> str:
+    """The /queue answer."""
+    from bot.jalali import fa_digits, format_datetime
+
+    if report.count == 0:
+        return t.QUEUE_EMPTY_SUMMARY
+    oldest = format_datetime(report.oldest, deps.settings.tz) if report.oldest else "—"
+    lines = [t.QUEUE_SUMMARY.format(count=fa_digits(report.count), oldest=oldest)]
+    if report.resent:
+        lines.append(t.QUEUE_RESENT.format(count=fa_digits(report.resent)))
+    if report.in_view:
+        lines.append(t.QUEUE_IN_VIEW.format(count=fa_digits(report.in_view)))
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""Moderators' commands (/stats, /ban, /unban, /trust) and readers' /notify."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from bot.deps import Deps
+from bot.jalali import format_date
+from bot.moderation import stats
+from bot.moderation.loading import moderator_name
+from bot.moderation.reasons import ban_until, is_permanent
+from bot.moderation.service_decide import Moderator, ban_user_in
+from bot.texts import moderation as t
+from storage.models import User
+from storage.repos import moderation as repo
+from storage.repos import users
+
+
+async def stats_text(deps: Deps) -> str:
+    """Today's and the week's figures, rendered."""
+    now = deps.clock()
+    _, (week_start, _) = stats.periods(now, deps.settings.tz)
+    async with deps.db.transaction() as session:
+        found = await repo.comments_touching(session, week_start - timedelta(days=1))
+        rows = [
+            stats.StatRow(
+                created_at=c.created_at,
+                entered_at=c.submitted_at or c.created_at,
+                status=c.status,
+                reason=c.reason,
+                decided_at=c.decided_at,
+                moderator_id=c.moderator_id,
+            )
+            for c in found
+        ]
+        mods = await repo.users(session, {r.moderator_id for r in rows if r.moderator_id})
+    names = {mod_id: html.escape(moderator_name(user, mod_id)) for mod_id, user in mods.items()}
+    return stats.render(rows, now, deps.settings.tz, names)
+
+
+def _name(user: User) -> str:
+    return html.escape(user.display_name or str(user.id))
+
+
+async def ban_user(deps: Deps, mod: Moderator, user_id: int, days: int | None) -> str:
+    """/ban: ban a user (permanently without days) and reject their pending comments."""
+    now = deps.clock()
+    until = ban_until(now, days)
+    async with deps.db.transaction() as session:
+        user = await session.get(User, user_id)
+        if user is None:
+            return t.USER_UNKNOWN.format(user_id=user_id)
+        await users.upsert(session, mod.user_id, display_name=mod.name, username=mod.username, now=now)
+        label = "دائم" if days is None else f"{days} روز"
+        rejected = await ban_user_in(
+            session, deps, user_id, until, mod, now, details={"ban": True, "days": days, "duration_label": label, "command": True}
+        )
+        name = _name(user)
+    deps.outbox.wake()
+    when = t.BAN_FOREVER if is_permanent(until) else t.BAN_UNTIL.format(date=format_date(until, deps.settings.tz))
+    from bot.jalali import fa_digits
+
+    return t.BANNED_DONE.format(user_id=user_id, name=name, until=when, rejected=fa_digits(rejected))
+
+
+async def unban_user(deps: Deps, mod: Moderator, user_id: int) -> str:
+    """/unban: lift a ban."""
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        user = await session.get(User, user_id)
+        if user is None:
+            return t.USER_UNKNOWN.format(user_id=user_id)
+        user.banned_until = None
+        user.ban_notified = False
+        await repo.add_action(session, target_user_id=user_id, moderator_id=mod.user_id, action="unban", created_at=now)
+        return t.UNBANNED_DONE.format(user_id=user_id, name=_name(user))
+
+
+async def trust_user(deps: Deps, mod: Moderator, user_id: int) -> str:
+    """/trust: the user's comments skip the queue from now on."""
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        user = await session.get(User, user_id)
+        if user is None:
+            return t.USER_UNKNOWN.format(user_id=user_id)
+        user.trusted = True
+        await repo.add_action(session, target_user_id=user_id, moderator_id=mod.user_id, action="trust", created_at=now)
+        return t.TRUSTED_DONE.format(user_id=user_id, name=_name(user))
+
+
+async def toggle_notify(deps: Deps, user_id: int, display_name: str, username: str | None) -> str:
+    """/notify: switch reply notifications on or off for this reader."""
+    now = deps.clock()
+    async with deps.db.transaction() as session:
+        user = await users.upsert(session, user_id, display_name=display_name, username=username, now=now, started_bot=True)
+        user.notify_replies = not user.notify_replies
+        return t.NOTIFY_ON if user.notify_replies else t.NOTIFY_OFF

@@ -1,0 +1,164 @@
+"""Moderators' buttons and commands, and readers' /notify: read the update, call one service, answer."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+
+from bot.callbacks import Action, Callback, parse
+from bot.checks.normalize import parse_number
+from bot.deps import KhabarContext
+from bot.moderation import service_cards, service_decide, service_tools
+from bot.moderation.loading import markup
+from bot.moderation.service_decide import Moderator, Result
+from bot.texts import common
+from bot.texts import moderation as t
+
+log = logging.getLogger(__name__)
+
+DECISIONS = frozenset({Action.APPROVE, Action.REJECT, Action.BAN, Action.UNDO})
+MENUS = {Action.REJECT_MENU: "reasons", Action.BAN_MENU: "durations", Action.BACK: "main"}
+OURS = DECISIONS | set(MENUS) | {Action.QUEUE_PAGE}
+
+
+def owns(data: object) -> bool:
+    """Whether a callback is a moderation action (forged data is answered by intake's catch-all)."""
+    press = parse(data) if isinstance(data, str) else None
+    return press is not None and press.action in OURS
+
+
+async def on_button(update: Update, context: KhabarContext) -> None:
+    """A press on a card, a menu or the queue view."""
+    query = update.callback_query
+    if query is None:
+        return
+    cb = parse(query.data)
+    if cb is None or query.message is None:
+        await query.answer(common.UNKNOWN_BUTTON)
+        return
+    deps = context.deps
+    if not await deps.moderators.is_moderator(context.bot, query.from_user.id):
+        await query.answer(common.NOT_ALLOWED, show_alert=True)
+        return
+    mod = Moderator(query.from_user.id, query.from_user.full_name, query.from_user.username)
+    if cb.action in DECISIONS:
+        outcome = await _decide(context, cb, mod)
+        await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
+        return
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    if cb.action is Action.QUEUE_PAGE:
+        screen = await service_cards.turn_page(deps, chat_id, message_id, cb.args[0])
+    else:
+        screen = await service_cards.menu(deps, cb.args[0], chat_id, message_id, MENUS[cb.action])
+    if screen is None:
+        await query.answer(t.ALREADY_DECIDED)
+        return
+    await query.answer()
+    await _show(context, chat_id, message_id, screen)
+
+
+async def _decide(context: KhabarContext, cb: Callback, mod: Moderator) -> service_decide.Outcome:
+    deps = context.deps
+    comment_id = cb.args[0]
+    if cb.action is Action.APPROVE:
+        return await service_decide.approve(deps, comment_id, mod)
+    if cb.action is Action.REJECT:
+        return await service_decide.reject(deps, comment_id, cb.args[1], mod)
+    if cb.action is Action.BAN:
+        return await service_decide.ban(deps, comment_id, cb.args[1], mod)
+    return await service_decide.undo(deps, comment_id, mod)
+
+
+async def _show(context: KhabarContext, chat_id: int, message_id: int, screen: service_cards.Screen) -> None:
+    """Edit the pressed message in place (a menu or another page); Telegram refusals are only logged."""
+    try:
+        if screen.text is None:
+            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup(screen.keyboard))
+        else:
+            await context.bot.edit_message_text(
+                screen.text, chat_id, message_id, reply_markup=markup(screen.keyboard) if screen.keyboard else None
+            )
+    except TelegramError as exc:
+        log.info("could not edit a moderators' message: %s", exc, extra={"chat_id": chat_id, "message_id": message_id})
+
+
+async def _moderator(update: Update, context: KhabarContext) -> Moderator | None:
+    """The moderator behind a command in the moderators' chat; None (after saying so) otherwise."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    if user is None or chat is None or message is None:
+        return None
+    deps = context.deps
+    if chat.id != deps.chats.moderators or not await deps.moderators.is_moderator(context.bot, user.id):
+        await message.reply_text(t.ONLY_MODERATORS)
+        return None
+    return Moderator(user.id, user.full_name, user.username)
+
+
+async def queue(update: Update, context: KhabarContext) -> None:
+    """/queue: how many wait, the oldest, and lost cards sent again."""
+    if await _moderator(update, context) is None or update.effective_message is None:
+        return
+    report = await service_cards.resend_missing(context.deps)
+    await update.effective_message.reply_text(service_cards.queue_text(report, context.deps))
+
+
+async def stats(update: Update, context: KhabarContext) -> None:
+    """/stats: today and the last 7 days."""
+    if await _moderator(update, context) is None or update.effective_message is None:
+        return
+    await update.effective_message.reply_text(await service_tools.stats_text(context.deps))
+
+
+def _ids(args: list[str] | None) -> list[int | None]:
+    return [parse_number(a) for a in (args or [])]
+
+
+async def ban(update: Update, context: KhabarContext) -> None:
+    """/ban <user id> [days]."""
+    mod = await _moderator(update, context)
+    message = update.effective_message
+    if mod is None or message is None:
+        return
+    ids = _ids(context.args)
+    if not 1 <= len(ids) <= 2 or ids[0] is None or (len(ids) == 2 and not ids[1]):
+        await message.reply_text(t.BAN_USAGE)
+        return
+    days = ids[1] if len(ids) == 2 else None
+    await message.reply_text(await service_tools.ban_user(context.deps, mod, ids[0], days))
+
+
+async def unban(update: Update, context: KhabarContext) -> None:
+    """/unban <user id>."""
+    mod = await _moderator(update, context)
+    message = update.effective_message
+    if mod is None or message is None:
+        return
+    ids = _ids(context.args)
+    if len(ids) != 1 or ids[0] is None:
+        await message.reply_text(t.UNBAN_USAGE)
+        return
+    await message.reply_text(await service_tools.unban_user(context.deps, mod, ids[0]))
+
+
+async def trust(update: Update, context: KhabarContext) -> None:
+    """/trust <user id>."""
+    mod = await _moderator(update, context)
+    message = update.effective_message
+    if mod is None or message is None:
+        return
+    ids = _ids(context.args)
+    if len(ids) != 1 or ids[0] is None:
+        await message.reply_text(t.TRUST_USAGE)
+        return
+    await message.reply_text(await service_tools.trust_user(context.deps, mod, ids[0]))
+
+
+async def notify(update: Update, context: KhabarContext) -> None:
+    """/notify (private chat): reply notifications on or off."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    if user is None or chat is None or message is None or chat.type != ChatType.PRIVATE:
+        return
+    await message.reply_text(await service_tools.toggle_notify(context.deps, user.id, user.full_name, user.username))

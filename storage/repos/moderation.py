@@ -1,0 +1,195 @@
+"""Queries and writes for moderation: the card backlog, queue views, audit rows, stats and export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.states import CommentStatus
+from storage.models import Article, Comment, Delivery, ModerationAction, QueueView, User
+from storage.repos.outbox import CANCELLED, FAILED, QUEUED, SENDING
+
+CARD = "card"
+PENDING = CommentStatus.PENDING.value
+
+
+def _card_row(*statuses: str) -> Any:
+    cond = and_(Delivery.kind == CARD, Delivery.comment_id == Comment.id)
+    if statuses:
+        cond = and_(cond, Delivery.status.in_(statuses))
+    return exists().where(cond)
+
+
+async def needing_dispatch(session: AsyncSession, limit: int = 500) -> list[Comment]:
+    """Pending comments with no card (message, delivery row) and not listed in a queue view, oldest first."""
+    stmt = (
+        select(Comment)
+        .where(
+            Comment.status == PENDING,
+            Comment.card_message_id.is_(None),
+            Comment.queue_view_id.is_(None),
+            ~_card_row(),
+        )
+        .order_by(Comment.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def missing_cards(session: AsyncSession, limit: int = 500) -> list[Comment]:
+    """Pending comments whose card was never sent, was lost or failed, outside any open queue view."""
+    open_view = exists().where(QueueView.id == Comment.queue_view_id, QueueView.closed_at.is_(None))
+    stmt = (
+        select(Comment)
+        .where(
+            Comment.status == PENDING,
+            Comment.card_message_id.is_(None),
+            ~open_view,
+            ~_card_row(QUEUED, SENDING),
+        )
+        .order_by(Comment.id)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def card_rows_since(session: AsyncSession, since: datetime) -> int:
+    """Card deliveries created since ``since`` (the per-minute card budget, shared by instances)."""
+    stmt = select(func.count()).where(Delivery.kind == CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def card_attempts(session: AsyncSession, comment_id: int) -> int:
+    """How many card rows a comment has had (to give a re-sent card a fresh dedupe key)."""
+    stmt = select(func.count()).where(Delivery.kind == CARD, Delivery.comment_id == comment_id)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def open_view(session: AsyncSession) -> QueueView | None:
+    """The queue view currently collecting comments, if any."""
+    stmt = select(QueueView).where(QueueView.closed_at.is_(None)).order_by(QueueView.id.desc()).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def view_by_message(session: AsyncSession, chat_id: int, message_id: int) -> QueueView | None:
+    """The queue view shown in this message, if it is one."""
+    stmt = select(QueueView).where(QueueView.chat_id == chat_id, QueueView.message_id == message_id)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def view_comments(session: AsyncSession, view_id: int) -> list[Comment]:
+    """The pending comments listed in a queue view, oldest first."""
+    stmt = select(Comment).where(Comment.queue_view_id == view_id, Comment.status == PENDING).order_by(Comment.id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def cancel_queued(session: AsyncSession, kind: str, *, comment_id: int | None = None, prefix: str = "") -> int:
+    """Cancel not-yet-sent rows of ``kind`` (for a comment, or whose key starts with ``prefix``)."""
+    stmt = update(Delivery).where(Delivery.kind == kind, Delivery.status == QUEUED)
+    if comment_id is not None:
+        stmt = stmt.where(Delivery.comment_id == comment_id)
+    if prefix:
+        stmt = stmt.where(Delivery.dedupe_key.startswith(prefix))
+    result = await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def add_action(session: AsyncSession, **fields: Any) -> ModerationAction:
+    """Write one audit row (flushed, so its id is known)."""
+    row = ModerationAction(**fields)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def last_action(session: AsyncSession, comment_id: int) -> ModerationAction | None:
+    """The newest audit row of a comment."""
+    stmt = (
+        select(ModerationAction)
+        .where(ModerationAction.comment_id == comment_id)
+        .order_by(ModerationAction.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
+    """Users by id (missing ids are simply absent)."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    rows = (await session.execute(select(User).where(User.id.in_(wanted)))).scalars()
+    return {u.id: u for u in rows}
+
+
+async def pending_of_author(session: AsyncSession, author_id: int) -> list[Comment]:
+    """An author's comments waiting for a decision."""
+    stmt = select(Comment).where(Comment.author_id == author_id, Comment.status == PENDING).order_by(Comment.id)
+    return list((await session.execute(stmt)).scalars())
+
+
+async def pending_summary(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many comments wait, and when the oldest entered the queue."""
+    stmt = select(func.count(), func.min(func.coalesce(Comment.submitted_at, Comment.created_at))).where(
+        Comment.status == PENDING
+    )
+    count, oldest = (await session.execute(stmt)).one()
+    if isinstance(oldest, str):  # SQLite returns coalesce() of two datetimes as text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:
+        from datetime import UTC
+
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(count), oldest
+
+
+async def comments_touching(session: AsyncSession, since: datetime) -> list[Comment]:
+    """Comments created or decided since ``since`` (the raw material of /stats)."""
+    stmt = select(Comment).where(or_(Comment.created_at >= since, Comment.decided_at >= since))
+    return list((await session.execute(stmt)).scalars())
+
+
+async def failed_notifications(session: AsyncSession) -> int:
+    """Notifications given up on (for /queue's health line)."""
+    stmt = select(func.count()).where(Delivery.kind == "notify", Delivery.status == FAILED)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def export_rows(
+    session: AsyncSession,
+    *,
+    article_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after_id: int = 0,
+    limit: int = 1000,
+) -> list[tuple[Comment, Article, User | None]]:
+    """A page of comments with their article and author, by id, for ``khabar export``."""
+    stmt = (
+        select(Comment, Article, User)
+        .join(Article, Article.id == Comment.article_id)
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Comment.id > after_id)
+        .order_by(Comment.id)
+        .limit(limit)
+    )
+    if article_id is not None:
+        stmt = stmt.where(Comment.article_id == article_id)
+    if since is not None:
+        stmt = stmt.where(Comment.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Comment.created_at < until)
+    return [(c, a, u) for c, a, u in (await session.execute(stmt)).all()]
+
+
+async def article_by_ref(session: AsyncSession, ref: str) -> Article | None:
+    """An article by numeric id or by token."""
+    if ref.isdigit():
+        found = await session.get(Article, int(ref))
+        if found is not None:
+            return found
+    return (await session.execute(select(Article).where(Article.token == ref))).scalar_one_or_none()
