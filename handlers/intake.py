@@ -88,7 +88,10 @@ async def on_button(update: Update, context: KhabarContext) -> None:
     who, message = author_of(query.from_user), query.message
     toast: str | None = None
     if press.action is Action.CAPTCHA:
-        toast = await service_captcha.answer(deps, context.bot, who.id, service_captcha.Answer(*press.args))
+        shown_in = (message.chat.id, message.message_id) if message is not None else None
+        captcha_id, generation, option = press.args
+        answer = service_captcha.Answer(captcha_id, generation, option, shown_in=shown_in)
+        toast = await service_captcha.answer(deps, context.bot, who.id, answer)
     elif press.action is Action.PAGE:
         screen = await service_view.page(deps, who, *press.args)
         if screen is None or message is None:

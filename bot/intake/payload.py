@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_PAYLOAD = re.compile(r"([arc])-([A-Za-z0-9_]{4,60})")
+_PAYLOAD = re.compile(r"([arc])-([A-Za-z0-9_-]{4,60})")
 _TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 TOKEN_LENGTH = 8
 

@@ -11,7 +11,7 @@ from telegram.helpers import create_deep_linked_url, escape
 from bot.callbacks import Action, encode, parse
 from bot.intake import captcha as captcha_domain
 from bot.intake.paging import COMMENT_CHARS, Page, trim
-from bot.intake.payload import LinkKind, make_payload
+from bot.intake.payload import LinkKind, make_payload, parse_payload
 from bot.jalali import fa_digits, format_datetime, format_short
 from bot.texts import intake as t
 from storage.models import Article, Comment, User
@@ -118,6 +118,7 @@ def latest(articles: list[Article], bot_username: str, head: str) -> Screen:
         [InlineKeyboardButton(trim(a.title, 60),
                               url=create_deep_linked_url(bot_username, make_payload(LinkKind.ARTICLE, a.token)))]
         for a in articles
+        if parse_payload(f"{LinkKind.ARTICLE.value}-{a.token}")
     ]
     return Screen(f"{head}\n\n{t.LATEST_HEAD}", InlineKeyboardMarkup(rows))
 

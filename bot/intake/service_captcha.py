@@ -78,6 +78,7 @@ class Answer:
     generation: int | None = None
     option: int | None = None
     typed: int | None = None
+    shown_in: tuple[int, int] | None = None  # the pressed message, if the row does not know it yet
 
 
 @dataclass
@@ -113,7 +114,7 @@ async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
             return _Result(t.ANSWER_EXPIRED)
         if given.generation is not None and given.generation != captcha.generation:
             return _Result(t.ANSWER_OLD)
-        where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else None
+        where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
         if captcha.expires_at <= now:
             if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
                 return _Result(t.ANSWER_EXPIRED, Screen(t.CAPTCHA_EXPIRED), where)

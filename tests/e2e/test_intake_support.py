@@ -44,6 +44,7 @@ async def add_approved(khabar: Khabar, article: Article, author: FakeUser, text:
     async with khabar.db.transaction() as session:
         if await session.get(User, author.id) is None:
             session.add(User(id=author.id, display_name=author.first_name, created_at=now, updated_at=now))
+            await session.flush()
         comment = Comment(token=secrets.token_urlsafe(6), article_id=article.id, author_id=author.id, text=text,
                           status=CommentStatus.APPROVED.value, created_at=now, status_changed_at=now,
                           decided_at=now, published_at=now)
@@ -93,12 +94,10 @@ async def comment_and_captcha(fake: FakeTelegram, khabar: Khabar, reader: FakeUs
     """Send a comment privately (a draft must be open) and wait for its captcha."""
     before = len(await comments_of(khabar, reader))
     await reader.send(text)
-    await fake.wait_for("sendMessage", lambda c: to(reader)(c) and "reply_markup" in c.params
-                        and "v1:cp:" in str(c.params["reply_markup"]))
+    sent = await fake.wait_for("sendMessage", lambda c: to(reader)(c) and "v1:cp:" in str(c.params.get("reply_markup")))
     comment = (await comments_of(khabar, reader))[before]
     captcha = await captcha_for(khabar, comment.id)
-    message = reader.private_chat.messages[int(captcha.message_id or 0)]
-    return comment, captcha, message
+    return comment, captcha, reader.private_chat.messages[int(sent.response["result"]["message_id"])]
 
 
 async def status_of(khabar: Khabar, comment_id: int) -> str:

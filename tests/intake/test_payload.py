@@ -14,6 +14,7 @@ from bot.intake.payload import DeepLink, LinkKind, make_payload, new_token, pars
     ("payload", "link"),
     [
         ("a-Abc123_x", DeepLink(LinkKind.ARTICLE, "Abc123_x")),
+        ("a-Ab-c123", DeepLink(LinkKind.ARTICLE, "Ab-c123")),
         ("r-K7pQx2Mz", DeepLink(LinkKind.REPLY, "K7pQx2Mz")),
         ("c-K7pQx2Mz", DeepLink(LinkKind.CONTINUE, "K7pQx2Mz")),
     ],
@@ -24,7 +25,7 @@ def test_known_payloads(payload: str, link: DeepLink) -> None:
 
 
 @pytest.mark.parametrize("payload", [None, "", "x-abcdef", "a-", "a-ab", "a-abc$def", "a-" + "x" * 70, "hello",
-                                     "a-abcd-ef", "A-abcdef"])
+                                     "a-abcd ef", "A-abcdef"])
 def test_malformed_payloads(payload: str | None) -> None:
     assert parse_payload(payload) is None
 
