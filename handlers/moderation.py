@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
@@ -48,7 +48,11 @@ async def on_button(update: Update, context: KhabarContext) -> None:
         outcome = await _decide(context, cb, mod)
         await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
         return
-    chat_id, message_id = query.message.chat.id, query.message.message_id
+    message = query.message
+    if not isinstance(message, Message):
+        await query.answer(common.UNKNOWN_BUTTON)
+        return
+    chat_id, message_id = message.chat.id, message.message_id
     if cb.action is Action.QUEUE_PAGE:
         screen = await service_cards.turn_page(deps, chat_id, message_id, cb.args[0])
     else:
@@ -57,7 +61,7 @@ async def on_button(update: Update, context: KhabarContext) -> None:
         await query.answer(t.ALREADY_DECIDED)
         return
     await query.answer()
-    await _show(context, chat_id, message_id, screen)
+    await _show(context, message, screen)
 
 
 async def _decide(context: KhabarContext, cb: Callback, mod: Moderator) -> service_decide.Outcome:
@@ -72,17 +76,19 @@ async def _decide(context: KhabarContext, cb: Callback, mod: Moderator) -> servi
     return await service_decide.undo(deps, comment_id, mod)
 
 
-async def _show(context: KhabarContext, chat_id: int, message_id: int, screen: service_cards.Screen) -> None:
-    """Edit the pressed message in place (a menu or another page); Telegram refusals are only logged."""
+async def _show(context: KhabarContext, message: Message, screen: service_cards.Screen) -> None:
+    """Edit the pressed message in place (a menu or another page); Telegram refusals are only logged.
+
+    Menus re-send the current text: PTB adds the default parse_mode to editMessageReplyMarkup,
+    which strict servers (and the fake) refuse.
+    """
+    text = screen.text if screen.text is not None else message.text_html
     try:
-        if screen.text is None:
-            await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=markup(screen.keyboard))
-        else:
-            await context.bot.edit_message_text(
-                screen.text, chat_id, message_id, reply_markup=markup(screen.keyboard) if screen.keyboard else None
-            )
+        await context.bot.edit_message_text(
+            text, message.chat.id, message.message_id, reply_markup=markup(screen.keyboard) if screen.keyboard else None
+        )
     except TelegramError as exc:
-        log.info("could not edit a moderators' message: %s", exc, extra={"chat_id": chat_id, "message_id": message_id})
+        log.info("could not edit a moderators' message: %s", exc, extra={"message_id": message.message_id})
 
 
 async def _moderator(update: Update, context: KhabarContext) -> Moderator | None:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.callbacks import Action, encode
 from bot.moderation.reasons import REASONS
+from fakegram.actors import FakeUser
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
 from storage.models import Comment, ModerationAction, User
@@ -31,6 +32,13 @@ def card_of(fake: FakeTelegram, world: World, comment_id: int) -> StoredMessage:
     raise AssertionError(f"no card for comment {comment_id}")
 
 
+async def open_menu(fake: FakeTelegram, mod: FakeUser, card: StoredMessage, data: str, marker: str) -> None:
+    """Press a menu button and wait until the card shows the menu (buttons whose data has ``marker``)."""
+    await (await mod.press(card, data)).wait_answered()
+    await fake.wait_for("editMessageText", lambda r: str(r.params.get("message_id")) == str(card.message_id)
+                        and marker in str(r.params.get("reply_markup")))
+
+
 async def reload(khabar: Khabar, comment_id: int) -> Comment:
     async with khabar.db.transaction() as session:
         row = await session.get(Comment, comment_id)
@@ -39,8 +47,7 @@ async def reload(khabar: Khabar, comment_id: int) -> Comment:
 
 
 async def test_card_shows_comment_and_approve_publishes(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    reader = fake.make_user("زهرا <b>", "zahra")
-    await reader.start_bot()
+    reader = await factory.reader(fake, khabar.db, "زهرا <b>", "zahra")
     await factory.user(khabar.db, reader.id, "زهرا <b>", "zahra", approved_count=2, rejected_count=1)
     art = await factory.article(khabar.db, title="خبر <مهم> & فوری")
     checks = {"reasons": [{"code": "language_uncertain"}, {"code": "link"}], "insult": True}
@@ -69,3 +76,114 @@ async def test_card_shows_comment_and_approve_publishes(fake: FakeTelegram, worl
         audit = (await session.execute(select(ModerationAction))).scalars().all()
     assert author is not None and author.approved_count == 3
     assert [(a.action, a.moderator_id, a.comment_id) for a in audit] == [("approve", mod.id, c.id)]
+
+
+async def test_reject_with_each_reason_tells_the_author(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    reader = await factory.reader(fake, khabar.db, "علی", "ali")
+    art = await factory.article(khabar.db)
+    pending = [await factory.pending(khabar.deps, art, reader.id) for _ in REASONS]
+    await khabar.settle()
+    mod = world.moderators[1]
+    for index, (c, reason) in enumerate(zip(pending, REASONS, strict=True)):
+        card = card_of(fake, world, c.id)
+        await open_menu(fake, mod, card, encode(Action.REJECT_MENU, c.id), "v1:rr:")
+        handle = await mod.press(card, encode(Action.REJECT, c.id, index))
+        await handle.wait_answered()
+        assert handle.text == f"❌ رد شد: {reason.label}"
+    await khabar.settle()
+    for c, reason in zip(pending, REASONS, strict=True):
+        row = await reload(khabar, c.id)
+        assert (row.status, row.reason, row.moderator_id) == ("rejected", reason.code, mod.id)
+        card = card_of(fake, world, c.id)
+        assert f"رد شد</b> ({reason.label})" in (card.data.get("text") or "") or reason.label in (card.text or "")
+        notes = [r for r in fake.calls_of("sendMessage") if str(r.params.get("chat_id")) == str(reader.id)
+                 and f"دلیل: <b>{reason.label}</b>" in r.params.get("text", "")]
+        assert len(notes) >= 1
+    async with khabar.db.transaction() as session:
+        author = await session.get(User, reader.id)
+    assert author is not None and author.rejected_count == len(REASONS)
+
+
+async def test_ban_rejects_and_bans_for_the_chosen_duration(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    reader = await factory.reader(fake, khabar.db, "مزاحم", "troll")
+    art = await factory.article(khabar.db)
+    first = await factory.pending(khabar.deps, art, reader.id)
+    second = await factory.pending(khabar.deps, art, reader.id)
+    await khabar.settle()
+    mod = world.moderators[0]
+    card = card_of(fake, world, first.id)
+    await open_menu(fake, mod, card, encode(Action.BAN_MENU, first.id), "v1:bd:")
+    assert "🚫 ۷ روز" in [b["text"] for b in card.buttons()]
+    handle = await mod.press(card, encode(Action.BAN, first.id, 1))
+    await handle.wait_answered()
+    assert "مسدود" in (handle.text or "")
+    await khabar.settle()
+    assert (await reload(khabar, first.id)).reason == "banned"
+    assert (await reload(khabar, second.id)).status == "rejected"  # the rest of their queue goes too
+    async with khabar.db.transaction() as session:
+        user = await session.get(User, reader.id)
+        actions = [a.action for a in (await session.execute(select(ModerationAction))).scalars()]
+    assert user is not None and user.banned_until is not None
+    days = (user.banned_until - khabar.clock()).total_seconds() / 86400
+    assert 6.9 < days <= 7.0
+    assert actions.count("ban") == 1 and actions.count("reject") == 2
+    assert "نویسنده مسدود شد" in (card.text or "")
+
+
+async def test_outsider_gets_an_alert_and_nothing_changes(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    reader = await factory.reader(fake, khabar.db, "نرگس")
+    art = await factory.article(khabar.db)
+    c = await factory.pending(khabar.deps, art, reader.id)
+    await khabar.settle()
+    card = card_of(fake, world, c.id)
+    before = card.snapshot()
+    for data in (encode(Action.APPROVE, c.id), encode(Action.REJECT_MENU, c.id), encode(Action.BAN_MENU, c.id)):
+        handle = await world.outsider.press(card, data)
+        await handle.wait_answered()
+        assert handle.show_alert and handle.text
+    await khabar.settle()
+    assert (await reload(khabar, c.id)).status == "pending"
+    assert card.snapshot() == before
+    async with khabar.db.transaction() as session:
+        assert (await session.execute(select(func.count()).select_from(ModerationAction))).scalar_one() == 0
+
+
+async def test_double_click_decides_once(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    reader = await factory.reader(fake, khabar.db, "رضا")
+    art = await factory.article(khabar.db)
+    c = await factory.pending(khabar.deps, art, reader.id)
+    await khabar.settle()
+    card = card_of(fake, world, c.id)
+    mod = world.moderators[0]
+    a, b = await asyncio.gather(mod.press(card, encode(Action.APPROVE, c.id)),
+                                mod.press(card, encode(Action.APPROVE, c.id)))
+    await asyncio.gather(a.wait_answered(), b.wait_answered())
+    assert sorted([a.text or "", b.text or ""]) == sorted(["✅ منتشر شد.", "قبلاً بررسی شده"])
+    await khabar.settle()
+    async with khabar.db.transaction() as session:
+        author = await session.get(User, reader.id)
+        n = (await session.execute(select(func.count()).select_from(ModerationAction))).scalar_one()
+    assert author is not None and author.approved_count == 1 and n == 1
+    notes = [r for r in fake.calls_of("sendMessage") if str(r.params.get("chat_id")) == str(reader.id)
+             and "منتشر شد" in r.params.get("text", "")]
+    assert len(notes) == 1
+
+
+async def test_press_after_restart_with_cards_outstanding(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    reader = await factory.reader(fake, khabar.db, "سارا")
+    art = await factory.article(khabar.db)
+    c1 = await factory.pending(khabar.deps, art, reader.id)
+    c2 = await factory.pending(khabar.deps, art, reader.id)
+    await khabar.settle()
+    await khabar.restart()
+    mod = world.moderators[1]
+    h1 = await mod.press(card_of(fake, world, c1.id), encode(Action.APPROVE, c1.id))
+    await h1.wait_answered()
+    assert h1.text == "✅ منتشر شد."
+    # The other moderator's stale view of the decided card: a late press changes nothing.
+    h2 = await world.moderators[0].press(card_of(fake, world, c2.id), encode(Action.APPROVE, c2.id))
+    await h2.wait_answered()
+    await khabar.settle()
+    assert (await reload(khabar, c1.id)).status == "approved"
+    assert (await reload(khabar, c2.id)).status == "approved"
+    assert "منتشر شد" in (card_of(fake, world, c2.id).text or "")

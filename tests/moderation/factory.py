@@ -8,6 +8,8 @@ from typing import Any
 
 from bot.deps import Deps
 from bot.states import CommentStatus
+from fakegram.actors import FakeUser
+from fakegram.control import FakeTelegram
 from storage.db import Database
 from storage.models import Article, Comment, User
 
@@ -39,6 +41,14 @@ async def article(
     async with db.transaction() as session:
         session.add(row)
     return row
+
+
+async def reader(fake: FakeTelegram, db: Database, name: str, username: str | None = None) -> FakeUser:
+    """A fake user who pressed Start, known to the database right away."""
+    person = fake.make_user(name, username)
+    person.user.started = True
+    await user(db, person.id, name, username)
+    return person
 
 
 async def user(
