@@ -1,0 +1,128 @@
+"""Approved comments in the discussion thread, counts, notifications (incl. a blocked bot), undo."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.callbacks import Action, encode
+from fakegram.control import FakeTelegram
+from fakegram.world import StoredMessage
+from storage.models import Article, Comment, ModerationAction, User
+from tests.e2e.harness import Khabar, World
+from tests.e2e.test_moderation_cards import card_of, open_menu, reload
+from tests.moderation import factory
+
+
+async def discussed_article(fake: FakeTelegram, world: World, khabar: Khabar) -> tuple[Article, StoredMessage]:
+    """An article whose channel post has its automatic forward in the discussion group."""
+    post = await fake.channel_post(world.channel, "افزایش قیمت نان در تهران")
+    copy = fake.discussion_copy(post)
+    assert copy is not None
+    art = await factory.article(khabar.db, discussion_chat_id=world.group.id, discussion_message_id=copy.message_id)
+    return art, copy
+
+
+async def approve(fake: FakeTelegram, world: World, khabar: Khabar, comment: Comment) -> None:
+    await khabar.settle()
+    handle = await world.moderators[0].press(card_of(fake, world, comment.id), encode(Action.APPROVE, comment.id))
+    await handle.wait_answered()
+    await khabar.settle()
+
+
+def notes_to(fake: FakeTelegram, user_id: int, marker: str) -> list[str]:
+    return [r.params.get("text", "") for r in fake.calls_of("sendMessage")
+            if str(r.params.get("chat_id")) == str(user_id) and marker in r.params.get("text", "")]
+
+
+async def test_published_as_replies_to_the_right_messages_with_counts_and_notices(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    art, forward = await discussed_article(fake, world, khabar)
+    alice = await factory.reader(fake, khabar.db, "آلیس <ا>", "alice")
+    bob = await factory.reader(fake, khabar.db, "باب", "bob")
+    top = await factory.pending(khabar.deps, art, alice.id, "نظر اصلی دربارهٔ نان & گرانی")
+    await approve(fake, world, khabar, top)
+    top_row = await reload(khabar, top.id)
+    assert top_row.thread_message_id is not None and top_row.published_at is not None
+    published = world.group.messages[top_row.thread_message_id]
+    assert published.by_bot and published.data["reply_to_message"]["message_id"] == forward.message_id
+    assert "آلیس <ا>" in (published.text or "") and "نظر اصلی دربارهٔ نان & گرانی" in (published.text or "")
+    assert published in fake.thread(world.group, forward.message_id)
+
+    reply = await factory.pending(khabar.deps, art, bob.id, "پاسخ من به آلیس", parent=top_row)
+    await approve(fake, world, khabar, reply)
+    reply_row = await reload(khabar, reply.id)
+    assert reply_row.thread_message_id is not None
+    answer = world.group.messages[reply_row.thread_message_id]
+    assert answer.data["reply_to_message"]["message_id"] == top_row.thread_message_id
+    assert len(notes_to(fake, alice.id, "به نظر شما")) == 1  # told of the reply
+    assert len(notes_to(fake, bob.id, "منتشر شد")) == 1
+
+    async with khabar.db.transaction() as session:
+        article = await session.get(Article, art.id)
+    assert article is not None and article.approved_count == 2
+
+
+async def test_notify_off_and_a_blocked_bot(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    art = await factory.article(khabar.db)
+    quiet = await factory.reader(fake, khabar.db, "ساکت")
+    await quiet.send("/notify")
+    await fake.wait_for("sendMessage", lambda r: str(r.params.get("chat_id")) == str(quiet.id)
+                        and "🔕" in r.params.get("text", ""))
+    talker = await factory.reader(fake, khabar.db, "پرحرف")
+    parent = await factory.comment(khabar.db, art, quiet.id, "نظر قبلی", status=factory.CommentStatus.APPROVED)
+    reply = await factory.pending(khabar.deps, art, talker.id, "پاسخ", parent=parent)
+    await approve(fake, world, khabar, reply)
+    assert notes_to(fake, quiet.id, "به نظر شما") == []
+
+    await talker.block_bot()
+    again = await factory.pending(khabar.deps, art, talker.id, "نظر دوم")
+    await approve(fake, world, khabar, again)
+    failed = [r for r in fake.calls_of("sendMessage") if str(r.params.get("chat_id")) == str(talker.id) and not r.ok]
+    assert len(failed) == 1 and failed[0].status == 403
+    async with khabar.db.transaction() as session:
+        user = await session.get(User, talker.id)
+    assert user is not None and user.blocked_bot
+    third = await factory.pending(khabar.deps, art, talker.id, "نظر سوم")
+    await approve(fake, world, khabar, third)
+    failed = [r for r in fake.calls_of("sendMessage") if str(r.params.get("chat_id")) == str(talker.id) and not r.ok]
+    assert len(failed) == 1  # skipped from now on
+    assert (await reload(khabar, third.id)).status == "approved"
+
+
+async def test_undo_takes_the_comment_back_and_fixes_the_count(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    art, forward = await discussed_article(fake, world, khabar)
+    reader = await factory.reader(fake, khabar.db, "مهسا")
+    c = await factory.pending(khabar.deps, art, reader.id, "نظری که برمی‌گردد")
+    await approve(fake, world, khabar, c)
+    copy_id = (await reload(khabar, c.id)).thread_message_id
+    assert copy_id is not None
+    card = card_of(fake, world, c.id)
+    handle = await world.moderators[1].press(card, encode(Action.UNDO, c.id))
+    await handle.wait_answered()
+    await khabar.settle()
+    row = await reload(khabar, c.id)
+    assert row.status == "pending" and row.thread_message_id is None and row.moderator_id is None
+    assert world.group.messages[copy_id].deleted
+    assert encode(Action.APPROVE, c.id) in [b["callback_data"] for b in card.buttons()]
+    async with khabar.db.transaction() as session:
+        article = await session.get(Article, art.id)
+        user = await session.get(User, reader.id)
+        actions = [a.action for a in (await session.execute(select(ModerationAction))).scalars()]
+    assert article is not None and article.approved_count == 0
+    assert user is not None and user.approved_count == 0
+    assert actions == ["approve", "undo"]
+
+    # Decided again, then the window closes: undo is refused and its button goes away.
+    await open_menu(fake, world.moderators[0], card, encode(Action.REJECT_MENU, c.id), "v1:rr:")
+    handle = await world.moderators[0].press(card, encode(Action.REJECT, c.id, 2))
+    await handle.wait_answered()
+    await khabar.settle()
+    assert (await reload(khabar, c.id)).status == "rejected"
+    khabar.clock.advance(khabar.settings.undo_window_seconds + 1)
+    late = await world.moderators[0].press(card, encode(Action.UNDO, c.id))
+    await late.wait_answered()
+    assert late.show_alert and "مهلت" in (late.text or "")
+    await khabar.settle()
+    assert card.buttons() == []
+    assert (await reload(khabar, c.id)).status == "rejected"
