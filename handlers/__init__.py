@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.callbacks import Action
 from bot.deps import KhabarApp
 from handlers import discussion, errors, intake, moderation, publishing
 
@@ -28,7 +29,10 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("notify", moderation.notify, filters.ChatType.PRIVATE))
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.
-    app.add_handler(CallbackQueryHandler(intake.on_button, pattern=intake.owns))
+    app.add_handler(CallbackQueryHandler(intake.on_captcha, pattern=intake.pattern(Action.CAPTCHA)))
+    app.add_handler(CallbackQueryHandler(intake.on_page, pattern=intake.pattern(Action.PAGE)))
+    app.add_handler(CallbackQueryHandler(intake.on_draft, pattern=intake.pattern(Action.WRITE, Action.REPLY)))
+    app.add_handler(CallbackQueryHandler(intake.on_cancel, pattern=intake.pattern(Action.CANCEL)))
     app.add_handler(CallbackQueryHandler(intake.on_forged, pattern=intake.forged))
     private_new = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(private_new & filters.TEXT & ~filters.COMMAND, intake.on_text))

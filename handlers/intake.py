@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import Message, Update
 from telegram import User as TgUser
 
@@ -13,18 +15,21 @@ from bot.intake.telegram_io import Author, edit, send
 from bot.texts import common
 from bot.texts import intake as t
 
-OWN_ACTIONS = frozenset({Action.CAPTCHA, Action.PAGE, Action.WRITE, Action.REPLY, Action.CANCEL})
-
 
 def author_of(user: TgUser) -> Author:
     """The intake's view of a Telegram user."""
     return Author(user.id, user.full_name, user.username)
 
 
-def owns(data: object) -> bool:
-    """Whether a callback belongs to intake (captcha, paging, write, reply, cancel)."""
-    press = parse(data) if isinstance(data, str) else None
-    return press is not None and press.action in OWN_ACTIONS
+def pattern(*actions: Action) -> Callable[[object], bool]:
+    """A CallbackQueryHandler pattern matching presses of ``actions``."""
+    wanted = frozenset(actions)
+
+    def matches(data: object) -> bool:
+        press = parse(data) if isinstance(data, str) else None
+        return press is not None and press.action in wanted
+
+    return matches
 
 
 def forged(data: object) -> bool:
@@ -79,37 +84,55 @@ async def on_edit(update: Update, context: KhabarContext) -> None:
         await send(context.deps, context.bot, update.effective_user.id, Screen(t.EDIT_IGNORED))
 
 
-async def on_button(update: Update, context: KhabarContext) -> None:
-    """Captcha answers, comment pages, write/reply/cancel."""
-    query, deps = update.callback_query, context.deps
+async def on_captcha(update: Update, context: KhabarContext) -> None:
+    """A captcha answer button: checked in the database, the message edited, the press answered."""
+    query = update.callback_query
     press = parse(query.data) if query else None
     if query is None or press is None:
         return
-    who, message = author_of(query.from_user), query.message
-    toast: str | None = None
-    if press.action is Action.CAPTCHA:
-        shown_in = (message.chat.id, message.message_id) if message is not None else None
-        captcha_id, generation, option = press.args
-        answer = service_captcha.Answer(captcha_id, generation, option, shown_in=shown_in)
-        toast = await service_captcha.answer(deps, context.bot, who.id, answer)
-    elif press.action is Action.PAGE:
-        screen = await service_view.page(deps, who, *press.args)
-        if screen is None or message is None:
-            toast = t.ARTICLE_GONE
-        else:
-            await edit(context.bot, message.chat.id, message.message_id, screen)
-    elif press.action in (Action.WRITE, Action.REPLY):
-        begin = service_view.begin_write if press.action is Action.WRITE else service_view.begin_reply
-        prompt = await begin(deps, who, press.args[0])
-        if prompt is None:
-            toast = t.ARTICLE_GONE if press.action is Action.WRITE else t.PARENT_GONE
-        else:
-            await send(deps, context.bot, who.id, prompt)
-    else:
-        await service_view.cancel(deps, who)
-        if message is not None:
-            await edit(context.bot, message.chat.id, message.message_id, Screen(t.DRAFT_CANCELLED))
-    await query.answer(toast)
+    message = query.message
+    shown_in = (message.chat.id, message.message_id) if message is not None else None
+    captcha_id, generation, option = press.args
+    answer = service_captcha.Answer(captcha_id, generation, option, shown_in=shown_in)
+    await query.answer(await service_captcha.answer(context.deps, context.bot, query.from_user.id, answer))
+
+
+async def on_page(update: Update, context: KhabarContext) -> None:
+    """Another page of an article's comments, edited in place."""
+    query = update.callback_query
+    press = parse(query.data) if query else None
+    if query is None or press is None:
+        return
+    screen = await service_view.page(context.deps, author_of(query.from_user), *press.args)
+    if screen is not None and query.message is not None:
+        await edit(context.bot, query.message.chat.id, query.message.message_id, screen)
+    await query.answer(None if screen else t.ARTICLE_GONE)
+
+
+async def on_draft(update: Update, context: KhabarContext) -> None:
+    """«✍️ ثبت نظر» or «↩️ پاسخ»: open a draft and prompt for the text."""
+    query = update.callback_query
+    press = parse(query.data) if query else None
+    if query is None or press is None:
+        return
+    who = author_of(query.from_user)
+    write = press.action is Action.WRITE
+    begin = service_view.begin_write if write else service_view.begin_reply
+    prompt = await begin(context.deps, who, press.args[0])
+    if prompt is not None:
+        await send(context.deps, context.bot, who.id, prompt)
+    await query.answer(None if prompt else t.ARTICLE_GONE if write else t.PARENT_GONE)
+
+
+async def on_cancel(update: Update, context: KhabarContext) -> None:
+    """«انصراف»: forget the draft and say so in the prompt."""
+    query = update.callback_query
+    if query is None:
+        return
+    await service_view.cancel(context.deps, author_of(query.from_user))
+    if query.message is not None:
+        await edit(context.bot, query.message.chat.id, query.message.message_id, Screen(t.DRAFT_CANCELLED))
+    await query.answer()
 
 
 async def on_forged(update: Update, context: KhabarContext) -> None:
