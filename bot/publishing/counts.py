@@ -30,11 +30,13 @@ async def _schedule(session: AsyncSession, target: Target, article: Article, now
     markup = post_markup(target, article, article.approved_count)
     if markup is None:
         return False
+    # A raw editMessageReplyMarkup: PTB's edit_message_reply_markup adds the default parse_mode,
+    # a parameter this method does not have (Telegram ignores it; strict servers refuse it).
+    # Bot API method names are case-insensitive; the lowercase name avoids PTB's "use the method" warning.
     payload = call(
-        "edit_message_reply_markup",
-        chat_id=article.channel_chat_id,
-        message_id=article.channel_message_id,
-        reply_markup=markup,
+        "do_api_request",
+        endpoint="editmessagereplymarkup",
+        api_kwargs={"chat_id": article.channel_chat_id, "message_id": article.channel_message_id, "reply_markup": markup},
     )
     payload["shown_count"] = article.approved_count
     key = count_key(article.id)

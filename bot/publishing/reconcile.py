@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.publishing.articles import POST_KIND, record_posted
@@ -25,7 +25,8 @@ from storage.repos import outbox
 
 log = logging.getLogger(__name__)
 
-GRACE = timedelta(seconds=15)  # how long a possibly-sent post waits for its automatic forward
+GRACE = timedelta(seconds=15)
+SENDER_GRACE = timedelta(seconds=30)  # how long a live sender may take to record a post it sent  # how long a possibly-sent post waits for its automatic forward
 _GRACE_MARK = "[grace] "
 
 
@@ -71,11 +72,15 @@ async def capture_forward(
                 return None
             article_id = row.article_id
             await record_posted(session, article_id, channel_id, post_id, int(row.payload.get("shown_count", 0)))
-            await _settle_delivery(session, row, post_id, now)
-            log.warning(
-                "post recorded from its automatic forward (send outcome was not committed)",
-                extra={"article_id": article_id, "message_id": post_id},
-            )
+            if row.status == outbox.SENDING and row.claimed_until is not None and row.claimed_until > now:
+                # The sender is probably about to record it; settle_known_posts covers it if it died.
+                log.info("post recorded from its automatic forward", extra={"article_id": article_id})
+            else:
+                await _settle_delivery(session, row, post_id, now)
+                log.warning(
+                    "post recorded from its automatic forward (send outcome was not committed)",
+                    extra={"article_id": article_id, "message_id": post_id},
+                )
         await session.execute(
             update(Article)
             .where(Article.id == article_id, Article.discussion_message_id.is_(None))
@@ -84,6 +89,34 @@ async def capture_forward(
         )
     log.info("discussion copy stored", extra={"article_id": article_id, "discussion_message_id": copy_id})
     return article_id
+
+
+async def settle_known_posts(db: Database, now: datetime, lease: timedelta) -> int:
+    """Mark sent the post deliveries whose article is known to be in the channel (its forward came).
+
+    A row still claimed is left to its sender for ``SENDER_GRACE``; after that the sender is taken
+    for dead, long before its claim would expire and another worker would post again.
+    """
+    stale_claim = now + lease - SENDER_GRACE
+    stmt = (
+        select(Delivery, Article.channel_message_id)
+        .join(Article, Article.id == Delivery.article_id)
+        .where(
+            Delivery.kind == POST_KIND,
+            Article.channel_message_id.is_not(None),
+            or_(
+                Delivery.status == outbox.QUEUED,
+                and_(Delivery.status == outbox.SENDING, Delivery.claimed_until <= stale_claim),
+            ),
+        )
+    )
+    settled = 0
+    async with db.transaction() as session:
+        for row, message_id in (await session.execute(stmt)).all():
+            await _settle_delivery(session, row, int(message_id), now)
+            settled += 1
+            log.warning("post delivery settled from its automatic forward", extra={"article_id": row.article_id})
+    return settled
 
 
 async def hold_uncertain_posts(db: Database, now: datetime, *, startup: bool = False) -> int:

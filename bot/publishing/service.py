@@ -71,6 +71,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
     deps.outbox.register(POST_KIND, Hooks(on_sent=on_post_sent, on_failed=on_post_failed))
     deps.outbox.register(counts.COUNT_KIND, Hooks(on_sent=counts.on_count_sent, on_failed=counts.on_count_failed))
     if deps.chats.discussion is not None:
+        await reconcile.settle_known_posts(deps.db, deps.clock(), deps.outbox.lease)
         await reconcile.hold_uncertain_posts(deps.db, deps.clock(), startup=True)
 
     async def count_changed(article_id: int) -> None:
@@ -108,8 +109,10 @@ async def _counts_job(context: KhabarContext) -> None:
 
 
 async def _hold_job(context: KhabarContext) -> None:
-    """Hold back retried posts that may already be in the channel."""
-    await reconcile.hold_uncertain_posts(context.deps.db, context.deps.clock())
+    """Settle posts whose forward came; hold back retried posts that may already be in the channel."""
+    deps = context.deps
+    await reconcile.settle_known_posts(deps.db, deps.clock(), deps.outbox.lease)
+    await reconcile.hold_uncertain_posts(deps.db, deps.clock())
 
 
 async def poll_feeds_now(deps: Deps) -> int:
