@@ -17,10 +17,12 @@ PROFILE_CACHE = 500
 
 
 def policy_from(settings: Settings) -> Policy:
-    """The newsroom's policy: the checks' defaults plus what the operator configured."""
+    """The newsroom's policy: the checks' defaults plus what the operator configured.
+
+    ``link_policy`` governs ordinary links; invite links to other chats stay rejected (spam).
+    """
     return Policy(
         on_link=settings.link_policy,
-        on_invite_link="reject" if settings.link_policy == "reject" else settings.link_policy,
         min_length=settings.min_comment_length,
         max_length=settings.max_comment_length,
         off_topic_threshold=settings.off_topic_threshold,
