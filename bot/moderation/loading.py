@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -105,7 +104,3 @@ def moderator_name(user: User | None, user_id: int) -> str:
         return str(user_id)
     return user.display_name or (f"@{user.username}" if user.username else str(user_id))
 
-
-def display_time(deps: Deps, moment: datetime) -> datetime:
-    """Times are stored in UTC; cards render them in the newsroom's zone (kept as a hook for tests)."""
-    return moment

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
+from bot.jalali import fa_digits, format_datetime
 from bot.moderation import card_updates
 from bot.moderation import queue_view as qv
 from bot.moderation.card import Keyboard, durations_keyboard, main_keyboard, reasons_keyboard
@@ -218,8 +219,6 @@ async def resend_missing(deps: Deps) -> QueueReport:
 
 def queue_text(report: QueueReport, deps: Deps) -> str:
     """The /queue answer."""
-    from bot.jalali import fa_digits, format_datetime
-
     if report.count == 0:
         return t.QUEUE_EMPTY_SUMMARY
     oldest = format_datetime(report.oldest, deps.settings.tz) if report.oldest else "—"

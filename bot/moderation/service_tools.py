@@ -6,7 +6,7 @@ import html
 from datetime import timedelta
 
 from bot.deps import Deps
-from bot.jalali import format_date
+from bot.jalali import fa_digits, format_date
 from bot.moderation import stats
 from bot.moderation.loading import moderator_name
 from bot.moderation.reasons import ban_until, is_permanent
@@ -59,8 +59,6 @@ async def ban_user(deps: Deps, mod: Moderator, user_id: int, days: int | None) -
         name = _name(user)
     deps.outbox.wake()
     when = t.BAN_FOREVER if is_permanent(until) else t.BAN_UNTIL.format(date=format_date(until, deps.settings.tz))
-    from bot.jalali import fa_digits
-
     return t.BANNED_DONE.format(user_id=user_id, name=name, until=when, rejected=fa_digits(rejected))
 
 

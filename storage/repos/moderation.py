@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
@@ -141,8 +141,6 @@ async def pending_summary(session: AsyncSession) -> tuple[int, datetime | None]:
     if isinstance(oldest, str):  # SQLite returns coalesce() of two datetimes as text
         oldest = datetime.fromisoformat(oldest)
     if oldest is not None and oldest.tzinfo is None:
-        from datetime import UTC
-
         oldest = oldest.replace(tzinfo=UTC)
     return int(count), oldest
 

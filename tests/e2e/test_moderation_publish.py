@@ -91,7 +91,7 @@ async def test_notify_off_and_a_blocked_bot(fake: FakeTelegram, world: World, kh
 
 
 async def test_undo_takes_the_comment_back_and_fixes_the_count(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    art, forward = await discussed_article(fake, world, khabar)
+    art, _forward = await discussed_article(fake, world, khabar)
     reader = await factory.reader(fake, khabar.db, "مهسا")
     c = await factory.pending(khabar.deps, art, reader.id, "نظری که برمی‌گردد")
     await approve(fake, world, khabar, c)

@@ -10,7 +10,15 @@ import pytest
 from bot.callbacks import Action, encode, parse
 from bot.moderation import export_rows, queue_view, stats
 from bot.moderation.card import Author, CardView, Decision, main_keyboard, reasons_keyboard, render_card
-from bot.moderation.reasons import BAN_DURATIONS, FOREVER, REASONS, ban_until, duration_at, reason_at, warnings_of
+from bot.moderation.reasons import (
+    BAN_DURATIONS,
+    FOREVER,
+    REASONS,
+    ban_until,
+    duration_at,
+    reason_at,
+    warnings_of,
+)
 
 TZ = ZoneInfo("Asia/Tehran")
 NOW = datetime(2025, 3, 20, 20, 45, tzinfo=UTC)  # 1404-01-01 00:15 Tehran
