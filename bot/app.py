@@ -13,12 +13,14 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from bot import instance
 from bot.deps import AppState, Chats, Deps, KhabarApp, KhabarContext, utc_now
 from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
 from bot.settings import ConfigError, Settings
+from bot.telegram_bot import KhabarBot
 from storage.db import Database, PoolOptions
 
 log = logging.getLogger(__name__)
@@ -67,21 +69,22 @@ def build_application(
     if settings.bot_token is None:
         raise ConfigError("KHABAR_BOT_TOKEN is not set")
     context_types = ContextTypes(context=KhabarContext, bot_data=AppState)
+    bot = KhabarBot(
+        settings.token,
+        base_url=settings.bot_api_url,
+        base_file_url=settings.file_api_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
+        rate_limiter=AIORateLimiter(max_retries=3),  # type: ignore[arg-type]  # PTB types it per-call-args
+        request=HTTPXRequest(
+            connection_pool_size=64, connect_timeout=10, read_timeout=15, write_timeout=15, pool_timeout=10
+        ),
+        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=60),
+    )
     builder = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.bot_api_url)
-        .base_file_url(settings.file_api_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .bot(bot)
         .context_types(context_types)
         .concurrent_updates(True)
-        .connect_timeout(10)
-        .read_timeout(15)
-        .write_timeout(15)
-        .pool_timeout(10)
-        .connection_pool_size(64)
-        .get_updates_read_timeout(60)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

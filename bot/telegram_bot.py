@@ -1,0 +1,26 @@
+"""Khabar's Bot: PTB's ExtBot that sends only parameters the Bot API method defines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import ExtBot
+
+# PTB's Defaults(parse_mode=…) adds parse_mode to every call that goes through its message helper,
+# including methods whose Bot API definition has no such parameter. Telegram ignores it; a strict
+# Bot API server answers 400. Drop what the method does not take.
+_NOT_TAKEN: dict[str, frozenset[str]] = {
+    "editmessagereplymarkup": frozenset({"parse_mode"}),
+    "stopmessagelivelocation": frozenset({"parse_mode"}),
+    "editmessagelivelocation": frozenset({"parse_mode"}),
+    "stoppoll": frozenset({"parse_mode"}),
+}
+
+
+class KhabarBot(ExtBot[None]):
+    """ExtBot with a strict request body."""
+
+    async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        for key in _NOT_TAKEN.get(endpoint.lower(), ()):
+            data.pop(key, None)
+        return await super()._do_post(endpoint, data, **kwargs)
