@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from bot.checks.insults import find_insults  # noqa: E402
 from bot.checks.language import LanguageResult, default_detector, detect_language  # noqa: E402
 from bot.checks.lexicon import default_lexicon  # noqa: E402
+from bot.checks.normalize import clear_caches  # noqa: E402
 from bot.checks.policy import Policy  # noqa: E402
 from bot.checks.relevance import ArticleProfile, TermStats, relevance  # noqa: E402
 from bot.checks.review import review  # noqa: E402
@@ -82,11 +83,12 @@ def bench_relevance(items: list[dict[str, Any]]) -> list[str]:
     stats = TermStats(default_lexicon(), articles.values())
     profiles = {k: ArticleProfile.build(v, stats) for k, v in articles.items()}
     scores: dict[str, list[float]] = defaultdict(list)
-    generic_ok = generic_total = 0
+    generic_ok = generic_total = unrelated_generic = 0
     policy = Policy()
     for item in items:
         result = relevance(item["comment"], profiles[item["article_id"]], stats, policy.off_topic_threshold)
         scores[item["label"]].append(result.score)
+        unrelated_generic += item["label"] == "unrelated" and result.label == "generic"
         if item["label"] == "generic":
             generic_total += 1
             generic_ok += result.label != "off_topic"
@@ -98,6 +100,7 @@ def bench_relevance(items: list[dict[str, Any]]) -> list[str]:
         f"  generic not labelled off_topic       {_pct(generic_ok, generic_total)}",
         f"  related above threshold              {_pct(related_on, len(scores['related']))}",
         f"  unrelated below threshold            {_pct(unrelated_off, len(scores['unrelated']))}",
+        f"  unrelated labelled generic           {_pct(unrelated_generic, len(scores['unrelated']))}",
     ]
 
 
@@ -124,11 +127,15 @@ def bench_speed(language_items: list[dict[str, Any]], relevance_items: list[dict
     texts = [i["text"] for i in language_items] + [i["comment"] for i in relevance_items]
     policy, history = Policy(), AuthorHistory()
     review(texts[0], profile, history, policy, detector=detector, lexicon=lexicon, stats=stats)
-    start = time.perf_counter()
-    for text in texts:
-        review(text, profile, history, policy, detector=detector, lexicon=lexicon, stats=stats)
-    elapsed = time.perf_counter() - start
-    return [f"speed: whole review, one core, article cached  {len(texts) / elapsed:,.0f} comments/s ({len(texts)} comments)"]
+    best = float("inf")
+    for _ in range(5):  # best of five, each from cold caches: other work on the machine only slows runs down
+        clear_caches()  # the language bench above saw the same texts
+        start = time.process_time()
+        for text in texts:
+            review(text, profile, history, policy, detector=detector, lexicon=lexicon, stats=stats)
+        best = min(best, time.process_time() - start)
+    return [f"speed: whole review, one core, article cached, cold caches  {len(texts) / best:,.0f} comments/s "
+            f"(CPU time, best of 5 runs of {len(texts)} comments)"]
 
 
 def main(argv: list[str] | None = None) -> int:

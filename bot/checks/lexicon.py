@@ -9,7 +9,7 @@ from functools import cache
 from bot.checks.insult_lists import InsultLists, load_insult_lists
 from bot.checks.wordfile import lines, lite_form, match_form, read_sections, word_set
 
-__all__ = ["LanguageLexicon", "Lexicon", "default_lexicon", "lite_form", "match_form"]
+__all__ = ["LanguageLexicon", "Lexicon", "background_frequencies", "default_lexicon", "lite_form", "match_form"]
 
 @dataclass(frozen=True, slots=True)
 class LanguageLexicon:
@@ -22,6 +22,8 @@ class LanguageLexicon:
     kurdish: frozenset[str]
     finglish: frozenset[str]
     english: frozenset[str]
+    persian_broad: frozenset[str] = frozenset()
+    uyghur: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ def _language_lexicon() -> LanguageLexicon:
         kurdish=word_set(lines("ckb_words.txt"), "lite"),
         finglish=word_set(lines("finglish.txt")) - english,
         english=english,
+        persian_broad=frozenset(lines("fa_lexicon.txt")),  # generated already in matching form
+        uyghur=word_set(lines("ug_words.txt"), "lite"),
     )
 
 
@@ -75,3 +79,17 @@ def default_lexicon() -> Lexicon:
         office_words=word_set(accusation.get("offices", [])),
         pointer_phrases=tuple(match_form(p) for p in accusation.get("pointers", [])),
     )
+
+
+@cache
+def background_frequencies() -> tuple[int, dict[str, int]]:
+    """The shipped Persian background: how many documents, and in how many of them each stem occurs."""
+    documents = 0
+    counts: dict[str, int] = {}
+    for line in lines("fa_background.tsv"):
+        term, _, count = line.partition("\t")
+        if term == "documents":
+            documents = int(count)
+        else:
+            counts[term] = int(count)
+    return max(documents, 1), counts

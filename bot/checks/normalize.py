@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
@@ -117,6 +118,7 @@ def _drop_controls(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=4096)
 def clean_text(raw: str) -> str:
     """What the author wrote, minus invisible control and bidi characters and runs of blank lines."""
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
@@ -140,6 +142,7 @@ def collapse_floods(text: str) -> str:
     return _FLOOD.sub(r"\1", text)
 
 
+@lru_cache(maxsize=4096)
 def normalize(raw: str) -> str:
     """The matching form: cleaned, folded, ZWNJ joined, floods collapsed, one space between words."""
     text = fold(clean_text(raw)).replace(ZWNJ, "")
@@ -171,6 +174,7 @@ _SUFFIXES_LONG = ("هایشان", "هایتان", "هایمان", "هایش", "�
 _SUFFIXES = ("ترین", "تر", "شان", "تان", "مان", "شون", "تون", "مون", "ات", "ان", "اش", "ام", "ای", "یی", "ی")
 
 
+@lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """Light Persian stemming: verb prefixes می/نمی, plural, possessive and comparative endings."""
     word = token
@@ -185,3 +189,11 @@ def stem(token: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
     return word
+
+
+def clear_caches() -> None:
+    """Forget every memoised normalisation (for benchmarks that must time cold text)."""
+    from bot.checks.wordfile import match_form
+
+    for cached in (clean_text, normalize, stem, match_form):
+        cached.cache_clear()

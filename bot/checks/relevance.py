@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.checks.lexicon import Lexicon, default_lexicon
+from bot.checks.lexicon import Lexicon, background_frequencies, default_lexicon
 from bot.checks.normalize import normalize, stem, tokenize
 
 RelevanceLabel = Literal["related", "generic", "off_topic", "unknown"]
 DEFAULT_OFF_TOPIC_THRESHOLD = 0.12
 _BACKGROUND_DOCS = 10_000
 _LETTERS = re.compile(r"[^\W\d_]")
+_REACTION_MARKS = ("!", "?", "؟", "!!", "…")
 _TITLES = frozenset({"آقای", "خانم", "دکتر", "مهندس", "حجتالاسلام", "سردار", "جناب"})
 
 
@@ -48,6 +49,10 @@ class TermStats:
         for rank, word in enumerate(ranked, start=1):
             # Zipf-like background: the commonest words appear in most documents.
             self._df[stem(word)] += max(1, int(_BACKGROUND_DOCS * 0.6 / rank**0.7))
+        documents, counts = background_frequencies()
+        for term, count in counts.items():
+            # Measured document frequencies (data/fa_background.tsv), scaled to the background size.
+            self._df[term] = max(self._df[term], round(_BACKGROUND_DOCS * count / documents))
         for text in articles:
             self.add_article(text)
 
@@ -104,16 +109,30 @@ def is_generic(text: str, lexicon: Lexicon) -> bool:
     tokens = tokenize(normalized)
     if not tokens:
         return not _LETTERS.search(normalized)
-    generic = rest = 0
-    for token in tokens:
+    joined = f" {' '.join(tokens)} "
+    phrases = 0
+    for phrase in lexicon.generic_phrases:
+        if f" {phrase} " in joined:
+            joined = joined.replace(f" {phrase} ", " ")  # a blessing's words are not topic words
+            phrases += 1
+    generic, rest = 2 * phrases, 0
+    for token in joined.split():
         if token in lexicon.generic_words or stem(token) in lexicon.generic_words:
             generic += 1
         elif token not in lexicon.stopwords:
             rest += 1
-    joined = " ".join(tokens)
-    if any(p in joined for p in lexicon.generic_phrases):
-        generic += 2
-    return rest == 0 or (generic >= 2 * rest and rest <= 2)
+    return rest == 0 or (generic >= 2 * rest and rest <= 2) or _reaction(normalized, tokens)
+
+
+def _reaction(normalized: str, tokens: list[str]) -> bool:
+    """Shapes of a reaction rather than a topic: one word exclaimed or asked («عجب!», «کی؟»),
+    or an echo pair («خرت و پرت»: two words that differ only in the first letter)."""
+    if len(tokens) == 1:
+        return normalized.rstrip().endswith(_REACTION_MARKS)
+    if len(tokens) == 3 and tokens[1] == "و":
+        first, second = tokens[0], tokens[2]
+        return len(first) == len(second) >= 3 and first[0] != second[0] and first[1:] == second[1:]
+    return False
 
 
 def relevance_score(text: str, article: ArticleProfile, stats: TermStats) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from importlib import resources
 
 from bot.checks.normalize import ZWNJ, collapse_floods, fold
@@ -19,6 +20,7 @@ def lines(name: str) -> Iterator[str]:
             yield line
 
 
+@lru_cache(maxsize=65536)
 def match_form(word: str) -> str:
     """A list entry in the form tokens are compared in: folded, ZWNJ joined, floods collapsed."""
     return collapse_floods(fold(word).replace(ZWNJ, ""))

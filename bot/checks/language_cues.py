@@ -1,0 +1,189 @@
+"""Word-level evidence for telling Persian from the other languages written in Arabic letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.checks.lexicon import LanguageLexicon
+from bot.checks.wordfile import lite_form, match_form
+
+ZWNJ = "\u200c"
+
+# Letters Persian never writes, by the languages that do.
+FOREIGN_LETTERS: dict[str, str] = {
+    "urdu": "ٹڈڑںےۓہۃھ",
+    "pashto": "ټډړښګېځڅۍږڼٶڂڒ",
+    "kurdish": "ەێۆڵڕڤھ",
+    "sindhi": "ڀٻڄڃڇڊڌڍڏڙڦڪڱڳڻ۾ٺٽٿھ",
+    "uyghur": "ۇۈۋېۆەھ",
+}
+LETTER_LANGUAGES: dict[str, tuple[str, ...]] = {}
+for _lang, _letters in FOREIGN_LETTERS.items():
+    for _letter in _letters:
+        LETTER_LANGUAGES[_letter] = (*LETTER_LANGUAGES.get(_letter, ()), _lang)
+PRIORITY = ("urdu", "pashto", "kurdish", "sindhi", "uyghur")
+_PERSIAN_ONLY_LETTERS = frozenset("پچژگ")
+_ALEF_MAKSURA = "ى"
+_ARABIC_TANWEEN = frozenset("\u064c\u064d")  # ٌ ٍ: Persian writes only ً
+_PERSIAN_KEYBOARD = frozenset("یکپچژگ")
+_AR_YEH = "ي"
+_AR_KAF = "ك"
+_FA_KAF = "ک"
+_FA_YEH = "ی"
+
+
+@dataclass(slots=True)
+class Cues:
+    """Evidence gathered over the words of one text."""
+
+    words: int = 0
+    persian: float = 0.0  # weighted: common words, ZWNJ and Persian verb forms 1, the broad lexicon 0.5
+    persian_strong: int = 0
+    persian_letters: int = 0
+    arabic: float = 0.0
+    arabic_strong: float = 0.0
+    unknown: int = 0
+    doubt: float = 0.0  # spelling no Persian keyboard makes, too weak to say which language it is
+    foreign: dict[str, float] = field(default_factory=dict)
+
+    def add_foreign(self, langs: tuple[str, ...] | set[str], weight: float = 1.0) -> None:
+        """One word's worth of evidence for the languages that could have written it."""
+        for lang in langs:
+            self.foreign[lang] = self.foreign.get(lang, 0.0) + weight / len(langs)
+
+    @property
+    def foreign_total(self) -> float:
+        """All the non-Persian, non-Arabic evidence together."""
+        return sum(self.foreign.values())
+
+    def foreign_language(self) -> str:
+        """The likeliest of the foreign languages, ties broken by a fixed order."""
+        return max(PRIORITY, key=lambda k: (self.foreign.get(k, 0.0), -PRIORITY.index(k)))
+
+
+def persian_morphology(folded: str) -> bool:
+    """Verb prefixes می/نمی/ب/ن with personal endings, and the superlative ending."""
+    if folded.startswith(("نمی", "می")) and len(folded) >= 5:
+        return folded.endswith(("م", "ی", "د", "یم", "ید", "ند", "ن", "ه", "ین"))
+    if folded.startswith(("ب", "ن")) and folded.endswith(("ید", "ند", "یم")) and len(folded) >= 5:
+        return True  # subjunctive and imperative: «بخوانید», «نروند»
+    return folded.endswith("ترین") and len(folded) >= 6
+
+
+# Endings on a known stem. Only Persian writes ش/مان/تان/شان (and spoken مون/تون/شون) as clitics;
+# the rest are shared with Arabic spelling (ها، ی، ه) or too short to be sure of alone.
+_STRONG_ENDINGS = ("هایشان", "هایتان", "هایمان", "هاشون", "هاتون", "هامون", "هایش", "هاش", "شان", "تان", "مان",
+                   "شون", "تون", "مون", "ش")
+_WEAK_ENDINGS = ("هایی", "های", "ها", "ترین", "تر", "ای", "ام", "ات", "اش", "یم", "ید", "ند", "ست", "ان", "ی",
+                 "م", "ت", "ه")
+
+
+def known_stem(folded: str, lex: LanguageLexicon) -> float:
+    """1 for a known Persian word with a Persian-only clitic, 0.5 with another ending, else 0."""
+    for endings, weight in ((_STRONG_ENDINGS, 1.0), (_WEAK_ENDINGS, 0.5)):
+        for ending in endings:
+            if folded.endswith(ending) and len(folded) - len(ending) >= 3:
+                base = folded[: -len(ending)]
+                if base in lex.persian or base in lex.persian_broad:
+                    return weight
+    return 0.0
+
+
+def _letter_languages(word: str) -> set[str]:
+    langs: set[str] = set()
+    if word.startswith("ئ") and len(word) >= 3:
+        langs.update(("kurdish", "uyghur"))  # Persian never opens a word with ئ
+    if _ALEF_MAKSURA in word[:-1]:
+        langs.add("uyghur")  # ى inside a word is Uyghur's i; Arabic writes it only at the end
+    for char in word:
+        langs.update(LETTER_LANGUAGES.get(char, ()))
+    return langs
+
+
+def _function_languages(lite: str, lex: LanguageLexicon) -> set[str]:
+    langs: set[str] = set()
+    for lang, listed in (("urdu", lex.urdu), ("pashto", lex.pashto), ("kurdish", lex.kurdish),
+                         ("uyghur", lex.uyghur)):
+        if lite in listed:
+            langs.add(lang)
+    return langs
+
+
+def _arabic(word: str, lite: str, lex: LanguageLexicon, core: bool, broad: bool) -> tuple[float, float]:
+    """(all, strong) Arabic evidence of one word; letters only Arabic spelling uses count double."""
+    if any(c in _PERSIAN_KEYBOARD for c in word):
+        return (0.0, 0.0)  # ی، ک، پ، چ، ژ، گ: no Arabic writer types these
+    strong = 0.0
+    if "ة" in lite or lite.endswith(_ALEF_MAKSURA) or lite.startswith(("أ", "إ")):
+        strong += 2.0
+    if lite in lex.arabic and not core:
+        strong += 1.0
+    weak = strong
+    if not core and len(lite) >= 5 and _definite(lite):
+        weak = max(weak, 1.0)  # the article «ال»
+    elif not broad and (_AR_YEH in word or _AR_KAF in word):
+        weak = max(weak, 1.0)  # an unknown word typed on an Arabic keyboard
+    return (weak, strong)
+
+
+def _definite(lite: str) -> bool:
+    """The Arabic article «ال» after up to two one-letter proclitics (و، ف، ب، ل، ک): «وبالرغم»."""
+    for skip in range(3):
+        if lite[skip:].startswith("ال"):
+            return skip == 0 or all(c in "وفبلک" for c in lite[:skip])
+    return False
+
+
+def collect(words: list[str], lex: LanguageLexicon) -> Cues:
+    """Weigh every Arabic-script word for Persian, Arabic and the other languages."""
+    cues = Cues(words=len(words))
+    for word in words:
+        langs = _letter_languages(word)
+        if langs:
+            # «بە», «کہ» fold to Persian words, but no Persian writes them so; a function word («کے»,
+            # «ہے») of a language that writes that letter settles it.
+            listed = _function_languages(lite_form(word), lex) & langs
+            cues.add_foreign(listed or langs, 3.0 if listed else 2.0)
+            continue
+        folded = match_form(word)
+        lite = lite_form(word)
+        core = folded in lex.persian
+        broad = core or folded in lex.persian_broad
+        functions = _function_languages(lite, lex)
+        if functions and not core:
+            cues.add_foreign(functions, 0.5 if broad else 1.0)  # «سره», «کله»: Persian words too
+            continue
+        persian_typed = any(c in _PERSIAN_KEYBOARD for c in word)
+        shared = core and lite in lex.arabic and not persian_typed  # «من», «ما»: evidence for neither
+        if any(c in _PERSIAN_ONLY_LETTERS for c in word):
+            cues.persian_letters += 1
+        if shared:
+            continue
+        if core or ZWNJ in word or persian_morphology(folded):
+            cues.persian += 1.0
+            cues.persian_strong += 1
+        elif broad:
+            cues.persian += 0.5
+        else:
+            weight = known_stem(folded, lex)
+            cues.persian += weight
+            cues.persian_strong += weight >= 1.0
+            cues.unknown += not weight
+            broad = weight >= 1.0  # «كتابش»: a known word with a Persian-only clitic is not Arabic
+        weak, strong = _arabic(word, lite, lex, core, broad)
+        cues.arabic += weak
+        cues.arabic_strong += strong
+    return cues
+
+
+def arabic_tanween(text: str) -> int:
+    """How many ٌ and ٍ a text has: Persian writes only the ً of «واقعاً»."""
+    return sum(text.count(mark) for mark in _ARABIC_TANWEEN)
+
+
+def keyboard_mix(text: str) -> float:
+    """Arabic ي beside Persian ک and no Arabic ك (1: Pashto and Sindhi spelling, no single keyboard's),
+    or beside Persian ی (0.5: Pashto too, but also Persian pasted from two sources)."""
+    if _AR_YEH not in text or _AR_KAF in text:
+        return 0.0
+    return 1.0 if _FA_KAF in text else 0.5 if _FA_YEH in text else 0.0
