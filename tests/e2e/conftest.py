@@ -11,7 +11,6 @@ from fakegram.control import FakeTelegram
 from tests.e2e.harness import Clock, Khabar, World, build_world, create_schema, launch, settings_for
 
 
-
 @pytest.fixture
 def world(fake: FakeTelegram) -> World:
     """Channel, discussion group and moderators' group with two moderators."""
