@@ -15,8 +15,10 @@ from storage.models import Base
 # The fake Telegram's fixtures (``fake``, ``fake_bot``) and its end-of-test checks.
 pytest_plugins = ["fakegram.pytest_plugin"]
 
-PG_URL = os.environ.get("KHABAR_TEST_POSTGRES_URL", "")
-needs_pg = pytest.mark.skipif(not PG_URL, reason="KHABAR_TEST_POSTGRES_URL is not set")
+PG_BASE_URL = os.environ.get("KHABAR_TEST_POSTGRES_URL", "")
+# Each pytest run gets its own database (created in pytest_configure), so parallel runs never collide.
+PG_URL = ""
+needs_pg = pytest.mark.skipif(not PG_BASE_URL, reason="KHABAR_TEST_POSTGRES_URL is not set")
 ENGINES = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=needs_pg)]
 
 
@@ -50,6 +52,47 @@ async def db(db_url: str) -> AsyncIterator[Database]:
         await conn.run_sync(Base.metadata.create_all)
     yield database
     await database.close()
+
+
+def _pg_admin(sql: str) -> None:
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    base = make_url(PG_BASE_URL)
+
+    async def run() -> None:
+        conn = await asyncpg.connect(
+            host=base.host, port=base.port or 5432, user=base.username, password=base.password, database=base.database
+        )
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Create this run's PostgreSQL database (when a server is configured)."""
+    global PG_URL
+    if PG_BASE_URL and not PG_URL:
+        from sqlalchemy.engine import make_url
+
+        name = f"khabar_test_{os.getpid()}"
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}"')
+        _pg_admin(f'CREATE DATABASE "{name}"')
+        PG_URL = make_url(PG_BASE_URL).set(database=name).render_as_string(hide_password=False)
+        os.environ["KHABAR_TEST_POSTGRES_DB_URL"] = PG_URL
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Drop this run's PostgreSQL database."""
+    if PG_BASE_URL and PG_URL:
+        from sqlalchemy.engine import make_url
+
+        _pg_admin(f'DROP DATABASE IF EXISTS "{make_url(PG_URL).database}" WITH (FORCE)')
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
