@@ -7,7 +7,7 @@ import os
 import random
 import socket
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -118,7 +118,9 @@ async def _post_init(app: KhabarApp) -> None:
             raise ConfigError(f"KHABAR_CHANNEL={channel}: Telegram says {exc.message!r}; add the bot as admin") from None
     owner = instance_owner(settings)
     db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
-    worker = OutboxWorker(db=db, bot=app.bot, owner=owner, clock=clock)
+    worker = OutboxWorker(
+        db=db, bot=app.bot, owner=owner, clock=clock, lease=timedelta(seconds=settings.outbox_lease_seconds)
+    )
     deps = Deps(
         settings=settings,
         db=db,
