@@ -74,7 +74,11 @@ def build_application(
         base_url=settings.bot_api_url,
         base_file_url=settings.file_api_url,
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
-        rate_limiter=AIORateLimiter(max_retries=3),  # type: ignore[arg-type]  # PTB types it per-call-args
+        rate_limiter=AIORateLimiter(  # type: ignore[arg-type]  # PTB types it per-call-args
+            overall_max_rate=settings.api_messages_per_second,
+            group_max_rate=settings.api_group_messages_per_minute,
+            max_retries=3,
+        ),
         request=HTTPXRequest(
             connection_pool_size=64, connect_timeout=10, read_timeout=15, write_timeout=15, pool_timeout=10
         ),

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     feed_timeout_seconds: float = Field(20.0, gt=0, le=300)
     count_edit_interval_seconds: int = Field(60, ge=1, le=3600)
     channel_posts_per_minute: int = Field(20, ge=1, le=60)
+    api_messages_per_second: int = Field(30, ge=0, le=1000)
+    api_group_messages_per_minute: int = Field(20, ge=0, le=1200)
     outbox_lease_seconds: int = Field(120, ge=5, le=3600)
     undo_window_seconds: int = Field(600, ge=0, le=86400)
     trusted_after: int = Field(0, ge=0, le=10000)
