@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import os
+import socket
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps, KhabarApp, KhabarContext
 from bot.settings import ConfigError
 from storage.db import is_sqlite
-from storage.models import Lease
+from storage.models import Delivery, Lease
 from storage.repos import leases
+from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +38,87 @@ def _names(deps: Deps, mode: str) -> list[str]:
     return names
 
 
+def holder_id(deps: Deps) -> str:
+    """Who holds a lease: the outbox owner name, host and process id (``owner|host|pid``)."""
+    return f"{deps.owner[:60]}|{socket.gethostname()[:30]}|{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def _dead_holder(held_by: str, me: str) -> str | None:
+    """The outbox owner of a lease holder known to be gone (None if it may be alive).
+
+    Gone: a process on this host whose pid no longer exists (killed, crashed, or restarted by a
+    supervisor), or the same configured instance name on another host (a restarted container).
+    A live process is never taken for dead: a different name, or the same name with a live pid, is refused.
+    """
+    try:
+        owner, host, pid = held_by.rsplit("|", 2)
+        my_owner, my_host, my_pid = me.rsplit("|", 2)
+        pid_no = int(pid)
+    except ValueError:
+        return None  # an older format: wait for the lease to lapse
+    if host == my_host:
+        return owner if pid != my_pid and not _pid_alive(pid_no) else None
+    return owner if owner == my_owner else None
+
+
+async def _take_over(session: AsyncSession, name: str, me: str, now: datetime) -> str | None:
+    """Take ``name`` from a dead holder; the dead holder's outbox owner, or None if refused."""
+    lease = await session.get(Lease, name)
+    if lease is None:
+        return None
+    dead = _dead_holder(lease.owner, me)
+    if dead is None:
+        return None
+    stmt = (
+        update(Lease)
+        .where(Lease.name == name, Lease.owner == lease.owner)
+        .values(owner=me, expires_at=now + TTL)
+        .execution_options(synchronize_session=False)
+    )
+    if (await session.execute(stmt)).rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    log.warning("took over the lease of a stopped instance", extra={"lease": name, "previous": lease.owner})
+    return dead
+
+
+async def _expire_orphan_claims(session: AsyncSession, owners: set[str], everyone: bool, now: datetime) -> None:
+    """Outbox rows a dead process was sending become due now instead of when its claim lapses."""
+    stmt = update(Delivery).where(Delivery.status == outbox_repo.SENDING, Delivery.claimed_until >= now)
+    if not everyone:
+        stmt = stmt.where(Delivery.claimed_by.in_(owners))
+    stale = now - timedelta(seconds=1)
+    await session.execute(stmt.values(claimed_until=stale).execution_options(synchronize_session=False))
+
+
 async def claim(app: KhabarApp, deps: Deps, mode: str) -> None:
     """Take this instance's leases or refuse to start; renew them while running."""
     names = _names(deps, mode)
     now = deps.clock()
+    me = holder_id(deps)
+    dead_owners = {deps.owner}  # rows claimed under this name were claimed by a process no longer running
     async with deps.db.transaction() as session:
         for name in names:
-            if not await leases.acquire(session, name, deps.owner, TTL, now):
+            if await leases.acquire(session, name, me, TTL, now):
+                continue
+            dead = await _take_over(session, name, me, now)
+            if dead is None:
                 holder = await session.get(Lease, name)
                 who = holder.owner if holder else "another instance"
                 raise StartupRefused(_refusal(name, who))
+            dead_owners.add(dead)
+        if names:
+            # With the SQLite lease this process is the only one: every row still "sending" is orphaned.
+            await _expire_orphan_claims(session, dead_owners, SQLITE in names, now)
     deps.resources["instance_leases"] = names
     if names and app.job_queue is not None:
         app.job_queue.run_repeating(_renew, interval=RENEW_EVERY, first=RENEW_EVERY, name="instance-leases")
@@ -65,7 +142,7 @@ async def _renew(context: KhabarContext) -> None:
     deps = context.deps
     async with deps.db.transaction() as session:
         for name in deps.resources.get("instance_leases", []):
-            if not await leases.acquire(session, name, deps.owner, TTL, deps.clock()):
+            if not await leases.acquire(session, name, holder_id(deps), TTL, deps.clock()):
                 log.error("lost an instance lease to another process", extra={"lease": name})
 
 
@@ -76,4 +153,4 @@ async def release(deps: Deps) -> None:
         return
     async with deps.db.transaction() as session:
         for name in names:
-            await leases.release(session, name, deps.owner)
+            await leases.release(session, name, holder_id(deps))
