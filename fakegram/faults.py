@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("429", "400", "403", "500", "502", "slow", "timeout", "drop")
+KINDS = ("429", "400", "403", "500", "502", "slow", "timeout", "drop", "lost")
 DEFAULT_DESCRIPTIONS = {
     "400": "Bad Request: fakegram scripted fault",
     "403": "Forbidden: bot was blocked by the user",
@@ -52,6 +52,7 @@ class Faults:
         self._chaos_p = 0.0
         self._chaos_kinds: tuple[str, ...] = ()
         self._chaos_exclude: frozenset[str] = frozenset()
+        self._chaos_timeout = 3600.0
         self._rng = random.Random(0)
 
     def add(self, method: str, kind: str = "429", *, times: int | None = 1, when: Predicate | None = None,
@@ -60,7 +61,8 @@ class Faults:
 
         kinds: ``"429"`` (with retry_after), ``"400"``/``"403"`` (with description), ``"500"``/``"502"``,
         ``"slow"`` (answer normally after ``delay`` s), ``"timeout"`` (hold the request ``delay`` s, default
-        3600, then drop it), ``"drop"`` (close the connection without an answer).
+        3600, then drop it), ``"drop"`` (close the connection without an answer), ``"lost"`` (perform the
+        method, then close the connection without answering: the caller cannot tell it happened).
         """
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; expected one of {KINDS}")
@@ -71,9 +73,16 @@ class Faults:
         return fault
 
     def chaos(self, p: float, *, seed: int = 0, kinds: tuple[str, ...] = ("429", "500", "drop"),
-              exclude: tuple[str, ...] = ("getUpdates",)) -> None:
-        """Fail each request (other than ``exclude``) with probability ``p``, kind picked at random."""
+              exclude: tuple[str, ...] = ("getUpdates",), timeout_delay: float = 3600.0) -> None:
+        """Fail each request (other than ``exclude``) with probability ``p``, kind picked at random.
+
+        A chaos ``"timeout"`` holds the request ``timeout_delay`` seconds before dropping it.
+        """
+        for kind in kinds:
+            if kind not in KINDS:
+                raise ValueError(f"unknown fault kind {kind!r}; expected one of {KINDS}")
         self._chaos_p = p
+        self._chaos_timeout = timeout_delay
         self._chaos_kinds = kinds
         self._chaos_exclude = frozenset(m.lower() for m in exclude)
         self._rng = random.Random(seed)
@@ -91,5 +100,5 @@ class Faults:
         if self._chaos_p and method.lower() not in self._chaos_exclude and self._rng.random() < self._chaos_p:
             kind = self._rng.choice(self._chaos_kinds)
             self.injected.append((method, kind))
-            return Fault(method, kind, delay=3600.0 if kind == "timeout" else 1.0 if kind == "slow" else 0.0)
+            return Fault(method, kind, delay=self._chaos_timeout if kind == "timeout" else 1.0 if kind == "slow" else 0.0)
         return None

@@ -125,12 +125,16 @@ class Server:
             fault = fake.faults.pick(mdef.name, params)
             if fault is not None:
                 record.fault = fault.kind
-                await self._fault(fault)
+                if fault.kind != "lost":
+                    await self._fault(fault)
             handler = HANDLERS.get(mdef.name.lower())
             if handler is None:
                 raise invalid(f"fakegram does not implement {mdef.name}")
             result = await handler(fake, params)
             record.response = {"ok": True, "result": result}
+            if fault is not None and fault.kind == "lost":
+                record.response["lost"] = True
+                raise _Drop
         except ApiError as e:
             record.status = e.code
             record.response = e.body()
@@ -138,7 +142,8 @@ class Server:
                 fake.record_failure(record.method, record.params, e.description)
         except _Drop:
             record.status = 0
-            record.response = {"ok": False, "dropped": True}
+            if not record.response.get("lost"):  # "lost": performed, so the record keeps the result
+                record.response = {"ok": False, "dropped": True}
             fake.record_call(record)
             if request.transport is not None:
                 request.transport.abort()

@@ -211,3 +211,25 @@ async def test_unexpected_flood_429_is_reported() -> None:
             with pytest.raises(RetryAfter):
                 await bot.send_message(user.id, "2")
     assert any("flood" in p for p in fake.problems())
+
+
+async def test_lost_answer_performs_the_method_then_drops(fake: FakeTelegram) -> None:
+    user = fake.make_user("Ali")
+    await user.start_bot()
+    async with Bot(fake.token, base_url=fake.base_url) as bot:
+        fake.faults.add("sendMessage", "lost")
+        with pytest.raises(NetworkError):  # the caller cannot tell it happened...
+            await bot.send_message(user.id, "once")
+    assert [m.text for m in fake.bot_messages(user.private_chat)] == ["once"]  # ...but it did
+    (record,) = fake.calls_of("sendMessage")
+    assert record.fault == "lost" and record.ok and record.result["text"] == "once"
+
+
+async def test_chaos_timeout_delay_and_kinds(fake: FakeTelegram) -> None:
+    fake.check_at_end = False
+    with pytest.raises(ValueError, match="unknown fault kind"):
+        fake.faults.chaos(0.5, kinds=("nope",))
+    async with Bot(fake.token, base_url=fake.base_url) as bot:
+        fake.faults.chaos(1.0, kinds=("timeout",), timeout_delay=0.05)
+        with pytest.raises(NetworkError):  # held briefly, then dropped
+            await bot.get_my_commands()
