@@ -93,7 +93,7 @@ def review(
     cleaned = clean_text(comment_text)
     normalized = normalize(cleaned)
     reasons = _Reasons(policy)
-    if not cleaned:
+    if not cleaned or not normalized:  # nothing but tatweel or diacritics is as empty as nothing
         reasons.add("empty")
         empty_language = LanguageResult("uncertain", "too_short", 0.0)
         return Verdict(reasons.decision(), tuple(reasons.items), empty_language, Relevance(0.0, "unknown"),
