@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram import User as TgUser
 
 from bot.callbacks import Action, parse
+from bot.checks.normalize import clean_text
 from bot.deps import KhabarContext
 from bot.intake import service_captcha, service_submit, service_view
 from bot.intake.screens import Screen, Shown, what_it_shows
@@ -17,8 +18,8 @@ from bot.texts import intake as t
 
 
 def author_of(user: TgUser) -> Author:
-    """The intake's view of a Telegram user."""
-    return Author(user.id, user.full_name, user.username)
+    """The intake's view of a Telegram user (bidi overrides and invisible characters dropped from the name)."""
+    return Author(user.id, clean_text(user.full_name), user.username)
 
 
 def pattern(*actions: Action) -> Callable[[object], bool]:

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.callbacks import Action, Callback, parse
-from bot.checks.normalize import parse_number
+from bot.checks.normalize import clean_text, parse_number
 from bot.deps import KhabarContext
 from bot.moderation import service_cards, service_decide, service_tools
 from bot.moderation.loading import markup
@@ -43,7 +43,7 @@ async def on_button(update: Update, context: KhabarContext) -> None:
     if not await deps.moderators.is_moderator(context.bot, query.from_user.id):
         await query.answer(common.NOT_ALLOWED, show_alert=True)
         return
-    mod = Moderator(query.from_user.id, query.from_user.full_name, query.from_user.username)
+    mod = Moderator(query.from_user.id, clean_text(query.from_user.full_name), query.from_user.username)
     if cb.action in DECISIONS:
         outcome = await _decide(context, cb, mod)
         await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
@@ -100,7 +100,7 @@ async def _moderator(update: Update, context: KhabarContext) -> Moderator | None
     if chat.id != deps.chats.moderators or not await deps.moderators.is_moderator(context.bot, user.id):
         await message.reply_text(t.ONLY_MODERATORS)
         return None
-    return Moderator(user.id, user.full_name, user.username)
+    return Moderator(user.id, clean_text(user.full_name), user.username)
 
 
 async def queue(update: Update, context: KhabarContext) -> None:
@@ -167,4 +167,4 @@ async def notify(update: Update, context: KhabarContext) -> None:
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     if user is None or chat is None or message is None or chat.type != ChatType.PRIVATE:
         return
-    await message.reply_text(await service_tools.toggle_notify(context.deps, user.id, user.full_name, user.username))
+    await message.reply_text(await service_tools.toggle_notify(context.deps, user.id, clean_text(user.full_name), user.username))
