@@ -108,13 +108,14 @@ async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
             return _Result(t.ANSWER_INVALID)
         if comment.author_id != user_id:
             return _Result(t.ANSWER_NOT_YOURS)
+        where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
         if captcha.solved_at is not None:
-            return _Result(t.ANSWER_ALREADY)
+            # Show the receipt again: heals a process that died between the commit and the edit.
+            return _Result(t.ANSWER_ALREADY, Screen(t.RECEIPT.format(ref=comment.token)), where)
         if comment.status != S.AWAITING_CAPTCHA.value:
             return _Result(t.ANSWER_EXPIRED)
         if given.generation is not None and given.generation != captcha.generation:
             return _Result(t.ANSWER_OLD)
-        where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
         if captcha.expires_at <= now:
             if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
                 return _Result(t.ANSWER_EXPIRED, Screen(t.CAPTCHA_EXPIRED), where)
