@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
-from telegram.helpers import escape, mention_html
+from telegram.helpers import mention_html
 
 from bot.checks.explain import explain
 from bot.deps import Deps
@@ -164,7 +164,7 @@ async def _group_target(session: AsyncSession, msg: GroupMessage) -> tuple[Artic
 async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root: int | None, text: str,
                       comment: tuple[int, str] | None = None) -> None:
     """A short note in the thread (deleted about a minute after it is sent, see setup's hook)."""
-    name = mention_html(msg.author.id, escape(msg.author.display_name or t.ANONYMOUS))
+    name = mention_html(msg.author.id, msg.author.display_name or t.ANONYMOUS)  # mention_html escapes
     args: dict[str, object] = {"chat_id": msg.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=text)}
     if comment is not None:
         args["text"] = t.GROUP_CONTINUE.format(name=name)
