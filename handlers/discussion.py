@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.deps import KhabarContext
 from bot.intake.service_submit import GroupMessage, submit_group
+from bot.intake.takedown import take_down
 from handlers.intake import author_of
 
 
@@ -13,18 +14,23 @@ async def on_group_message(update: Update, context: KhabarContext) -> None:
     """A message in the discussion group that may be a comment on an article.
 
     Left alone: the automatic forward (publishing stores it), service messages, other bots, and
-    messages sent as the channel or as an anonymous admin (``sender_chat`` set): those are the
-    newsroom's own voice in its threads, not readers' comments.
+    messages sent as the channel or as an anonymous admin: those are the newsroom's own voice in its
+    threads. Messages sent as any other channel are taken down (no person to moderate them with).
     """
     message, user, deps = update.message, update.effective_user, context.deps
     if message is None or user is None or deps.chats.discussion != message.chat.id:
         return
-    if message.is_automatic_forward or message.sender_chat is not None or user.is_bot:
-        return
     if message.new_chat_members or message.left_chat_member or message.pinned_message:
         return
     reply_to = message.reply_to_message
-    await submit_group(deps, context.bot, GroupMessage(
+    msg = GroupMessage(
         chat_id=message.chat.id, message_id=message.message_id, thread_id=message.message_thread_id,
         reply_to_id=reply_to.message_id if reply_to else None, author=author_of(user), text=message.text,
-    ))
+    )
+    sender = message.sender_chat
+    if sender is not None and sender.id not in (deps.chats.channel, message.chat.id):
+        await take_down(deps, msg)  # a reader writing as their own channel: no way to moderate, so not shown
+        return
+    if message.is_automatic_forward or sender is not None or user.is_bot:
+        return
+    await submit_group(deps, context.bot, msg)
