@@ -47,6 +47,8 @@ class FeedPoller:
         """Poll every due feed now (waits for a poll in progress first); posts queued."""
         async with self._lock:
             deps = self._deps
+            if not await feeds.any_due(deps.db, deps.clock()):
+                return 0  # no HTTP client (and its TLS context, ~ms of CPU) every FEED_CHECK_SECONDS for nothing
             timeout = httpx.Timeout(deps.settings.feed_timeout_seconds)
             async with httpx.AsyncClient(timeout=timeout) as client:
                 posted = await feeds.poll_due(deps.db, client, target_of(deps), deps.owner, deps.clock())

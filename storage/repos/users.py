@@ -24,7 +24,13 @@ async def upsert(
 
     Writing to a private chat proves the user started the bot (and unblocked it).
     """
-    values: dict[str, object] = {"display_name": display_name[:300], "username": username, "updated_at": now}
+    name = display_name[:300]
+    known = await session.get(User, user_id, populate_existing=True)
+    if known is not None and known.display_name == name and known.username == username and (
+        not started_bot or (known.started_bot and not known.blocked_bot)
+    ):
+        return known  # nothing new: a read instead of a write on every update (the hot path)
+    values: dict[str, object] = {"display_name": name, "username": username, "updated_at": now}
     if started_bot:
         values["started_bot"] = True
         values["blocked_bot"] = False
