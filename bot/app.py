@@ -57,6 +57,23 @@ async def resolve_chat(bot: Bot, ref: str | None, key: str = "chat") -> int | No
     return chat.id
 
 
+def rate_limiter(settings: Settings) -> AIORateLimiter:
+    """Telegram's limits as smooth pacing: one message per 1/rate seconds, overall and per group.
+
+    aiolimiter's bucket of ``max_rate`` lets a burst of that many through on top of the steady rate;
+    a sliding-window limit (Telegram's, the fake's) answers the excess with 429, and AIORateLimiter
+    then holds back every request for ``retry_after``. A bucket of one never bursts.
+    """
+    per_second, per_minute = settings.api_messages_per_second, settings.api_group_messages_per_minute
+    return AIORateLimiter(
+        overall_max_rate=1 if per_second else 0,
+        overall_time_period=1 / per_second if per_second else 0,
+        group_max_rate=1 if per_minute else 0,
+        group_time_period=60 / per_minute if per_minute else 0,
+        max_retries=3,
+    )
+
+
 def build_application(
     settings: Settings,
     *,
@@ -74,11 +91,7 @@ def build_application(
         base_url=settings.bot_api_url,
         base_file_url=settings.file_api_url,
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
-        rate_limiter=AIORateLimiter(  # type: ignore[arg-type]  # PTB types it per-call-args
-            overall_max_rate=settings.api_messages_per_second,
-            group_max_rate=settings.api_group_messages_per_minute,
-            max_retries=3,
-        ),
+        rate_limiter=rate_limiter(settings),  # type: ignore[arg-type]  # PTB types it per-call-args
         request=HTTPXRequest(
             connection_pool_size=64, connect_timeout=10, read_timeout=15, write_timeout=15, pool_timeout=10
         ),
