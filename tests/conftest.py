@@ -96,6 +96,24 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Tests marked ``both_engines`` run once on SQLite and once on PostgreSQL."""
-    if metafunc.definition.get_closest_marker("both_engines") and "db_url" in metafunc.fixturenames:
-        metafunc.parametrize("db_url", ENGINES, indirect=True)
+    """Every test that uses a database (``db_url``, ``db``, ``khabar``) runs on SQLite and on PostgreSQL.
+
+    PostgreSQL runs only when KHABAR_TEST_POSTGRES_URL is set. A test opts out with
+    ``@pytest.mark.sqlite_only(reason=...)`` when it checks SQLite-specific behaviour.
+    """
+    if "db_url" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("sqlite_only")
+    if marker is not None:
+        if not (marker.kwargs.get("reason") or marker.args):
+            raise pytest.UsageError(f"{metafunc.definition.nodeid}: sqlite_only needs a reason")
+        metafunc.parametrize("db_url", ["sqlite"], indirect=True)
+    else:
+        metafunc.parametrize("db_url", ENGINES if PG_BASE_URL else ["sqlite"], indirect=True)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which database engines this run covers."""
+    if PG_BASE_URL:
+        return f"databases: SQLite and PostgreSQL ({PG_URL.rsplit('/', 1)[-1]})"
+    return "databases: SQLite only (set KHABAR_TEST_POSTGRES_URL to also run on PostgreSQL)"

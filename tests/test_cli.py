@@ -57,6 +57,8 @@ def test_env_file_is_read_from_the_working_directory(tmp_path: Path) -> None:
     assert result.returncode == 2 and "KHABAR_LOG_LEVEL" in result.stderr
 
 
+# These run the CLI with the default KHABAR_DATABASE_URL (./khabar.db): SQLite-only on purpose. The same
+# migrations run on PostgreSQL in tests/test_storage.py and tests/e2e/test_doctor.py (both engines).
 def test_db_upgrade_creates_sqlite_and_current_reports_it(tmp_path: Path) -> None:
     before = khabar("db", "current", cwd=tmp_path)
     assert before.returncode == 1 and "(empty)" in before.stdout

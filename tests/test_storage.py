@@ -16,7 +16,6 @@ from storage.db import Database
 from storage.models import Article, Comment, Delivery, User
 from storage.repos import comments, leases, outbox
 
-pytestmark = pytest.mark.both_engines
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 
 

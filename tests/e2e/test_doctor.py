@@ -12,7 +12,7 @@ from storage import migrate
 from tests.e2e.harness import World
 
 
-async def doctor(fake: FakeTelegram, world: World, tmp_path: Path) -> tuple[int, str]:
+async def doctor(fake: FakeTelegram, world: World, tmp_path: Path, db_url: str) -> tuple[int, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
     env.update(
         {
@@ -21,7 +21,7 @@ async def doctor(fake: FakeTelegram, world: World, tmp_path: Path) -> tuple[int,
             "KHABAR_CHANNEL": str(world.channel.id),
             "KHABAR_DISCUSSION_CHAT": str(world.group.id),
             "KHABAR_MODERATOR_CHAT": str(world.mods_chat.id),
-            "KHABAR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}",
+            "KHABAR_DATABASE_URL": db_url,
             "PYTHONPATH": str(Path(__file__).parents[2]),
         }
     )
@@ -33,18 +33,22 @@ async def doctor(fake: FakeTelegram, world: World, tmp_path: Path) -> tuple[int,
     return proc.returncode or 0, out.decode()
 
 
-async def test_doctor_passes_when_everything_is_set_up(fake: FakeTelegram, world: World, tmp_path: Path) -> None:
-    await migrate.upgrade_async(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
-    code, out = await doctor(fake, world, tmp_path)
+async def test_doctor_passes_when_everything_is_set_up(
+    fake: FakeTelegram, world: World, tmp_path: Path, db_url: str
+) -> None:
+    await migrate.upgrade_async(db_url)
+    code, out = await doctor(fake, world, tmp_path, db_url)
     assert code == 0, out
     assert "✗" not in out and out.count("✓") >= 8
     assert fake.token not in out
 
 
-async def test_doctor_names_missing_rights_and_schema(fake: FakeTelegram, world: World, tmp_path: Path) -> None:
+async def test_doctor_names_missing_rights_and_schema(
+    fake: FakeTelegram, world: World, tmp_path: Path, db_url: str
+) -> None:
     fake.set_bot_rights(world.group, "administrator", can_delete_messages=False)
     fake.set_bot_rights(world.channel, "member")
-    code, out = await doctor(fake, world, tmp_path)
+    code, out = await doctor(fake, world, tmp_path, db_url)
     assert code == 1
     assert "make the bot an admin of the discussion group with 'Delete messages'" in out
     assert "make the bot an admin of the channel" in out
