@@ -77,6 +77,10 @@ def settings_for(fake: FakeTelegram, world: World, db_url: str, **overrides: str
         "KHABAR_DATABASE_URL": db_url,
         "KHABAR_WEBHOOK_URL": "http://127.0.0.1:{port}",
         "KHABAR_WEBHOOK_SECRET": "test-secret_123",
+        # The fake's flood limits are off unless a test turns them on; so is Khabar's own pacing,
+        # which would otherwise space group messages 3 s apart. Flood tests set both back.
+        "KHABAR_API_MESSAGES_PER_SECOND": "0",
+        "KHABAR_API_GROUP_MESSAGES_PER_MINUTE": "0",
     }
     env.update({"KHABAR_" + k.upper(): v for k, v in overrides.items()})
     return load_settings(env, env_file=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 
 from sqlalchemy import func, select
@@ -58,6 +60,7 @@ async def test_two_moderators_racing_on_50_comments(fake: FakeTelegram, world: W
     assert "همهٔ نظرهای این فهرست بررسی شدند" in (view.text or "")
 
 
+@pytest.mark.khabar_settings(api_messages_per_second="30", api_group_messages_per_minute="20")
 async def test_surge_of_200_in_a_minute_reaches_moderators_without_429(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
