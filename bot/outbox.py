@@ -152,6 +152,12 @@ class OutboxWorker:
     async def deliver(self, row: Delivery) -> None:
         """Send one claimed row and record the outcome (never raises for Telegram errors)."""
         extra = {"delivery_id": row.id, "kind": row.kind}
+        # Rows wait their turn in the lane (and in the rate limiter): renew the claim right before
+        # the call, so that a claim never lapses while its row is still to be sent by this worker.
+        async with self.db.transaction() as session:
+            if not await repo.renew_claim(session, row.id, self.owner, self.clock() + self.lease):
+                log.warning("claim lost before sending; another worker has the row", extra=extra)
+                return
         try:
             message_id = await perform(self.bot, row.payload)
         except RetryAfter as exc:

@@ -105,6 +105,17 @@ async def _finish(session: AsyncSession, delivery_id: int, owner: str, **values:
     return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
 
 
+async def renew_claim(session: AsyncSession, delivery_id: int, owner: str, until: datetime) -> bool:
+    """Extend ``owner``'s claim on a row it is about to send; False if the claim was lost meanwhile."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == SENDING, Delivery.claimed_by == owner)
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
 async def mark_sent(
     session: AsyncSession, delivery_id: int, owner: str, message_id: int | None, now: datetime
 ) -> bool:
