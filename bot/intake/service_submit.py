@@ -66,6 +66,11 @@ async def accept(
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
     history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
     verdict = checks.review(text, profile, history, now)
+    waiting = await repo.waiting_same_text(
+        session, user.id, article.id, parent.id if parent else None, verdict.normalized_text[:4096]
+    )
+    if waiting is not None:  # sent again because its captcha never showed up: show that comment's captcha
+        return Outcome(comment_id=waiting.id, token=waiting.token)
     rejected = verdict.decision == "reject"
     reject_codes = [r.code for r in verdict.reasons if r.action == "reject"]
     comment = await repo.add_comment(

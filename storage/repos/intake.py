@@ -100,6 +100,25 @@ async def recent_texts(session: AsyncSession, author_id: int, since: datetime) -
     return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
 
 
+async def waiting_same_text(
+    session: AsyncSession, author_id: int, article_id: int, parent_id: int | None, normalized_text: str
+) -> Comment | None:
+    """The author's comment with this text on this article that still waits for its captcha, if any."""
+    stmt = (
+        select(Comment)
+        .where(
+            Comment.author_id == author_id,
+            Comment.article_id == article_id,
+            Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
+            Comment.normalized_text == normalized_text,
+            Comment.status == S.AWAITING_CAPTCHA.value,
+        )
+        .order_by(Comment.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def recent_by_author(session: AsyncSession, author_id: int, limit: int = 10) -> list[tuple[Comment, str]]:
     """An author's newest comments with their article titles (for /my)."""
     stmt = (
