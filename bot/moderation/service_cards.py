@@ -152,12 +152,19 @@ class Screen:
 
 
 async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind: str) -> Screen | None:
-    """The keyboard for a card's or a queue item's menu (reasons, durations, back); None if decided/unknown."""
+    """The keyboard for a card's or a queue item's menu (reasons, durations, back); None if decided/unknown.
+
+    On a queue view a decided item's menu re-renders the view's current page instead.
+    """
     async with deps.db.transaction() as session:
         comment = await comments.get(session, comment_id)
-        if comment is None or comment.status != CommentStatus.PENDING.value:
-            return None
         view = await repo.view_by_message(session, chat_id, message_id)
+        if comment is None or comment.status != CommentStatus.PENDING.value:
+            if view is None:
+                return None
+            # A queue view still showing a decided item (its refresh was lost): show the current page.
+            text, keyboard, _ = await card_updates.render_view(session, deps, view)
+            return Screen(keyboard, text)
         if view is None:
             if kind == "reasons":
                 return Screen(reasons_keyboard(comment_id))
