@@ -3,8 +3,7 @@
 The fake enforces Telegram's limits (30 messages/s overall, 20/min per group or channel, 1/s per
 private chat) on a clock running ``--speed`` times faster than real time. Khabar runs in this process
 on the same scaled clock (its outbox, pacing and deadlines see fake time) and its AIORateLimiter is
-given the same limits scaled to real time (KHABAR_API_MESSAGES_PER_SECOND = 30 × speed,
-KHABAR_API_GROUP_MESSAGES_PER_MINUTE = 20 × speed). Comments are written pending and approved through
+given the same limits (the settings' defaults) with its windows shortened by the same factor. Comments are written pending and approved through
 the moderation service; articles through the publishing service; everything is then sent by the
 real outbox worker through AIORateLimiter to the fake over HTTP on 127.0.0.1.
 
@@ -30,6 +29,7 @@ from bot.app import build_application, start_app, stop_app
 from bot.moderation.service_decide import Moderator, approve
 from bot.publishing.article_file import ArticleDraft
 from bot.publishing.articles import Target, add_article
+from bot.rate_limit import KhabarRateLimiter
 from fakegram.control import FakeTelegram
 from storage.models import Article, Comment, Delivery, User
 from tests.e2e.harness import build_world, create_schema, settings_for
@@ -50,12 +50,10 @@ async def main(args: argparse.Namespace) -> int:
     def clock() -> datetime:
         return datetime.fromtimestamp(fake.clock.now(), UTC)
 
-    settings = settings_for(fake, world, db_url, api_messages_per_second=str(round(30 * speed)),
-                            api_group_messages_per_minute=str(round(20 * speed)), log_level="WARNING",
-                            count_edit_interval_seconds="60")
+    settings = settings_for(fake, world, db_url, log_level="WARNING", count_edit_interval_seconds="60")
     print(f"flood bench: {args.comments} comments into one thread, {args.articles} articles; fake clock x{speed:g}; "
           f"SQLite in {tmp}", flush=True)
-    app = await build_and_start(settings, clock)
+    app = await build_and_start(settings, clock, speed)
     deps = app.bot_data.deps
     target = Target(settings, deps.chats.channel, deps.bot_username)
     try:
@@ -160,8 +158,12 @@ async def main(args: argparse.Namespace) -> int:
     return 0 if lost == 0 and dup == 0 else 1
 
 
-async def build_and_start(settings: object, clock: object) -> object:
+async def build_and_start(settings: object, clock: object, speed: float) -> object:
     app = build_application(settings, clock=clock)  # type: ignore[arg-type]
+    # Telegram's limits (the settings' defaults), with windows shortened to the fake's clock
+    app.bot._rate_limiter = KhabarRateLimiter(  # type: ignore[attr-defined]
+        settings.api_messages_per_second, settings.api_group_messages_per_minute, speed=speed  # type: ignore[attr-defined]
+    )
     await start_app(app)
     return app
 

@@ -58,20 +58,10 @@ async def resolve_chat(bot: Bot, ref: str | None, key: str = "chat") -> int | No
 
 
 def rate_limiter(settings: Settings) -> AIORateLimiter:
-    """Telegram's limits as smooth pacing: one message per 1/rate seconds, overall and per group.
+    """Telegram's limits (overall, per group) as sliding windows; 0 in a setting lifts that limit."""
+    from bot.rate_limit import KhabarRateLimiter
 
-    aiolimiter's bucket of ``max_rate`` lets a burst of that many through on top of the steady rate;
-    a sliding-window limit (Telegram's, the fake's) answers the excess with 429, and AIORateLimiter
-    then holds back every request for ``retry_after``. A bucket of one never bursts.
-    """
-    per_second, per_minute = settings.api_messages_per_second, settings.api_group_messages_per_minute
-    return AIORateLimiter(
-        overall_max_rate=1 if per_second else 0,
-        overall_time_period=1 / per_second if per_second else 0,
-        group_max_rate=1 if per_minute else 0,
-        group_time_period=60 / per_minute if per_minute else 0,
-        max_retries=3,
-    )
+    return KhabarRateLimiter(settings.api_messages_per_second, settings.api_group_messages_per_minute)
 
 
 def build_application(
