@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import asyncio
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.callbacks import Action, encode
