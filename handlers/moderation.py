@@ -97,6 +97,8 @@ async def _moderator(update: Update, context: KhabarContext) -> Moderator | None
     if user is None or chat is None or message is None:
         return None
     deps = context.deps
+    if chat.id != deps.chats.moderators and chat.type != ChatType.PRIVATE:
+        return None  # in a public group the command does not exist: say nothing there
     if chat.id != deps.chats.moderators or not await deps.moderators.is_moderator(context.bot, user.id):
         await message.reply_text(t.ONLY_MODERATORS)
         return None
