@@ -118,11 +118,12 @@ async def _post_init(app: KhabarApp) -> None:
     if channel is None or moderators is None:
         raise ConfigError("KHABAR_CHANNEL and KHABAR_MODERATOR_CHAT must be set")
     discussion = await resolve_chat(app.bot, settings.discussion_chat, "KHABAR_DISCUSSION_CHAT")
+    try:
+        channel_chat = await app.bot.get_chat(channel)
+    except TelegramError as exc:
+        raise ConfigError(f"KHABAR_CHANNEL={channel}: Telegram says {exc.message!r}; add the bot as admin") from None
     if discussion is None:
-        try:
-            discussion = (await app.bot.get_chat(channel)).linked_chat_id
-        except TelegramError as exc:
-            raise ConfigError(f"KHABAR_CHANNEL={channel}: Telegram says {exc.message!r}; add the bot as admin") from None
+        discussion = channel_chat.linked_chat_id
     owner = instance_owner(settings)
     db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
     worker = OutboxWorker(
@@ -132,7 +133,9 @@ async def _post_init(app: KhabarApp) -> None:
         settings=settings,
         db=db,
         outbox=worker,
-        chats=Chats(channel=channel, moderators=moderators, discussion=discussion),
+        chats=Chats(
+            channel=channel, moderators=moderators, discussion=discussion, channel_title=channel_chat.title or ""
+        ),
         bot_username=app.bot.username,
         owner=owner,
         moderators=ModeratorDirectory(frozenset(settings.moderators), moderators),

@@ -67,6 +67,7 @@ class Chats:
     channel: int
     moderators: int
     discussion: int | None = None
+    channel_title: str = ""  # what readers know the channel as (for the welcome text)
 
 
 @dataclass

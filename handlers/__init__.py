@@ -16,6 +16,7 @@ def register(app: KhabarApp) -> None:
     app.add_handler(MessageHandler(filters.IS_AUTOMATIC_FORWARD, publishing.automatic_forward), group=-100)
     # group 0: commands and the conversation with readers.
     app.add_handler(CommandHandler("start", intake.start, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("help", intake.start, filters.ChatType.PRIVATE))  # the welcome again
     app.add_handler(CommandHandler("my", intake.my, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("feeds", publishing.feeds))  # moderators' chat only
     # group 0: moderators' buttons (cards, menus, queue view), their commands (moderators' chat

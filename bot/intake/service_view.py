@@ -42,8 +42,9 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
     async with deps.db.transaction() as session:
         await remember(session, deps, who, private=True)
         if link is None:
-            head = t.BAD_LINK if payload else None
-            screen = await _latest(session, deps, head) if head else None
+            channel = deps.chats.channel_title or deps.settings.channel or ""
+            head = t.BAD_LINK if payload else common.WELCOME.format(channel=escape(channel))
+            screen = await _latest(session, deps, head)
         elif link.kind is LinkKind.ARTICLE:
             article = await repo.article_by_token(session, link.token)
             if article is None:
@@ -69,9 +70,8 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
         if not await service_captcha.show(deps, bot, continue_id):
             await send(deps, bot, who.id, Screen(t.CAPTCHA_EXPIRED))
         return
-    if screen is None:
-        screen = Screen(common.WELCOME.format(channel=escape(deps.settings.channel or "")))
-    await send(deps, bot, who.id, screen)
+    if screen is not None:
+        await send(deps, bot, who.id, screen)
 
 
 async def page(deps: Deps, who: Author, article_id: int, number: int) -> Screen | None:
