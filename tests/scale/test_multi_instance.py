@@ -25,7 +25,7 @@ from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
 from storage import migrate
 from storage.db import Database
-from storage.models import Article, Comment, Feed
+from storage.models import Article, Comment, Delivery, Feed
 from tests.e2e.driver import captcha_answer, captcha_button, start_payload
 from tests.e2e.harness import World
 from tests.scale.cluster import Cluster, base_env, nginx_binary
@@ -147,7 +147,10 @@ async def _moderate(fake: FakeTelegram, world: World, stop: asyncio.Event) -> in
                 key = (message.message_id, button["callback_data"])
                 if key in pressed:
                     continue
-                handle = await random.choice(mods).press(message, button["callback_data"])
+                try:
+                    handle = await random.choice(mods).press(message, button["callback_data"])
+                except ValueError:
+                    break  # the message changed under our finger (a refresh): look again
                 progress = True
                 try:
                     await handle.wait_answered(5)
@@ -156,7 +159,10 @@ async def _moderate(fake: FakeTelegram, world: World, stop: asyncio.Event) -> in
                 pressed.add(key)
             nav = [b for b in message.buttons() if b.get("callback_data", "").startswith("v1:qp:")]
             if approves and nav and all((message.message_id, b["callback_data"]) in pressed for b in approves):
-                handle = await mods[0].press(message, nav[0]["callback_data"])
+                try:
+                    handle = await mods[0].press(message, max(nav, key=lambda b: int(b["callback_data"].rsplit(":", 1)[1]))["callback_data"])
+                except ValueError:
+                    continue
                 progress = True
                 with contextlib.suppress(TimeoutError):
                     await handle.wait_answered(5)
@@ -189,6 +195,9 @@ async def test_three_instances_behind_nginx(
         "KHABAR_OUTBOX_LEASE_SECONDS": "15",
         "KHABAR_FEED_POLL_SECONDS": "15",
         "KHABAR_RATE_LIMIT_COMMENTS": "100",
+        # The fake's flood limits are off here (the flood bench measures pacing): publish at full speed.
+        "KHABAR_API_MESSAGES_PER_SECOND": "0",
+        "KHABAR_API_GROUP_MESSAGES_PER_MINUTE": "0",
     }
     # A killed instance leaves the callback queries it was handling unanswered: check the rest by hand.
     fake.check_at_end = False
@@ -251,6 +260,15 @@ async def test_three_instances_behind_nginx(
         async with db.transaction() as s:
             rows = (await s.execute(select(Comment))).scalars().all()
             feed = (await s.execute(select(Feed))).scalar_one()
+            for d in (await s.execute(select(Delivery).where(Delivery.attempts > 1))).scalars():
+                print("RETRIED", d.id, d.kind, d.comment_id, d.attempts, d.status, d.error, d.created_at, d.sent_at)
+            retried = set(
+                (
+                    await s.execute(
+                        select(Delivery.comment_id).where(Delivery.kind == "comment_publish", Delivery.attempts > 1)
+                    )
+                ).scalars()
+            )
         by_text = {c.text: c for c in rows}
         for reader in receipts:
             comment = by_text.get(reader.text)
@@ -258,9 +276,20 @@ async def test_three_instances_behind_nginx(
         assert all(c.status in {"approved", "awaiting_captcha", "expired"} for c in rows)
         thread = fake.thread(world.group, fake.discussion_copy(post).message_id)  # type: ignore[union-attr]
         published = [m.text or "" for m in thread if m.by_bot]
+        doubled = []
         for comment in rows:
             if comment.status == "approved":
-                assert sum(comment.text in text for text in published) == 1, comment.text
+                copies = sum(comment.text in text for text in published)
+                assert copies >= 1, f"approved but never published: {comment.text}"
+                if copies > 1:
+                    doubled.append(comment.id)
+        # Exactly once, except where SIGKILL fell between Telegram's answer and the commit that records
+        # it: such a publication was claimed again after the dead instance's lease and sent again.
+        # The Bot API gives no way to look a sent message up, so that instant stays ambiguous.
+        assert set(doubled) <= retried, f"published twice without an ambiguous attempt: {doubled}"
+        assert len(doubled) <= 3, doubled
+        print(f"scale: {len(receipts)} receipts, {len(rows)} comments, {len(retried)} publications retried "
+              f"after the kill, {len(doubled)} published twice")
         channel_posts = [m for m in fake.bot_messages(world.channel) if TOPIC in (m.text or m.caption or "")]
         assert len(channel_posts) == 1
         assert feed_server[0].requests >= 1 and feed_server[0].max_active == 1
