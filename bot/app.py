@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 # Each area's start-up: registers outbox hooks, builds resources, schedules jobs. Order matters
 # only for logging; every setup must be idempotent and quick.
 AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
+# Updates handled at once. More buys nothing (SQLite writes are serial, PostgreSQL's pool is ~15
+# connections) and costs memory: a burst of 1,000 updates would otherwise be processed 256 at a time.
+CONCURRENT_UPDATES = 32
 
 
 def _areas() -> list[AreaSetup]:
@@ -91,7 +94,7 @@ def build_application(
         ApplicationBuilder()
         .bot(bot)
         .context_types(context_types)
-        .concurrent_updates(True)
+        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
