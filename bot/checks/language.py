@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.checks.language_cues import Cues, arabic_tanween, collect, keyboard_mix
 from bot.checks.lexicon import LanguageLexicon, Lexicon, default_lexicon, match_form
@@ -35,18 +35,24 @@ class LangdetectDetector:
     """langdetect with its profiles loaded once and a fixed seed, so answers never vary."""
 
     def __init__(self, seed: int = 0, trials: int = 3) -> None:
-        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-        factory = DetectorFactory()
-        factory.load_profile(PROFILES_DIRECTORY)
-        factory.seed = seed
-        self._factory = factory
+        self._seed = seed
+        self._factory: Any = None  # loaded on first use: ~60 MB, and most comments never need it
         self._trials = trials  # langdetect averages 7 random walks; 3 decide our short texts as well, 2x faster
+
+    def _loaded(self) -> Any:
+        if self._factory is None:
+            from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+            factory = DetectorFactory()
+            factory.load_profile(PROFILES_DIRECTORY)
+            factory.seed = self._seed
+            self._factory = factory
+        return self._factory
 
     def __call__(self, text: str) -> Sequence[tuple[str, float]]:
         from langdetect.lang_detect_exception import LangDetectException
 
-        detector = self._factory.create()
+        detector = self._loaded().create()
         detector.n_trial = self._trials
         detector.append(text)
         try:
