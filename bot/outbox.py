@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 SentHook = Callable[[AsyncSession, Delivery, int | None, datetime], Awaitable[None]]
 FailHook = Callable[[AsyncSession, Delivery, str, datetime], Awaitable[None]]
+PrepareHook = Callable[[AsyncSession, Delivery, datetime], Awaitable[dict[str, Any] | None]]
 
 # Bad Request answers that mean the wanted end state already holds.
 _ALREADY_DONE = ("message is not modified", "message to delete not found")
@@ -36,6 +37,9 @@ class Hooks:
 
     on_sent: SentHook | None = None
     on_failed: FailHook | None = None
+    # Right before sending: the payload to send instead of the stored one (rendered from the
+    # database as it is now), or None if there is nothing to send any more (the row counts as sent).
+    before_send: PrepareHook | None = None
 
 
 def call(method: str, **args: Any) -> dict[str, Any]:
@@ -81,6 +85,7 @@ class OutboxWorker:
     batch: int = 50
     idle_poll: float = 1.0
     backoff_base: float = 1.0  # seconds before the first retry of a transient error; doubles each time
+    fresh_claim: timedelta = timedelta(seconds=10)  # a claim younger than this is not renewed before sending
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _lanes: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _task: asyncio.Task[None] | None = None
@@ -152,14 +157,25 @@ class OutboxWorker:
     async def deliver(self, row: Delivery) -> None:
         """Send one claimed row and record the outcome (never raises for Telegram errors)."""
         extra = {"delivery_id": row.id, "kind": row.kind}
+        hooks = self.hooks.get(row.kind)
+        prepare = hooks.before_send if hooks else None
+        payload: dict[str, Any] | None = row.payload
         # Rows wait their turn in the lane (and in the rate limiter): renew the claim right before
-        # the call, so that a claim never lapses while its row is still to be sent by this worker.
-        async with self.db.transaction() as session:
-            if not await repo.renew_claim(session, row.id, self.owner, self.clock() + self.lease):
-                log.warning("claim lost before sending; another worker has the row", extra=extra)
-                return
+        # the call, so that a claim never lapses while its row is still to be sent by this worker
+        # (a claim made moments ago still has nearly the whole lease: no write needed).
+        aging = row.claimed_until is None or row.claimed_until - self.clock() < self.lease - self.fresh_claim
+        if aging or prepare is not None:
+            async with self.db.transaction() as session:
+                if not await repo.renew_claim(session, row.id, self.owner, self.clock() + self.lease):
+                    log.warning("claim lost before sending; another worker has the row", extra=extra)
+                    return
+                if prepare is not None:
+                    payload = await prepare(session, row, self.clock())
+        if payload is None:
+            await self._sent(row, None)
+            return
         try:
-            message_id = await perform(self.bot, row.payload)
+            message_id = await perform(self.bot, payload)
         except RetryAfter as exc:
             wait = _retry_seconds(exc)
             log.warning("flood limit: retrying after %ss", wait, extra=extra)

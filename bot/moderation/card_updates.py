@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -119,9 +120,13 @@ async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tup
 
 
 async def schedule_refresh(session: AsyncSession, deps: Deps, view: QueueView, now: datetime) -> None:
-    """Queue an edit of the view with its current content, at most every REFRESH_SECONDS (coalesced)."""
-    text, keyboard, empty = await render_view(session, deps, view)
+    """Queue an edit of the view, at most every REFRESH_SECONDS (coalesced).
+
+    The edit's content is rendered when it is sent (`_render_queued`): every decision and new comment
+    calls this, and rendering loads and paginates the whole queue.
+    """
     if view.message_id is None:
+        text, keyboard, _ = await render_view(session, deps, view)
         # Not sent yet: refresh the queued send (if it is already on its way, on_sent refreshes).
         send = call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True)
         await outbox_repo.requeue(session, f"queue:{view.id}", send, now)
@@ -138,13 +143,26 @@ async def schedule_refresh(session: AsyncSession, deps: Deps, view: QueueView, n
         kind=QUEUE_EDIT,
         dedupe_key=f"queue_edit:{view.id}:{deps.rng.getrandbits(48):x}",
         chat_key=view.chat_id,
-        payload=message_edit(view.chat_id, view.message_id, text, keyboard),
+        payload=message_edit(view.chat_id, view.message_id, "", []),  # rendered when sent
         now=now,
         not_before=at,
     )
     view.refreshed_at = at
-    if empty and view.closed_at is None:
+    if view.closed_at is None and not await repo.view_has_pending(session, view.id):
         view.closed_at = now
+
+
+async def _render_queued(deps: Deps, session: AsyncSession, row: Delivery, now: datetime) -> dict[str, Any] | None:
+    """A queued refresh is about to be sent: the view's content as it is now."""
+    try:
+        view_id = int(row.dedupe_key.split(":")[1])
+    except (IndexError, ValueError):
+        return dict(row.payload)
+    view = await session.get(QueueView, view_id)
+    if view is None or view.message_id is None:
+        return None
+    text, keyboard, _ = await render_view(session, deps, view)
+    return message_edit(view.chat_id, view.message_id, text, keyboard)
 
 
 # ----- outbox hooks ---------------------------------------------------------------------------------------
@@ -195,3 +213,4 @@ def register_hooks(deps: Deps) -> None:
     deps.outbox.register(CARD, Hooks(on_sent=functools.partial(_card_sent, deps)))
     deps.outbox.register(CARD_EDIT, Hooks(on_failed=_card_edit_failed))
     deps.outbox.register(QUEUE, Hooks(on_sent=functools.partial(_queue_sent, deps)))
+    deps.outbox.register(QUEUE_EDIT, Hooks(before_send=functools.partial(_render_queued, deps)))

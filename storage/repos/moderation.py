@@ -87,6 +87,12 @@ async def view_comments(session: AsyncSession, view_id: int) -> list[Comment]:
     return list((await session.execute(stmt)).scalars())
 
 
+async def view_has_pending(session: AsyncSession, view_id: int) -> bool:
+    """Whether a queue view still lists a pending comment."""
+    stmt = select(Comment.id).where(Comment.queue_view_id == view_id, Comment.status == PENDING).limit(1)
+    return (await session.execute(stmt)).first() is not None
+
+
 async def cancel_queued(session: AsyncSession, kind: str, *, comment_id: int | None = None, prefix: str = "") -> int:
     """Cancel not-yet-sent rows of ``kind`` (for a comment, or whose key starts with ``prefix``)."""
     stmt = update(Delivery).where(Delivery.kind == kind, Delivery.status == QUEUED)
