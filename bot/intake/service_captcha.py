@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.deps import Deps
@@ -40,27 +41,47 @@ async def show(deps: Deps, bot: Bot, comment_id: int) -> bool:
     False if the comment no longer waits or Telegram refused the message (then no captcha is left
     behind, so the comment can still be continued by deep link until it expires).
     """
-    now = deps.clock()
     async with deps.db.transaction() as session:
-        comment = await comments.get(session, comment_id)
-        if comment is None or comment.status != S.AWAITING_CAPTCHA.value:
-            return False
-        article = await session.get(Article, comment.article_id)
-        title = article.title if article else ""
-        captcha = await repo.captcha_of(session, comment_id)
-        if captcha is not None and captcha.expires_at <= now:
-            await comments.transition(session, comment_id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now)
-            return False
-        if captcha is None:
-            challenge = domain.new_challenge(deps.rng)
-            captcha = await repo.add_captcha(
-                session, comment_id=comment_id, a=challenge.a, b=challenge.b, options=list(challenge.options),
-                generation=1, tries_left=deps.settings.captcha_tries, created_at=now,
-                expires_at=now + timedelta(seconds=deps.settings.captcha_ttl_seconds),
-            )
-        screen = _screen(deps, captcha, title)
-        author_id, captcha_id = comment.author_id, captcha.id
-    message_id = await send(deps, bot, author_id, screen)
+        ready = await prepare(session, deps, comment_id)
+    return await deliver(deps, bot, ready) if ready is not None else False
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """A captcha stored and rendered, to be sent once its transaction has committed."""
+
+    comment_id: int
+    author_id: int
+    captcha_id: int
+    screen: Screen
+
+
+async def prepare(session: AsyncSession, deps: Deps, comment_id: int) -> Ready | None:
+    """The comment's captcha, created if needed (None: the comment no longer waits)."""
+    now = deps.clock()
+    comment = await comments.get(session, comment_id)
+    if comment is None or comment.status != S.AWAITING_CAPTCHA.value:
+        return None
+    article = await session.get(Article, comment.article_id)
+    title = article.title if article else ""
+    captcha = await repo.captcha_of(session, comment_id)
+    if captcha is not None and captcha.expires_at <= now:
+        await comments.transition(session, comment_id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now)
+        return None
+    if captcha is None:
+        challenge = domain.new_challenge(deps.rng)
+        captcha = await repo.add_captcha(
+            session, comment_id=comment_id, a=challenge.a, b=challenge.b, options=list(challenge.options),
+            generation=1, tries_left=deps.settings.captcha_tries, created_at=now,
+            expires_at=now + timedelta(seconds=deps.settings.captcha_ttl_seconds),
+        )
+    return Ready(comment_id, comment.author_id, captcha.id, _screen(deps, captcha, title))
+
+
+async def deliver(deps: Deps, bot: Bot, ready: Ready) -> bool:
+    """Send a prepared captcha and record where it is shown (False: Telegram refused; the captcha is dropped)."""
+    comment_id, author_id, captcha_id = ready.comment_id, ready.author_id, ready.captcha_id
+    message_id = await send(deps, bot, author_id, ready.screen)
     async with deps.db.transaction() as session:
         if message_id is None:
             await session.execute(delete(Captcha).where(Captcha.id == captcha_id, Captcha.message_id.is_(None)))

@@ -117,11 +117,11 @@ async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Sh
             await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(captcha_id, typed=typed))
             return
     now = deps.clock()
+    ready = None
     async with deps.db.transaction() as session:
-        await remember(session, deps, who, private=True)
-        user = await session.get(User, who.id, populate_existing=True)
-        target = await _target(session, user, shown, now) if user else None
-        if user is None or target is None:
+        user = await remember(session, deps, who, private=True)
+        target = await _target(session, user, shown, now)
+        if target is None:
             screen = latest(await repo.latest_articles(session), deps.bot_username, t.NO_DRAFT)
             outcome = None
         else:
@@ -130,10 +130,11 @@ async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Sh
             if outcome.comment_id is not None:
                 # Later texts still comment on the article (two quick comments are two comments).
                 await repo.set_draft(session, user.id, article.id, None, now + DRAFT_TTL)
+                ready = await service_captcha.prepare(session, deps, outcome.comment_id)
     if outcome is None:
         await send(deps, bot, who.id, screen)
-    elif outcome.comment_id is not None:
-        await service_captcha.show(deps, bot, outcome.comment_id)
+    elif ready is not None:
+        await service_captcha.deliver(deps, bot, ready)
     elif outcome.note:
         await send(deps, bot, who.id, Screen(outcome.note))
 

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.deps import Deps
 from bot.intake.screens import Screen
+from storage.models import User
 from storage.repos import users
 
 log = logging.getLogger(__name__)
@@ -26,10 +27,10 @@ class Author:
     username: str | None = None
 
 
-async def remember(session: AsyncSession, deps: Deps, who: Author, *, private: bool) -> None:
-    """Create or refresh the user row; a private-chat update proves they started the bot."""
-    await users.upsert(session, who.id, display_name=who.display_name, username=who.username,
-                       now=deps.clock(), started_bot=True if private else None)
+async def remember(session: AsyncSession, deps: Deps, who: Author, *, private: bool) -> User:
+    """Create or refresh the user row (read fresh); a private-chat update proves they started the bot."""
+    return await users.upsert(session, who.id, display_name=who.display_name, username=who.username,
+                              now=deps.clock(), started_bot=True if private else None)
 
 
 async def send(deps: Deps, bot: Bot, chat_id: int, screen: Screen) -> int | None:
