@@ -180,6 +180,12 @@ async def part_b(count: int, kills: int, seed: int) -> int:
             result = await audit(db, fake, world, tally)
         finally:
             await db.close()
+        if result.comments["pending"]:  # what the moderators see of the undecided ones
+            for message in fake.bot_messages(world.mods_chat):
+                if message.buttons():
+                    print(f"  moderators' message {message.message_id}: {(message.text or '')[:70]!r} "
+                          f"{[b.get('callback_data') for b in message.buttons()]}", file=sys.stderr)
+            print(f"  presses: {[(h.data, h.text) for h in list(fake.callbacks.values())[-12:]]}", file=sys.stderr)
     finally:
         await proc.stop()
         await fake.stop()

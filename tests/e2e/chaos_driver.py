@@ -130,6 +130,8 @@ async def moderators(fake: FakeTelegram, world: World, stop: asyncio.Event, tall
                     # A reason menu that stays after pressing its reason twice: go back, as a person would.
                     tries = pressed_count.get((message.message_id, data), 0)
                     target = data if tries < 2 else f"v1:bk:{parts[2]}"
+                    if tries >= 2:
+                        pressed_count[(message.message_id, data)] = 0  # after going back, pick the reason anew
                 else:
                     continue
                 key = (message.message_id, target)
