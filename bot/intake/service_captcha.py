@@ -133,6 +133,9 @@ async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
         if captcha.solved_at is not None:
             # Show the receipt again: heals a process that died between the commit and the edit.
             return _Result(t.ANSWER_ALREADY, Screen(t.RECEIPT.format(ref=comment.token)), where)
+        if comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
+            # Solved by a press that committed between our two reads (READ COMMITTED on PostgreSQL).
+            return _Result(t.ANSWER_ALREADY, Screen(t.RECEIPT.format(ref=comment.token)), where)
         if comment.status != S.AWAITING_CAPTCHA.value:
             return _Result(t.ANSWER_EXPIRED)
         if given.generation is not None and given.generation != captcha.generation:
