@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -10,7 +11,7 @@ from telegram.error import TelegramError
 
 from bot.callbacks import Action, Callback, parse
 from bot.checks.normalize import clean_text, parse_number
-from bot.deps import KhabarContext
+from bot.deps import Deps, KhabarContext
 from bot.moderation import service_cards, service_decide, service_tools
 from bot.moderation.loading import markup
 from bot.moderation.service_decide import Moderator, Result
@@ -138,30 +139,32 @@ async def ban(update: Update, context: KhabarContext) -> None:
     await message.reply_text(await service_tools.ban_user(context.deps, mod, ids[0], days))
 
 
-async def unban(update: Update, context: KhabarContext) -> None:
-    """/unban <user id>."""
+async def _on_one_user(
+    update: Update,
+    context: KhabarContext,
+    usage: str,
+    action: Callable[[Deps, Moderator, int], Awaitable[str]],
+) -> None:
+    """A moderators' command that takes exactly one user id."""
     mod = await _moderator(update, context)
     message = update.effective_message
     if mod is None or message is None:
         return
     ids = _ids(context.args)
     if len(ids) != 1 or ids[0] is None:
-        await message.reply_text(t.UNBAN_USAGE)
+        await message.reply_text(usage)
         return
-    await message.reply_text(await service_tools.unban_user(context.deps, mod, ids[0]))
+    await message.reply_text(await action(context.deps, mod, ids[0]))
+
+
+async def unban(update: Update, context: KhabarContext) -> None:
+    """/unban <user id>."""
+    await _on_one_user(update, context, t.UNBAN_USAGE, service_tools.unban_user)
 
 
 async def trust(update: Update, context: KhabarContext) -> None:
     """/trust <user id>."""
-    mod = await _moderator(update, context)
-    message = update.effective_message
-    if mod is None or message is None:
-        return
-    ids = _ids(context.args)
-    if len(ids) != 1 or ids[0] is None:
-        await message.reply_text(t.TRUST_USAGE)
-        return
-    await message.reply_text(await service_tools.trust_user(context.deps, mod, ids[0]))
+    await _on_one_user(update, context, t.TRUST_USAGE, service_tools.trust_user)
 
 
 async def notify(update: Update, context: KhabarContext) -> None:
