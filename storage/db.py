@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -72,6 +73,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url, pool)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time and every transaction is BEGIN IMMEDIATE: queue them here
+        # (FIFO, no thread parked in SQLite's sleeping busy handler); other processes still wait on
+        # busy_timeout. A task already inside a transaction is not queued behind itself.
+        self._serial: asyncio.Lock | None = asyncio.Lock() if is_sqlite(url) else None
+        self._holder: asyncio.Task[object] | None = None
 
     @property
     def dialect(self) -> str:
@@ -81,8 +87,18 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One session in one transaction: commit on success, roll back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        serial = self._serial
+        if serial is None or (self._holder is not None and self._holder is asyncio.current_task()):
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with serial:
+            self._holder = asyncio.current_task()
+            try:
+                async with self.sessions() as session, session.begin():
+                    yield session
+            finally:
+                self._holder = None
 
     async def close(self) -> None:
         """Release every pooled connection."""
