@@ -62,29 +62,30 @@ async def ban_user(deps: Deps, mod: Moderator, user_id: int, days: int | None) -
     return t.BANNED_DONE.format(user_id=user_id, name=name, until=when, rejected=fa_digits(rejected))
 
 
-async def unban_user(deps: Deps, mod: Moderator, user_id: int) -> str:
-    """/unban: lift a ban."""
+async def _change_user(
+    deps: Deps, mod: Moderator, user_id: int, action: str, changes: dict[str, object], done: str
+) -> str:
+    """Apply ``changes`` to a known user, with an audit row; the Persian answer for the moderator."""
     now = deps.clock()
     async with deps.db.transaction() as session:
         user = await session.get(User, user_id)
         if user is None:
             return t.USER_UNKNOWN.format(user_id=user_id)
-        user.banned_until = None
-        user.ban_notified = False
-        await repo.add_action(session, target_user_id=user_id, moderator_id=mod.user_id, action="unban", created_at=now)
-        return t.UNBANNED_DONE.format(user_id=user_id, name=_name(user))
+        for column, value in changes.items():
+            setattr(user, column, value)
+        await repo.add_action(session, target_user_id=user_id, moderator_id=mod.user_id, action=action, created_at=now)
+        return done.format(user_id=user_id, name=_name(user))
+
+
+async def unban_user(deps: Deps, mod: Moderator, user_id: int) -> str:
+    """/unban: lift a ban."""
+    changes: dict[str, object] = {"banned_until": None, "ban_notified": False}
+    return await _change_user(deps, mod, user_id, "unban", changes, t.UNBANNED_DONE)
 
 
 async def trust_user(deps: Deps, mod: Moderator, user_id: int) -> str:
     """/trust: the user's comments skip the queue from now on."""
-    now = deps.clock()
-    async with deps.db.transaction() as session:
-        user = await session.get(User, user_id)
-        if user is None:
-            return t.USER_UNKNOWN.format(user_id=user_id)
-        user.trusted = True
-        await repo.add_action(session, target_user_id=user_id, moderator_id=mod.user_id, action="trust", created_at=now)
-        return t.TRUSTED_DONE.format(user_id=user_id, name=_name(user))
+    return await _change_user(deps, mod, user_id, "trust", {"trusted": True}, t.TRUSTED_DONE)
 
 
 async def toggle_notify(deps: Deps, user_id: int, display_name: str, username: str | None) -> str:
