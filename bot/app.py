@@ -166,11 +166,13 @@ async def _post_shutdown(app: KhabarApp) -> None:
         deps = app.bot_data.deps
     except RuntimeError:
         return
-    await deps.outbox.stop()
-    await deps.events.settle()
-    await instance.release(deps)
-    await deps.db.close()
-    app.bot_data.deps = None
+    try:
+        await deps.outbox.stop()
+        await deps.events.settle()
+        await instance.release(deps)
+    finally:
+        await deps.db.close()
+        app.bot_data.deps = None
 
 
 async def start_app(app: KhabarApp, *, webhook_port: int | None = None) -> None:
@@ -208,8 +210,10 @@ async def stop_app(app: KhabarApp) -> None:
     """Stop what ``start_app`` started, in reverse order."""
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
-    if app.running:
-        await app.stop()
-    if app.post_shutdown:
-        await app.post_shutdown(app)
-    await app.shutdown()
+    try:
+        if app.running:
+            await app.stop()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+    finally:
+        await app.shutdown()  # close the HTTP clients even if a step above failed

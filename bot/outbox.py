@@ -89,6 +89,8 @@ class OutboxWorker:
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _lanes: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _task: asyncio.Task[None] | None = None
+    _calls: set[asyncio.Future[int | None]] = field(default_factory=set)
+    _stopping: bool = False
     _rng: random.Random = field(default_factory=random.Random)
 
     def register(self, kind: str, hooks: Hooks) -> None:
@@ -102,26 +104,38 @@ class OutboxWorker:
     def start(self) -> None:
         """Run the loop in the background."""
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._loop(), name="khabar-outbox")
 
-    async def stop(self) -> None:
-        """Stop claiming; let running lanes finish their current call."""
+    async def stop(self, grace: float = 3.0) -> None:
+        """Stop claiming; give Telegram calls in flight ``grace`` seconds, then abandon them.
+
+        Only a Telegram call is ever cancelled, never a task inside a transaction: a connection
+        cancelled mid-transaction can be left holding SQLite's write lock. A call that finishes in
+        the grace period is recorded as usual; an abandoned call's row stays claimed and is sent
+        again after a restart (``instance`` expires orphaned claims), so Telegram may show it twice
+        if it had in fact been performed — the grace period makes that rare.
+        """
+        self._stopping = True
+        self._wake.set()
+        if self._calls:
+            await asyncio.wait(list(self._calls), timeout=grace)
+        for pending in list(self._calls):
+            pending.cancel()
         if self._task is not None:
-            self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        lanes = list(self._lanes.values())
-        for lane in lanes:
-            lane.cancel()
-        await asyncio.gather(*lanes, return_exceptions=True)
+        await asyncio.gather(*list(self._lanes.values()), return_exceptions=True)
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.run_once()
             except Exception:
                 log.exception("outbox cycle failed")
+            if self._stopping:
+                return
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
@@ -152,7 +166,20 @@ class OutboxWorker:
 
     async def _lane(self, rows: list[Delivery]) -> None:
         for row in rows:
+            if self._stopping:
+                return  # still claimed by this owner: resent after a restart
             await self.deliver(row)
+
+    async def _perform(self, payload: dict[str, Any]) -> int | None:
+        """The Telegram call as its own future, so that ``stop`` can abandon it and nothing else."""
+        if self._stopping:  # no new call once stopping (checked and started without a pause between)
+            raise asyncio.CancelledError
+        pending = asyncio.ensure_future(perform(self.bot, payload))
+        self._calls.add(pending)
+        try:
+            return await pending
+        finally:
+            self._calls.discard(pending)
 
     async def deliver(self, row: Delivery) -> None:
         """Send one claimed row and record the outcome (never raises for Telegram errors)."""
@@ -175,7 +202,13 @@ class OutboxWorker:
             await self._sent(row, None)
             return
         try:
-            message_id = await perform(self.bot, payload)
+            message_id = await self._perform(payload)
+        except asyncio.CancelledError:
+            me = asyncio.current_task()
+            if not self._stopping or (me is not None and me.cancelling()):
+                raise  # this lane itself was cancelled, not just its call
+            log.info("stopping: a call in flight was abandoned; resent after restart", extra=extra)
+            return
         except RetryAfter as exc:
             wait = _retry_seconds(exc)
             log.warning("flood limit: retrying after %ss", wait, extra=extra)
