@@ -11,6 +11,7 @@ from telegram import Bot
 from telegram.helpers import mention_html
 
 from bot.checks.explain import explain
+from bot.checks.normalize import clean_text, normalize
 from bot.deps import Deps
 from bot.intake import service_captcha
 from bot.intake.captcha import parse_answer
@@ -41,12 +42,14 @@ class Outcome:
     note: str | None = None  # HTML, already escaped
 
 
-async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime) -> Outcome | None:
+async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime, *, rate: bool = True) -> Outcome | None:
     """Banned (told once) or over the rate limit: a refusal; None lets the comment through."""
     if user.banned_until is not None and user.banned_until > now:
         if await repo.claim_ban_notice(session, user.id):
             return Outcome(note=t.BANNED.format(until=format_datetime(user.banned_until, deps.settings.tz)))
         return Outcome()
+    if not rate:
+        return None
     since = now - timedelta(seconds=deps.settings.rate_limit_window_seconds)
     if await comments.count_recent_by_author(session, user.id, since) >= deps.settings.rate_limit_comments:
         return Outcome(note=t.RATE_LIMITED)
@@ -59,6 +62,15 @@ async def accept(
 ) -> Outcome:
     """Gates, then the checks; a rejected comment is stored as auto_rejected and explained."""
     now = deps.clock()
+    banned = await _gate(session, deps, user, now, rate=False)
+    if banned is not None:
+        return banned
+    normalized = normalize(clean_text(text))[:4096]
+    earlier = await repo.same_text(session, user.id, article.id, parent.id if parent else None, normalized)
+    if earlier is not None and earlier.status == S.AWAITING_CAPTCHA.value:
+        return Outcome(comment_id=earlier.id, token=earlier.token)  # its captcha never showed up: show it again
+    if earlier is not None:  # sent again (a lost receipt, a double send): it is registered, say so
+        return Outcome(note=t.ALREADY_REGISTERED.format(ref=earlier.token))
     refused = await _gate(session, deps, user, now)
     if refused is not None:
         return refused
@@ -66,11 +78,6 @@ async def accept(
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
     history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
     verdict = checks.review(text, profile, history, now)
-    waiting = await repo.waiting_same_text(
-        session, user.id, article.id, parent.id if parent else None, verdict.normalized_text[:4096]
-    )
-    if waiting is not None:  # sent again because its captcha never showed up: show that comment's captcha
-        return Outcome(comment_id=waiting.id, token=waiting.token)
     rejected = verdict.decision == "reject"
     reject_codes = [r.code for r in verdict.reasons if r.action == "reject"]
     comment = await repo.add_comment(

@@ -100,10 +100,14 @@ async def recent_texts(session: AsyncSession, author_id: int, since: datetime) -
     return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
 
 
-async def waiting_same_text(
+SAME_TEXT_STATUSES = (S.AWAITING_CAPTCHA.value, S.PENDING.value, S.APPROVED.value)
+
+
+async def same_text(
     session: AsyncSession, author_id: int, article_id: int, parent_id: int | None, normalized_text: str
 ) -> Comment | None:
-    """The author's comment with this text on this article that still waits for its captcha, if any."""
+    """The author's newest comment with this text on this article (same parent) that is still alive:
+    waiting for its captcha, waiting for moderators, or approved."""
     stmt = (
         select(Comment)
         .where(
@@ -111,7 +115,7 @@ async def waiting_same_text(
             Comment.article_id == article_id,
             Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
             Comment.normalized_text == normalized_text,
-            Comment.status == S.AWAITING_CAPTCHA.value,
+            Comment.status.in_(SAME_TEXT_STATUSES),
         )
         .order_by(Comment.id.desc())
         .limit(1)

@@ -194,7 +194,7 @@ class Audit:
     decided_with_open_card: list[int]
     captcha_open: int
     captcha_stale_buttons: int
-    ambiguous: set[int]  # comments whose publication answer was lost or cut off (Telegram may have acted)
+    ambiguous: Counter[int]  # per comment: publication sends whose answer was lost (Telegram had acted)
 
     @property
     def violations(self) -> int:
@@ -210,7 +210,7 @@ class Audit:
             f"{len(self.receipt_not_queued)}",
             f"published twice or more in the thread: {len(self.duplicates)} comments "
             f"({sum(c - 1 for c in self.duplicates.values())} extra messages; after a lost answer: "
-            f"{len(set(self.duplicates) & self.ambiguous)}; publication sends with a lost answer: {len(self.ambiguous)})",
+            f"{len(set(self.duplicates) & set(self.ambiguous))}; publication sends with a lost answer: {sum(self.ambiguous.values())})",
             f"approved but not in the thread (lost): {len(self.lost)}; rejected but in the thread: "
             f"{len(self.rejected_published)}",
             f"articles: {len(self.article_posts)}, channel posts {posts} (each exactly once: "
@@ -255,6 +255,6 @@ async def audit(db: Database, fake: FakeTelegram, world: World, tally: Tally) ->
         decided_with_open_card=sorted(c.id for c in rows if c.status in ("approved", "rejected") and c.id in open_cards),
         captcha_open=sum(c.status == "awaiting_captcha" for c in rows),
         captcha_stale_buttons=stale,
-        ambiguous={n for c in fake.calls if c.fault == "lost" and c.method == "sendMessage"
-                   and str(c.params.get("chat_id")) == str(world.group.id) for n in numbers(c.params.get("text"))},
+        ambiguous=Counter(n for c in fake.calls if c.fault == "lost" and c.method == "sendMessage"
+                          and str(c.params.get("chat_id")) == str(world.group.id) for n in numbers(c.params.get("text"))),
     )

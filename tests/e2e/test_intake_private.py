@@ -36,6 +36,27 @@ async def test_deep_link_comment_ends_pending(fake: FakeTelegram, world: World, 
     assert comment.token in (message.text or "") and not message.buttons()
 
 
+async def test_sending_a_registered_comment_again_shows_its_receipt(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    """A reader whose receipt never arrived (a lost edit) writes the same text again: told it is
+    registered, with its tracking number; no second comment, no refusal, no rate-limit strike."""
+    article = await add_article(khabar)
+    reader = fake.make_user("زهرا", "zahra")
+    await reader.start_bot(f"a-{article.token}")
+    await sent_to(fake, reader, "قیمت نان")
+    comment, captcha, message = await comment_and_captcha(fake, khabar, reader)
+    await (await reader.press(message, option_data(captcha, right=True))).wait_answered()
+    await khabar.settle()
+    for _ in range(2):
+        await reader.start_bot(f"a-{article.token}")
+        await reader.send(COMMENT)
+        note = await sent_to(fake, reader, "پیش‌تر ثبت شده")
+        assert comment.token in note.params["text"] and "ثبت نشد" not in note.params["text"]
+    assert [c.id for c in await comments_of(khabar, reader)] == [comment.id]
+    assert await status_of(khabar, comment.id) == "pending"
+
+
 async def test_reply_by_deep_link_is_stored_with_its_parent(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
     article = await add_article(khabar)
     other = fake.make_user("علی", "ali")
