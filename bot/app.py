@@ -130,7 +130,9 @@ async def _post_init(app: KhabarApp) -> None:
     owner = instance_owner(settings)
     db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
     worker = OutboxWorker(
-        db=db, bot=app.bot, owner=owner, clock=clock, lease=timedelta(seconds=settings.outbox_lease_seconds)
+        db=db, bot=app.bot, owner=owner, clock=clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
+        # Only where every bot message goes through the outbox (not the moderators' chat's replies).
+        repair_chats=frozenset({str(discussion)}) if discussion not in (None, moderators) else frozenset(),
     )
     deps = Deps(
         settings=settings,

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.outbox_repair import remove_copies
 from storage.db import Database
 from storage.models import Delivery
 from storage.repos import outbox as repo
@@ -89,6 +90,8 @@ class OutboxWorker:
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _lanes: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _task: asyncio.Task[None] | None = None
+    # Chats (chat_key) where a copy left by an uncertain send is found and removed: the discussion group.
+    repair_chats: frozenset[str] = frozenset()
     _calls: set[asyncio.Future[int | None]] = field(default_factory=set)
     _stopping: bool = False
     _rng: random.Random = field(default_factory=random.Random)
@@ -191,11 +194,16 @@ class OutboxWorker:
         # the call, so that a claim never lapses while its row is still to be sent by this worker
         # (a claim made moments ago still has nearly the whole lease: no write needed).
         aging = row.claimed_until is None or row.claimed_until - self.clock() < self.lease - self.fresh_claim
-        if aging or prepare is not None:
+        first_here = row.chat_key in self.repair_chats and row.after_message_id is None
+        if aging or prepare is not None or first_here:
             async with self.db.transaction() as session:
                 if not await repo.renew_claim(session, row.id, self.owner, self.clock() + self.lease):
                     log.warning("claim lost before sending; another worker has the row", extra=extra)
                     return
+                if first_here:
+                    row.after_message_id = await repo.last_message_id(session, row.chat_key)
+                    if row.after_message_id is not None:  # no known message: no safe lower bound, no repair
+                        await repo.mark_attempt(session, row.id, self.owner, row.after_message_id)
                 if prepare is not None:
                     payload = await prepare(session, row, self.clock())
         if payload is None:
@@ -225,7 +233,7 @@ class OutboxWorker:
                 return
             wait = min(300.0, self.backoff_base * 2.0 ** min(row.attempts - 1, 8)) * (0.5 + self._rng.random())
             log.warning("transient error, retrying in %.1fs: %s", wait, exc, extra=extra)
-            await self._retry(row, wait, str(exc))
+            await self._retry(row, wait, str(exc), uncertain=True)  # the call may have reached Telegram
         except (Forbidden, TelegramError) as exc:
             log.warning("permanent error: %s", exc, extra=extra)
             await self._fail(row, str(exc))
@@ -235,6 +243,9 @@ class OutboxWorker:
             await self._retry(row, min(600.0, 30.0 * row.attempts), repr(exc))
         else:
             await self._sent(row, message_id)
+            if row.uncertain and message_id is not None and row.chat_key in self.repair_chats:
+                await remove_copies(self.bot, self.db, row, message_id, owner=self.owner, clock=self.clock,
+                                    backoff=self.backoff_base, stopping=lambda: self._stopping)
 
     async def _sent(self, row: Delivery, message_id: int | None) -> None:
         now = self.clock()
@@ -246,10 +257,10 @@ class OutboxWorker:
             else:
                 log.warning("claim lost before recording a sent delivery", extra={"delivery_id": row.id})
 
-    async def _retry(self, row: Delivery, wait: float, error: str) -> None:
+    async def _retry(self, row: Delivery, wait: float, error: str, *, uncertain: bool = False) -> None:
         at = self.clock() + timedelta(seconds=wait)
         async with self.db.transaction() as session:
-            await repo.mark_retry(session, row.id, self.owner, at, error)
+            await repo.mark_retry(session, row.id, self.owner, at, error, uncertain=uncertain)
 
     async def _fail(self, row: Delivery, error: str) -> None:
         now = self.clock()

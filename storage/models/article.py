@@ -33,7 +33,10 @@ class Article(Base):
     """One news item, delivered to the channel once."""
 
     __tablename__ = "articles"
-    __table_args__ = (Index("ix_articles_published_at", "published_at"),)
+    __table_args__ = (
+        Index("ix_articles_published_at", "published_at"),
+        Index("ix_articles_discussion", "discussion_chat_id", "discussion_message_id"),
+    )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     # Random, URL-safe: used in deep links so article ids are not guessable.

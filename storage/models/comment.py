@@ -19,6 +19,7 @@ class Comment(Base):
         Index("ix_comments_article_status", "article_id", "status"),
         Index("ix_comments_author_created", "author_id", "created_at"),
         Index("ix_comments_status_created", "status", "created_at"),
+        Index("ix_comments_origin", "origin_chat_id", "origin_message_id"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)

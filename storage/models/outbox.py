@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base, IdType, utcnow
@@ -15,7 +15,10 @@ class Delivery(Base):
     """One Bot API call owed to Telegram: queued → sending → sent | failed."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_chat_message", "chat_key", "message_id"),
+    )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     # What to do: article_post, comment_publish, notify, count_edit, card, delete, ...
@@ -32,6 +35,11 @@ class Delivery(Base):
     claimed_until: Mapped[datetime | None]
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
+    # Sends into a group whose duplicates can be found and removed (see bot/outbox_repair.py): the
+    # highest message id known in that chat before the first attempt, and whether an attempt may
+    # have reached Telegram without its answer reaching us (a lost answer, a timeout, a crash).
+    after_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    uncertain: Mapped[bool] = mapped_column(default=False, server_default=false())
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

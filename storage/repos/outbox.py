@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delivery
+from storage.models import Article, Comment, Delivery
 from storage.repos.upsert import insert_for
 
 QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
@@ -86,6 +86,8 @@ async def claim_due(
         if len(taken) >= limit or per.get(row.chat_key, 0) >= per_chat:
             continue
         per[row.chat_key] = per.get(row.chat_key, 0) + 1
+        if row.status == SENDING and row.after_message_id is not None:
+            row.uncertain = True  # its sender died or stopped mid-call: Telegram may have it already
         row.status = SENDING
         row.claimed_by = owner
         row.claimed_until = now + lease
@@ -123,9 +125,57 @@ async def mark_sent(
     return await _finish(session, delivery_id, owner, status=SENT, message_id=message_id, sent_at=now, error=None)
 
 
-async def mark_retry(session: AsyncSession, delivery_id: int, owner: str, at: datetime, error: str) -> bool:
-    """Put the row back in the queue to try again at ``at``."""
-    return await _finish(session, delivery_id, owner, status=QUEUED, next_attempt_at=at, error=error[:1000])
+async def mark_retry(
+    session: AsyncSession, delivery_id: int, owner: str, at: datetime, error: str, *, uncertain: bool = False
+) -> bool:
+    """Put the row back in the queue to try again at ``at`` (``uncertain``: the attempt may have landed)."""
+    values: dict[str, Any] = {"status": QUEUED, "next_attempt_at": at, "error": error[:1000]}
+    if uncertain:
+        values["uncertain"] = True
+    return await _finish(session, delivery_id, owner, **values)
+
+
+async def mark_attempt(session: AsyncSession, delivery_id: int, owner: str, after_message_id: int) -> bool:
+    """Before a first attempt into a repairable chat: the highest message id known there now."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == SENDING, Delivery.claimed_by == owner,
+               Delivery.after_message_id.is_(None))
+        .values(after_message_id=after_message_id)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def last_message_id(session: AsyncSession, chat_key: str) -> int | None:
+    """The highest message id the database knows in a chat: sent by the outbox, an article's automatic
+    forward, or a reader's comment taken from the group (None if it knows none)."""
+    chat_id = int(chat_key)
+    highest = [
+        select(func.max(Delivery.message_id)).where(Delivery.chat_key == chat_key).scalar_subquery(),
+        select(func.max(Article.discussion_message_id)).where(Article.discussion_chat_id == chat_id).scalar_subquery(),
+        select(func.max(Comment.origin_message_id)).where(Comment.origin_chat_id == chat_id).scalar_subquery(),
+    ]
+    found = (await session.execute(select(*highest))).one()
+    values = [int(v) for v in found if v is not None]
+    return max(values) if values else None
+
+
+async def known_message_ids(session: AsyncSession, chat_key: str, above: int, below: int) -> set[int]:
+    """Message ids recorded for a chat strictly between ``above`` and ``below``."""
+    stmt = select(Delivery.message_id).where(
+        Delivery.chat_key == chat_key, Delivery.message_id > above, Delivery.message_id < below
+    )
+    return {int(m) for m in (await session.execute(stmt)).scalars() if m is not None}
+
+
+async def sending_elsewhere(session: AsyncSession, chat_key: str, owner: str, now: datetime) -> bool:
+    """Whether another live worker holds a row for this chat mid-send (its message id is not known yet)."""
+    stmt = select(func.count()).select_from(Delivery).where(
+        Delivery.chat_key == chat_key, Delivery.status == SENDING, Delivery.claimed_until >= now,
+        Delivery.claimed_by != owner,
+    )
+    return int((await session.execute(stmt)).scalar_one()) > 0
 
 
 async def mark_failed(session: AsyncSession, delivery_id: int, owner: str, error: str) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.callbacks import Action, encode
+from bot.outbox import call
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
 from storage.models import Article, Comment, ModerationAction, User
+from storage.repos import outbox
 from tests.e2e.harness import Khabar, World
 from tests.e2e.test_moderation_cards import card_of, open_menu, reload
 from tests.moderation import factory
@@ -126,3 +128,43 @@ async def test_undo_takes_the_comment_back_and_fixes_the_count(fake: FakeTelegra
     await khabar.settle()
     assert card.buttons() == []
     assert (await reload(khabar, c.id)).status == "rejected"
+
+
+async def test_a_lost_answer_leaves_one_copy_in_the_thread(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    """Telegram published the comment but its answer was lost, twice: the retry publishes again and
+    the copies are found and deleted; members' messages and the automatic forward are left alone."""
+    art, forward = await discussed_article(fake, world, khabar)
+    member = fake.make_user("عضو گروه")
+    chatter = await member.send(world.group, "سلام به همه")  # not a reply to a post: not a comment
+    alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
+    top = await factory.pending(khabar.deps, art, alice.id, "نظر اصلی دربارهٔ نان و گرانی")
+
+    def into_group(params: dict[str, object]) -> bool:
+        return str(params.get("chat_id")) == str(world.group.id)
+
+    fake.faults.add("sendMessage", "lost", times=2, when=into_group)
+    await approve(fake, world, khabar, top)
+    row = await reload(khabar, top.id)
+    shown = [m for m in fake.bot_messages(world.group) if "نظر اصلی" in (m.text or "")]
+    assert [m.message_id for m in shown] == [row.thread_message_id]
+    stray = [m for m in world.group.messages.values() if m.by_bot and m.deleted]
+    assert len(stray) == 2 and all("نظر اصلی" in (m.text or "") for m in stray)
+    assert not chatter.deleted and not forward.deleted
+    assert len(notes_to(fake, alice.id, "منتشر شد")) == 1
+
+
+async def test_a_lost_answer_before_any_known_message_is_not_probed(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    """With no message of the chat in the database there is no safe lower bound: nothing is probed
+    or deleted (the copy stays; at-least-once)."""
+    member = fake.make_user("عضو گروه")
+    await member.send(world.group, "سلام")
+    note = call("send_message", chat_id=world.group.id, text="یادداشت آزمایشی")
+    fake.faults.add("sendMessage", "lost", times=1)
+    async with khabar.db.transaction() as s:
+        await outbox.enqueue(s, kind="test", dedupe_key="n1", chat_key=world.group.id, payload=note, now=khabar.clock())
+    khabar.deps.outbox.wake()
+    await khabar.settle()
+    assert [m.text for m in fake.bot_messages(world.group)] == ["یادداشت آزمایشی", "یادداشت آزمایشی"]
+    assert fake.calls_of("editMessageReplyMarkup") == []
