@@ -281,6 +281,9 @@ def cost_line(label: str, cpu: float, own: float, updates: int, wall: float) -> 
             f"fake+driver CPU {own:6.2f}s")
 
 
+VIEW_MARK = "📰"  # the article view a deep link opens (bot/texts/intake.py)
+
+
 def messages_per_submission(run: Run, complete: set[int], subs: int) -> list[str]:
     """Author and thread figures over the approved submissions; moderators' over all of them."""
     fake, world = run.fake, run.world
@@ -288,6 +291,7 @@ def messages_per_submission(run: Run, complete: set[int], subs: int) -> list[str
     done = len(complete)
     sends = [c for c in fake.calls if c.ok and c.method.lower() == "sendmessage"]
     edits = [c for c in fake.calls if c.ok and c.method.lower().startswith("editmessage")]
+    views = [c for c in sends if str(c.params.get("text", "")).startswith(VIEW_MARK)]
 
     def count(records: list[CallRecord], chats: set[str]) -> int:
         return sum(str(c.params.get("chat_id")) in chats for c in records)
@@ -296,7 +300,9 @@ def messages_per_submission(run: Run, complete: set[int], subs: int) -> list[str
     return [
         f"messages per submission (from the fake's call log; author/thread over the {done} approved, "
         f"moderators/channel over all {subs}):",
-        f"  to the author   new messages {count(sends, authors) / done:5.2f}   edits {count(edits, authors) / done:5.2f}",
+        f"  to the author   new messages {count(sends, authors) / done:5.2f}   edits {count(edits, authors) / done:5.2f}"
+        f"   (of the new: article view on opening the link {count(views, authors) / done:4.2f}, "
+        f"caused by the submission {(count(sends, authors) - count(views, authors)) / done:4.2f})",
         f"  to moderators   new messages {count(sends, mods) / subs:5.2f}   edits {count(edits, mods) / subs:5.2f}",
         f"  to the thread   new messages {count(sends, group) / done:5.2f}",
         f"  to the channel  new messages {count(sends, channel) / subs:5.2f}   edits {count(edits, channel) / subs:5.2f}",

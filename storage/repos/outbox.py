@@ -162,11 +162,22 @@ async def last_message_id(session: AsyncSession, chat_key: str) -> int | None:
 
 
 async def known_message_ids(session: AsyncSession, chat_key: str, above: int, below: int) -> set[int]:
-    """Message ids recorded for a chat strictly between ``above`` and ``below``."""
-    stmt = select(Delivery.message_id).where(
-        Delivery.chat_key == chat_key, Delivery.message_id > above, Delivery.message_id < below
-    )
-    return {int(m) for m in (await session.execute(stmt)).scalars() if m is not None}
+    """Message ids the database knows in a chat strictly between ``above`` and ``below``: the outbox's
+    own sends, articles' automatic forwards and readers' comments taken from the group."""
+    chat_id = int(chat_key)
+    queries = [
+        select(Delivery.message_id).where(
+            Delivery.chat_key == chat_key, Delivery.message_id > above, Delivery.message_id < below),
+        select(Article.discussion_message_id).where(
+            Article.discussion_chat_id == chat_id, Article.discussion_message_id > above,
+            Article.discussion_message_id < below),
+        select(Comment.origin_message_id).where(
+            Comment.origin_chat_id == chat_id, Comment.origin_message_id > above, Comment.origin_message_id < below),
+    ]
+    found: set[int] = set()
+    for query in queries:
+        found.update(int(m) for m in (await session.execute(query)).scalars() if m is not None)
+    return found
 
 
 async def sending_elsewhere(session: AsyncSession, chat_key: str, owner: str, now: datetime) -> bool:
