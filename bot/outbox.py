@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, MessageId, ReplyParameters
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.outbox_repair import remove_copies
+from bot.outbox_repair import SeenMessages, remove_copies
 from storage.db import Database
 from storage.models import Delivery
 from storage.repos import outbox as repo
@@ -65,7 +65,7 @@ async def perform(bot: Bot, payload: dict[str, Any]) -> int | None:
     """Make the call a payload describes; the resulting message id, if any."""
     method = getattr(bot, payload["method"])
     result = await method(**_inflate(payload.get("args", {})))
-    return result.message_id if isinstance(result, Message) else None
+    return result.message_id if isinstance(result, Message | MessageId) else None
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
@@ -92,6 +92,8 @@ class OutboxWorker:
     _task: asyncio.Task[None] | None = None
     # Chats (chat_key) where a copy left by an uncertain send is found and removed: the discussion group.
     repair_chats: frozenset[str] = frozenset()
+    seen: SeenMessages = field(default_factory=SeenMessages)  # incoming ids: never the bot's own messages
+    _claiming: asyncio.Lock = field(default_factory=asyncio.Lock)
     _calls: set[asyncio.Future[int | None]] = field(default_factory=set)
     _stopping: bool = False
     _rng: random.Random = field(default_factory=random.Random)
@@ -144,7 +146,12 @@ class OutboxWorker:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
 
     async def run_once(self) -> int:
-        """Claim what is due and start lanes; the number of rows claimed."""
+        """Claim what is due and start lanes; the number of rows claimed (one claim at a time, so that
+        a chat never gets two lanes: ``drain`` and the loop may both call this)."""
+        async with self._claiming:
+            return await self._claim_and_start()
+
+    async def _claim_and_start(self) -> int:
         async with self.db.transaction() as session:
             rows = await repo.claim_due(
                 session,
@@ -240,12 +247,19 @@ class OutboxWorker:
         except Exception as exc:
             # A bug or a bad payload must not leave the row claimed forever: retry later, loudly.
             log.exception("unexpected error sending a delivery", extra=extra)
-            await self._retry(row, min(600.0, 30.0 * row.attempts), repr(exc))
+            await self._retry(row, min(600.0, 30.0 * row.attempts), repr(exc), uncertain=True)
         else:
             await self._sent(row, message_id)
             if row.uncertain and message_id is not None and row.chat_key in self.repair_chats:
-                await remove_copies(self.bot, self.db, row, message_id, owner=self.owner, clock=self.clock,
-                                    backoff=self.backoff_base, stopping=lambda: self._stopping)
+                await self._repair(row, message_id)
+
+    async def _repair(self, row: Delivery, message_id: int) -> None:
+        """Look for the copies an uncertain attempt may have left (never raises: the row is sent)."""
+        try:
+            await remove_copies(self.bot, self.db, row, message_id, owner=self.owner, seen=self.seen,
+                                backoff=self.backoff_base, stopping=lambda: self._stopping)
+        except Exception:
+            log.exception("duplicate check failed; the row stays marked uncertain", extra={"delivery_id": row.id})
 
     async def _sent(self, row: Delivery, message_id: int | None) -> None:
         now = self.clock()

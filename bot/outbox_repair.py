@@ -7,15 +7,20 @@ has succeeded with id ``M`` every copy lies between the highest id known before 
 ``M``. Each id there that the database does not know is probed with a no-op ``editMessageReplyMarkup``
 (Khabar's thread messages carry no keyboard): "message is not modified" (or a successful edit) means a
 message of this bot that nothing recorded — a copy — and it is deleted. A user's message or the
-channel's automatic forward answers "message can't be edited" and is left alone.
+channel's automatic forward answers "message can't be edited" and is left alone; besides, ids the bot
+has seen arrive as updates (anything not sent by the bot itself) are never probed, nor ids the
+database knows (the outbox's sends, articles' forwards, readers' comments). The repair is bounded
+(ids probed, seconds spent) and stops when the worker stops; a row stays marked ``uncertain`` until
+its repair has run to the end.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
@@ -26,18 +31,60 @@ from storage.repos import outbox as repo
 
 log = logging.getLogger(__name__)
 
-PROBE_LIMIT = 40  # ids probed per repair (a retry minutes later in a busy group spans more: not all probed)
-TRIES = 6
+PROBE_LIMIT = 20  # ids probed per repair; the copy of a lost answer lies just above the bound
+BUDGET = 60.0  # seconds one repair may hold its chat's lane (probes count against the group's 20/min)
+TRIES = 5
+SEEN_PER_CHAT = 5000
 
 
-def _pause(exc: TelegramError, base: float, attempt: int) -> float:
-    if isinstance(exc, RetryAfter):
-        value = exc.retry_after
-        return float(value.total_seconds() if isinstance(value, timedelta) else value)
-    return base * 2.0 ** attempt
+class SeenMessages:
+    """Ids of messages that reached the bot as updates, per chat: never the bot's own (bounded)."""
+
+    def __init__(self, per_chat: int = SEEN_PER_CHAT) -> None:
+        self._per_chat = per_chat
+        self._order: dict[int, deque[int]] = {}
+        self._ids: dict[int, set[int]] = {}
+
+    def add(self, chat_id: int, message_id: int) -> None:
+        """Remember one incoming message."""
+        ids = self._ids.setdefault(chat_id, set())
+        if message_id in ids:
+            return
+        order = self._order.setdefault(chat_id, deque())
+        order.append(message_id)
+        ids.add(message_id)
+        if len(order) > self._per_chat:
+            ids.discard(order.popleft())
+
+    def __contains__(self, key: tuple[int, int]) -> bool:
+        chat_id, message_id = key
+        return message_id in self._ids.get(chat_id, ())
 
 
-async def _is_stray(bot: Bot, chat_id: int, message_id: int, base: float) -> bool | None:
+class _Clock:
+    """Deadline and stop checks shared by the probe and delete retries."""
+
+    def __init__(self, budget: float, backoff: float, stopping: Callable[[], bool]) -> None:
+        loop = asyncio.get_running_loop()
+        self._loop, self._end, self.backoff, self._stopping = loop, loop.time() + budget, backoff, stopping
+
+    def over(self) -> bool:
+        return self._stopping() or self._loop.time() >= self._end
+
+    async def pause(self, exc: TelegramError, attempt: int) -> bool:
+        """Sleep before the next try; False if the repair must end instead."""
+        if isinstance(exc, RetryAfter):
+            value = exc.retry_after
+            wait = float(value.total_seconds() if isinstance(value, timedelta) else value)
+        else:
+            wait = self.backoff * 2.0 ** attempt
+        if self.over() or self._loop.time() + wait >= self._end:
+            return False
+        await asyncio.sleep(wait)
+        return not self.over()
+
+
+async def _is_stray(bot: Bot, chat_id: int, message_id: int, clock: _Clock) -> bool | None:
     """True: a message of this bot (unknown to the database); False: not ours or gone; None: unknown."""
     for attempt in range(TRIES):
         try:
@@ -46,13 +93,14 @@ async def _is_stray(bot: Bot, chat_id: int, message_id: int, base: float) -> boo
         except BadRequest as exc:
             return "not modified" in exc.message.lower()
         except (RetryAfter, NetworkError) as exc:  # after BadRequest, which is a NetworkError in PTB
-            await asyncio.sleep(_pause(exc, base, attempt))
+            if not await clock.pause(exc, attempt):
+                return None
         except TelegramError:
             return None
     return None
 
 
-async def _delete(bot: Bot, chat_id: int, message_id: int, base: float) -> bool:
+async def _delete(bot: Bot, chat_id: int, message_id: int, clock: _Clock) -> bool:
     for attempt in range(TRIES):
         try:
             await bot.delete_message(chat_id, message_id)
@@ -60,10 +108,19 @@ async def _delete(bot: Bot, chat_id: int, message_id: int, base: float) -> bool:
         except BadRequest as exc:
             return "not found" in exc.message.lower()  # a lost answer: the first try did it
         except (RetryAfter, NetworkError) as exc:
-            await asyncio.sleep(_pause(exc, base, attempt))
+            if not await clock.pause(exc, attempt):
+                return False
         except TelegramError:
             return False
     return False
+
+
+async def _still_unknown(db: Database, row: Delivery, owner: str, message_id: int) -> bool:
+    """Right before a delete: no other instance mid-send here, and the id still unrecorded."""
+    async with db.transaction() as session:
+        if await repo.sending_elsewhere(session, row.chat_key, owner):
+            return False
+        return message_id not in await repo.known_message_ids(session, row.chat_key, message_id - 1, message_id + 1)
 
 
 async def remove_copies(
@@ -73,32 +130,49 @@ async def remove_copies(
     message_id: int,
     *,
     owner: str,
-    clock: Callable[[], datetime],
+    seen: SeenMessages,
     backoff: float,
     stopping: Callable[[], bool],
-) -> list[int]:
-    """Delete this bot's unrecorded messages sent between ``row``'s first attempt and ``message_id``."""
+    budget: float = BUDGET,
+) -> bool:
+    """Delete this bot's unrecorded messages sent between ``row``'s first attempt and ``message_id``.
+
+    True when the repair ran to the end (the row is then marked certain); False when it was skipped
+    or cut short (the row stays ``uncertain``, visible to operators).
+    """
     above = row.after_message_id
-    if above is None or message_id - above <= 1:
-        return []
+    if above is None:
+        return False
     extra = {"delivery_id": row.id, "chat": row.chat_key, "kept": message_id}
+    chat_id = int(row.chat_key)
     async with db.transaction() as session:
-        if await repo.sending_elsewhere(session, row.chat_key, owner, clock()):
+        if await repo.sending_elsewhere(session, row.chat_key, owner):
             # Another instance's message may be out but not yet recorded: probing could take it for a copy.
             log.warning("duplicate check skipped: another instance is sending to this chat", extra=extra)
-            return []
+            return False
         known = await repo.known_message_ids(session, row.chat_key, above, message_id)
-    candidates = [m for m in range(above + 1, message_id) if m not in known]
-    if len(candidates) > PROBE_LIMIT:
+    candidates = [m for m in range(above + 1, message_id) if m not in known and (chat_id, m) not in seen]
+    complete = len(candidates) <= PROBE_LIMIT
+    if not complete:
         log.warning("duplicate check limited to %d of %d messages", PROBE_LIMIT, len(candidates), extra=extra)
         candidates = candidates[:PROBE_LIMIT]
+    clock = _Clock(budget, backoff, stopping)
     removed: list[int] = []
-    chat_id = int(row.chat_key)
     for candidate in candidates:
-        if stopping():
-            break
-        if await _is_stray(bot, chat_id, candidate, backoff) and await _delete(bot, chat_id, candidate, backoff):
-            removed.append(candidate)
+        if clock.over():
+            log.warning("duplicate check cut short (stopping or out of time)", extra={**extra, "removed": removed})
+            return False
+        stray = await _is_stray(bot, chat_id, candidate, clock)
+        if stray is None:
+            complete = False
+        elif stray and await _still_unknown(db, row, owner, candidate):
+            if await _delete(bot, chat_id, candidate, clock):
+                removed.append(candidate)
+            else:
+                complete = False
     if removed:
         log.warning("removed copies left by an uncertain send", extra={**extra, "removed": removed})
-    return removed
+    if complete:
+        async with db.transaction() as session:
+            await repo.repaired(session, row.id)
+    return complete

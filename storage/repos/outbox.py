@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, false, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Article, Comment, Delivery
@@ -49,7 +49,12 @@ async def requeue(session: AsyncSession, dedupe_key: str, payload: dict[str, Any
     stmt = (
         update(Delivery)
         .where(Delivery.dedupe_key == dedupe_key, Delivery.status != SENDING)
-        .values(payload=payload, status=QUEUED, next_attempt_at=now, error=None)
+        .values(
+            payload=payload, status=QUEUED, next_attempt_at=now, error=None,
+            # A row sent before is a new send: its old attempt bound and doubt no longer apply.
+            after_message_id=case((Delivery.status == SENT, None), else_=Delivery.after_message_id),
+            uncertain=case((Delivery.status == SENT, false()), else_=Delivery.uncertain),
+        )
         .execution_options(synchronize_session=False)
     )
     await session.execute(stmt)
@@ -180,11 +185,11 @@ async def known_message_ids(session: AsyncSession, chat_key: str, above: int, be
     return found
 
 
-async def sending_elsewhere(session: AsyncSession, chat_key: str, owner: str, now: datetime) -> bool:
+async def sending_elsewhere(session: AsyncSession, chat_key: str, owner: str) -> bool:
     """Whether another live worker holds a row for this chat mid-send (its message id is not known yet)."""
+    # Lapsed claims count too: a call can wait in a rate limiter longer than its lease.
     stmt = select(func.count()).select_from(Delivery).where(
-        Delivery.chat_key == chat_key, Delivery.status == SENDING, Delivery.claimed_until >= now,
-        Delivery.claimed_by != owner,
+        Delivery.chat_key == chat_key, Delivery.status == SENDING, Delivery.claimed_by != owner,
     )
     return int((await session.execute(stmt)).scalar_one()) > 0
 
@@ -221,3 +226,9 @@ async def counts(session: AsyncSession) -> dict[str, int]:
     """Rows per status (for /queue, doctor and benchmarks)."""
     stmt = select(Delivery.status, func.count()).group_by(Delivery.status)
     return {status: int(n) for status, n in (await session.execute(stmt)).all()}
+
+
+async def repaired(session: AsyncSession, delivery_id: int) -> None:
+    """The copies an uncertain send may have left were looked for: the row is certain again."""
+    stmt = update(Delivery).where(Delivery.id == delivery_id).values(uncertain=False)
+    await session.execute(stmt.execution_options(synchronize_session=False))

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import asyncio
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
 
 from bot.callbacks import Action, encode
 from bot.outbox import call
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
-from storage.models import Article, Comment, ModerationAction, User
+from storage.models import Article, Comment, Delivery, ModerationAction, User
 from storage.repos import outbox
 from tests.e2e.harness import Khabar, World
 from tests.e2e.test_moderation_cards import card_of, open_menu, reload
@@ -130,6 +135,10 @@ async def test_undo_takes_the_comment_back_and_fixes_the_count(fake: FakeTelegra
     assert (await reload(khabar, c.id)).status == "rejected"
 
 
+def into_group(world: World) -> Callable[[dict[str, Any]], bool]:
+    return lambda params: str(params.get("chat_id")) == str(world.group.id)
+
+
 async def test_a_lost_answer_leaves_one_copy_in_the_thread(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
     """Telegram published the comment but its answer was lost, twice: the retry publishes again and
     the copies are found and deleted; members' messages and the automatic forward are left alone."""
@@ -138,11 +147,7 @@ async def test_a_lost_answer_leaves_one_copy_in_the_thread(fake: FakeTelegram, w
     chatter = await member.send(world.group, "سلام به همه")  # not a reply to a post: not a comment
     alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
     top = await factory.pending(khabar.deps, art, alice.id, "نظر اصلی دربارهٔ نان و گرانی")
-
-    def into_group(params: dict[str, object]) -> bool:
-        return str(params.get("chat_id")) == str(world.group.id)
-
-    fake.faults.add("sendMessage", "lost", times=2, when=into_group)
+    fake.faults.add("sendMessage", "lost", times=2, when=into_group(world))
     await approve(fake, world, khabar, top)
     row = await reload(khabar, top.id)
     shown = [m for m in fake.bot_messages(world.group) if "نظر اصلی" in (m.text or "")]
@@ -150,7 +155,61 @@ async def test_a_lost_answer_leaves_one_copy_in_the_thread(fake: FakeTelegram, w
     stray = [m for m in world.group.messages.values() if m.by_bot and m.deleted]
     assert len(stray) == 2 and all("نظر اصلی" in (m.text or "") for m in stray)
     assert not chatter.deleted and not forward.deleted
+    probed = {c.params["message_id"] for c in fake.calls_of("editMessageReplyMarkup")}
+    assert probed == {m.message_id for m in stray}  # a member's message the bot saw is never probed
     assert len(notes_to(fake, alice.id, "منتشر شد")) == 1
+    async with khabar.db.transaction() as s:
+        delivery = (await s.execute(select(Delivery).where(Delivery.comment_id == top.id,
+                                                           Delivery.chat_key == str(world.group.id)))).scalar_one()
+    assert delivery.uncertain is False  # the repair ran to the end
+
+
+async def test_a_lost_group_note_with_a_button_leaves_one_note(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    """The deep-link note to a reader who never started the bot has a keyboard: its copy is still found."""
+    _art, forward = await discussed_article(fake, world, khabar)
+    reader = fake.make_user("امیر")
+    fake.faults.add("sendMessage", "lost", times=1, when=into_group(world))
+    mine = await reader.send(world.group, "نظر من دربارهٔ قیمت نان در تهران", reply_to=forward)
+    await khabar.settle()
+    assert mine.deleted
+    notes = fake.bot_messages(world.group)
+    assert len(notes) == 1 and notes[0].buttons()
+    assert [m for m in world.group.messages.values() if m.by_bot and m.deleted and m.buttons() == []]
+
+
+async def test_no_repair_while_another_instance_sends_into_the_group(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    """A message of another live instance may be out but not yet recorded: nothing is probed, the copy
+    stays (at-least-once) and the row stays marked uncertain for operators to see."""
+    art, _forward = await discussed_article(fake, world, khabar)
+    alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
+    top = await factory.pending(khabar.deps, art, alice.id, "نظر اصلی دربارهٔ نان و گرانی")
+    fake.faults.add("sendMessage", "lost", times=1, when=into_group(world))
+    await khabar.settle()  # the card (settle waits for rows in flight, so before the other instance's row)
+    async with khabar.db.transaction() as s:
+        await outbox.enqueue(s, kind="test", dedupe_key="other", chat_key=world.group.id,
+                             payload=call("send_message", chat_id=world.group.id, text="x"), now=khabar.clock())
+        await s.execute(update(Delivery).where(Delivery.dedupe_key == "other").values(
+            status="sending", claimed_by="another-instance", claimed_until=khabar.clock() + timedelta(hours=1)))
+    handle = await world.moderators[0].press(card_of(fake, world, top.id), encode(Action.APPROVE, top.id))
+    await handle.wait_answered()
+
+    async def publication() -> Delivery:
+        async with khabar.db.transaction() as s:
+            return (await s.execute(select(Delivery).where(
+                Delivery.comment_id == top.id, Delivery.chat_key == str(world.group.id)))).scalar_one()
+
+    for _ in range(500):  # the outbox worker runs by itself; wait for the retry to be recorded
+        if (await publication()).status == "sent":
+            break
+        await asyncio.sleep(0.02)
+    delivery = await publication()
+    assert delivery.status == "sent" and delivery.uncertain is True
+    copies = [m for m in fake.bot_messages(world.group) if "نظر اصلی" in (m.text or "")]
+    assert len(copies) == 2 and fake.calls_of("editMessageReplyMarkup") == []
+    async with khabar.db.transaction() as s:  # the other instance's row, done
+        await s.execute(update(Delivery).where(Delivery.dedupe_key == "other").values(status="cancelled"))
 
 
 async def test_a_lost_answer_before_any_known_message_is_not_probed(
