@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot
@@ -84,14 +84,17 @@ class _Clock:
         return not self.over()
 
 
-async def _is_stray(bot: Bot, chat_id: int, message_id: int, clock: _Clock) -> bool | None:
-    """True: a message of this bot (unknown to the database); False: not ours or gone; None: unknown."""
+async def _attempt(
+    clock: _Clock, call: Callable[[], Awaitable[object]], refused: Callable[[BadRequest], bool]
+) -> bool | None:
+    """``call`` with retries on 429 and network errors: True if it went through, ``refused(exc)`` on a
+    Bad Request, None if it could not be told (other errors, out of tries or time, stopping)."""
     for attempt in range(TRIES):
         try:
-            await bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id)
-            return True  # it had a keyboard: still the bot's own message
+            await call()
+            return True
         except BadRequest as exc:
-            return "not modified" in exc.message.lower()
+            return refused(exc)
         except (RetryAfter, NetworkError) as exc:  # after BadRequest, which is a NetworkError in PTB
             if not await clock.pause(exc, attempt):
                 return None
@@ -100,19 +103,19 @@ async def _is_stray(bot: Bot, chat_id: int, message_id: int, clock: _Clock) -> b
     return None
 
 
+async def _is_stray(bot: Bot, chat_id: int, message_id: int, clock: _Clock) -> bool | None:
+    """True: a message of this bot (unknown to the database); False: not ours or gone; None: unknown.
+
+    A successful edit means it had a keyboard: still the bot's own message."""
+    return await _attempt(clock, lambda: bot.edit_message_reply_markup(chat_id=chat_id, message_id=message_id),
+                          lambda exc: "not modified" in exc.message.lower())
+
+
 async def _delete(bot: Bot, chat_id: int, message_id: int, clock: _Clock) -> bool:
-    for attempt in range(TRIES):
-        try:
-            await bot.delete_message(chat_id, message_id)
-            return True
-        except BadRequest as exc:
-            return "not found" in exc.message.lower()  # a lost answer: the first try did it
-        except (RetryAfter, NetworkError) as exc:
-            if not await clock.pause(exc, attempt):
-                return False
-        except TelegramError:
-            return False
-    return False
+    """Deleted now, or already gone (a lost answer: the first try did it)."""
+    done = await _attempt(clock, lambda: bot.delete_message(chat_id, message_id),
+                          lambda exc: "not found" in exc.message.lower())
+    return bool(done)
 
 
 async def _still_unknown(db: Database, row: Delivery, owner: str, message_id: int) -> bool:
