@@ -31,6 +31,7 @@ AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
 # Updates handled at once. More buys nothing (SQLite writes are serial, PostgreSQL's pool is ~15
 # connections) and costs memory: a burst of 1,000 updates would otherwise be processed 256 at a time.
 CONCURRENT_UPDATES = 32
+REPAIR_EVERY = 300.0  # seconds between sweeps for unfinished duplicate checks
 
 
 def _areas() -> list[AreaSetup]:
@@ -156,11 +157,18 @@ async def _post_init(app: KhabarApp) -> None:
         raise
     for setup in _areas():
         await setup(app, deps)
+    if app.job_queue is not None and worker.repair_chats:
+        app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
     worker.start()
     log.info(
         "khabar ready",
         extra={"bot": app.bot.username, "channel": channel, "discussion": discussion, "owner": owner},
     )
+
+
+async def _repair_job(context: KhabarContext) -> None:
+    """Finish duplicate checks that were skipped or cut short (bot/outbox_repair.py)."""
+    await context.deps.outbox.repair_pending()
 
 
 async def _post_shutdown(app: KhabarApp) -> None:

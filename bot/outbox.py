@@ -30,6 +30,8 @@ PrepareHook = Callable[[AsyncSession, Delivery, datetime], Awaitable[dict[str, A
 # Bad Request answers that mean the wanted end state already holds.
 _ALREADY_DONE = ("message is not modified", "message to delete not found")
 MAX_ATTEMPTS = 15
+# A bot can delete its messages in a group for 48 hours; copies older than that are left alone.
+REPAIR_HORIZON = timedelta(hours=47)
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +262,22 @@ class OutboxWorker:
                                 backoff=self.backoff_base, stopping=lambda: self._stopping)
         except Exception:
             log.exception("duplicate check failed; the row stays marked uncertain", extra={"delivery_id": row.id})
+
+    async def repair_pending(self) -> int:
+        """Finish the duplicate checks that were skipped, cut short or killed (a periodic job); how
+        many rows were looked at. Safe beside the lanes: a row's window lies below its own message id,
+        which every later send is above."""
+        if not self.repair_chats or self._stopping:
+            return 0
+        since = self.clock() - REPAIR_HORIZON
+        async with self.db.transaction() as session:
+            rows = await repo.unrepaired(session, self.repair_chats, since)
+        for row in rows:
+            if self._stopping:
+                break
+            if row.message_id is not None:
+                await self._repair(row, row.message_id)
+        return len(rows)
 
     async def _sent(self, row: Delivery, message_id: int | None) -> None:
         now = self.clock()

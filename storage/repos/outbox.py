@@ -228,6 +228,19 @@ async def counts(session: AsyncSession) -> dict[str, int]:
     return {status: int(n) for status, n in (await session.execute(stmt)).all()}
 
 
+async def unrepaired(session: AsyncSession, chat_keys: Collection[str], since: datetime, limit: int = 20) -> list[Delivery]:
+    """Sent rows whose copies were not looked for to the end (skipped, cut short, or killed), newest
+    first, sent after ``since`` (older messages can no longer be deleted by a bot)."""
+    stmt = (
+        select(Delivery)
+        .where(Delivery.status == SENT, Delivery.uncertain.is_(True), Delivery.chat_key.in_(list(chat_keys)),
+               Delivery.message_id.is_not(None), Delivery.after_message_id.is_not(None), Delivery.sent_at >= since)
+        .order_by(Delivery.id.desc())
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
 async def repaired(session: AsyncSession, delivery_id: int) -> None:
     """The copies an uncertain send may have left were looked for: the row is certain again."""
     stmt = update(Delivery).where(Delivery.id == delivery_id).values(uncertain=False)

@@ -180,8 +180,8 @@ async def test_a_lost_group_note_with_a_button_leaves_one_note(fake: FakeTelegra
 async def test_no_repair_while_another_instance_sends_into_the_group(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    """A message of another live instance may be out but not yet recorded: nothing is probed, the copy
-    stays (at-least-once) and the row stays marked uncertain for operators to see."""
+    """A message of another live instance may be out but not yet recorded: nothing is probed and the
+    row stays marked uncertain; the periodic sweep removes the copy once nobody else is sending."""
     art, _forward = await discussed_article(fake, world, khabar)
     alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
     top = await factory.pending(khabar.deps, art, alice.id, "نظر اصلی دربارهٔ نان و گرانی")
@@ -210,6 +210,12 @@ async def test_no_repair_while_another_instance_sends_into_the_group(
     assert len(copies) == 2 and fake.calls_of("editMessageReplyMarkup") == []
     async with khabar.db.transaction() as s:  # the other instance's row, done
         await s.execute(update(Delivery).where(Delivery.dedupe_key == "other").values(status="cancelled"))
+    # The periodic sweep finishes the check now that nobody else is sending there.
+    assert await khabar.deps.outbox.repair_pending() == 1
+    copies = [m for m in fake.bot_messages(world.group) if "نظر اصلی" in (m.text or "")]
+    assert [m.message_id for m in copies] == [(await publication()).message_id]
+    assert (await publication()).uncertain is False
+    assert await khabar.deps.outbox.repair_pending() == 0
 
 
 async def test_a_lost_answer_before_any_known_message_is_not_probed(
