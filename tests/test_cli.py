@@ -74,3 +74,13 @@ def test_run_refuses_an_out_of_date_schema(tmp_path: Path) -> None:
     result = khabar("run", cwd=tmp_path, env=env)
     assert result.returncode == 2
     assert "khabar db upgrade" in result.stderr
+
+
+def test_run_waits_for_an_unreachable_telegram_then_names_the_setting(tmp_path: Path) -> None:
+    env = {"KHABAR_BOT_TOKEN": TOKEN, "KHABAR_CHANNEL": "-1001", "KHABAR_MODERATOR_CHAT": "-1002",
+           "KHABAR_BOT_API_URL": "http://127.0.0.1:9/bot"}  # port 9 (discard): nothing listens
+    result = khabar("run", "--migrate", "--wait-for-telegram", "2", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.count("not reachable yet; retrying") >= 1  # one log line per try
+    assert "KHABAR_BOT_API_URL" in result.stderr and "did not answer" in result.stderr
+    assert "Traceback" not in result.stderr and TOKEN not in result.stderr

@@ -10,8 +10,9 @@ from typing import Any
 
 from telegram import Update
 
+from bot.deps import KhabarApp
 from bot.logs import setup_logging
-from bot.settings import Settings, load_settings
+from bot.settings import ConfigError, Settings, load_settings
 from storage import migrate
 
 log = logging.getLogger("khabar")
@@ -22,6 +23,8 @@ def add_parser(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("run", help="start the bot (long polling by default)")
     parser.add_argument("--webhook", action="store_true", help="serve a webhook (KHABAR_WEBHOOK_*)")
     parser.add_argument("--migrate", action="store_true", help="upgrade the database schema first")
+    parser.add_argument("--wait-for-telegram", type=float, default=None, metavar="SECONDS",
+                        help="give up (exit 2) if Telegram does not answer within SECONDS (default: keep trying)")
     parser.set_defaults(handler=run)
 
 
@@ -50,6 +53,39 @@ def ensure_schema(settings: Settings, *, migrate_now: bool) -> bool:
     return False
 
 
+async def wait_for_telegram(settings: Settings, *, give_up_after: float | None = None) -> str:
+    """Ask Telegram who the bot is until it answers: the bot's username.
+
+    A refused token is a configuration error (exit 2); an unreachable server (network down, Telegram
+    or a local Bot API server not up yet) is waited for with backoff, one log line per try, so a
+    supervisor does not have to restart Khabar in a loop. ``give_up_after`` (seconds) bounds the wait.
+    """
+    from telegram import Bot
+    from telegram.error import InvalidToken, NetworkError
+
+    loop = asyncio.get_running_loop()
+    started, delay = loop.time(), 1.0
+    while True:
+        try:
+            async with Bot(settings.token, base_url=settings.bot_api_url, base_file_url=settings.file_api_url) as bot:
+                return bot.username
+        except InvalidToken:
+            raise ConfigError(
+                f"KHABAR_BOT_TOKEN: Telegram ({settings.bot_api_url}) refused the token. Copy it again from "
+                "@BotFather (/mybots → API Token); if you use a local Bot API server, check KHABAR_BOT_API_URL."
+            ) from None
+        except NetworkError as exc:  # includes timeouts; BadRequest cannot come from getMe
+            waited = loop.time() - started
+            if give_up_after is not None and waited + delay > give_up_after:
+                raise ConfigError(
+                    f"KHABAR_BOT_API_URL: Telegram ({settings.bot_api_url}) did not answer for {waited:.0f} s "
+                    f"({exc.message}). Check the network, or the local Bot API server if you run one."
+                ) from None
+            log.warning("Telegram is not reachable yet; retrying", extra={"retry_in_s": delay, "error": exc.message})
+            await asyncio.sleep(delay)
+            delay = min(delay * 2.0, 60.0)
+
+
 def run(args: argparse.Namespace) -> int:
     """Check configuration and schema, then run until SIGINT/SIGTERM."""
     settings = load_settings(env_file=args.env_file)
@@ -57,10 +93,23 @@ def run(args: argparse.Namespace) -> int:
     setup_logging(settings.log_level, settings.log_format, secrets_of(settings))
     if not ensure_schema(settings, migrate_now=args.migrate):
         return 2
+    username = asyncio.run(wait_for_telegram(settings, give_up_after=args.wait_for_telegram))
+    log.info("Telegram answered", extra={"bot": username})
     from bot.app import build_application
 
     app = build_application(settings, mode="webhook" if args.webhook else "polling")
-    if args.webhook:
+    from telegram.error import NetworkError
+
+    try:
+        _serve(app, settings, webhook=args.webhook)
+    except NetworkError as exc:  # Telegram went away during start-up (after it had answered above)
+        log.error("Telegram stopped answering during start-up; exiting for a restart", extra={"error": exc.message})
+        return 1
+    return 0
+
+
+def _serve(app: KhabarApp, settings: Settings, *, webhook: bool) -> None:
+    if webhook:
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         log.info("starting webhook", extra={"listen": settings.webhook_listen, "port": settings.webhook_port})
         app.run_webhook(
@@ -74,4 +123,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         log.info("starting long polling")
         app.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+from pathlib import Path
+
 import pytest
 
 from fakegram.control import FakeTelegram
@@ -22,3 +27,20 @@ async def test_startup_and_start_answered(fake: FakeTelegram, world: World, khab
     else:
         assert "setwebhook" in methods and "getupdates" not in methods
     assert khabar.deps.chats.discussion == world.group.id
+
+
+async def test_run_with_a_refused_token_exits_2_naming_it(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    wrong = "7000000001:AAWrongTokenWrongTokenWrongToken123"
+    env.update({"KHABAR_BOT_TOKEN": wrong, "KHABAR_BOT_API_URL": fake.base_url, "KHABAR_CHANNEL": "-1001",
+                "KHABAR_MODERATOR_CHAT": "-1002", "KHABAR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}",
+                "PYTHONPATH": str(Path(__file__).parents[2])})
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--migrate", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = err.decode()
+    assert proc.returncode == 2
+    assert "KHABAR_BOT_TOKEN" in text and "refused the token" in text
+    assert "Traceback" not in text and wrong not in text
