@@ -32,6 +32,7 @@ _ALREADY_DONE = ("message is not modified", "message to delete not found")
 MAX_ATTEMPTS = 15
 # A bot can delete its messages in a group for 48 hours; copies older than that are left alone.
 REPAIR_HORIZON = timedelta(hours=47)
+REPAIR_BUDGET = 60.0  # seconds one duplicate check (or one sweep of them) may take
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,11 +256,11 @@ class OutboxWorker:
             if row.uncertain and message_id is not None and row.chat_key in self.repair_chats:
                 await self._repair(row, message_id)
 
-    async def _repair(self, row: Delivery, message_id: int) -> None:
+    async def _repair(self, row: Delivery, message_id: int, budget: float = REPAIR_BUDGET) -> None:
         """Look for the copies an uncertain attempt may have left (never raises: the row is sent)."""
         try:
             await remove_copies(self.bot, self.db, row, message_id, owner=self.owner, seen=self.seen,
-                                backoff=self.backoff_base, stopping=lambda: self._stopping)
+                                backoff=self.backoff_base, stopping=lambda: self._stopping, budget=budget)
         except Exception:
             log.exception("duplicate check failed; the row stays marked uncertain", extra={"delivery_id": row.id})
 
@@ -272,11 +273,14 @@ class OutboxWorker:
         since = self.clock() - REPAIR_HORIZON
         async with self.db.transaction() as session:
             rows = await repo.unrepaired(session, self.repair_chats, since)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + REPAIR_BUDGET  # one sweep, however many rows: a shutdown waits for it
         for row in rows:
-            if self._stopping:
+            left = deadline - loop.time()
+            if self._stopping or left <= 0:
                 break
             if row.message_id is not None:
-                await self._repair(row, row.message_id)
+                await self._repair(row, row.message_id, budget=left)
         return len(rows)
 
     async def _sent(self, row: Delivery, message_id: int | None) -> None:

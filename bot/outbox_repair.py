@@ -32,7 +32,6 @@ from storage.repos import outbox as repo
 log = logging.getLogger(__name__)
 
 PROBE_LIMIT = 20  # ids probed per repair; the copy of a lost answer lies just above the bound
-BUDGET = 60.0  # seconds one repair may hold its chat's lane (probes count against the group's 20/min)
 TRIES = 5
 SEEN_PER_CHAT = 5000
 
@@ -136,7 +135,7 @@ async def remove_copies(
     seen: SeenMessages,
     backoff: float,
     stopping: Callable[[], bool],
-    budget: float = BUDGET,
+    budget: float,
 ) -> bool:
     """Delete this bot's unrecorded messages sent between ``row``'s first attempt and ``message_id``.
 
