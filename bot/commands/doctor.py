@@ -84,4 +84,33 @@ async def diagnose(settings: Settings) -> list[Check]:
     rev = await migrate.current_revision(settings.database_url)
     head = migrate.head_revision()
     checks.append(Check(rev == head, f"database schema at {rev or '(empty)'} (newest {head})", "run `khabar db upgrade`"))
+    if rev == head:
+        checks += await _outbox(settings)
     return checks
+
+
+async def _outbox(settings: Settings) -> list[Check]:
+    """The outbox as an operator should see it: failures, a backlog nobody sends, unfinished repairs."""
+    from datetime import UTC, datetime, timedelta
+
+    from storage.db import Database
+    from storage.repos import outbox
+
+    now = datetime.now(UTC)
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            health = await outbox.health(session, now, failed_since=now - timedelta(days=1),
+                                         overdue_before=now - timedelta(minutes=10))
+    finally:
+        await db.close()
+    last = f"; last error: {health.last_error[:200]}" if health.last_error else ""
+    return [
+        Check(health.failed_recently == 0, f"outbox: {health.failed_recently} message(s) queued in the last 24 h failed for good{last}",
+              "a permanent Telegram error (a right missing, a chat gone): fix the cause shown; the log has each one"),
+        Check(health.overdue == 0, f"outbox: {health.overdue} message(s) waiting for over 10 minutes",
+              "is `khabar run` running? Its log shows flood waits (429) and network errors"),
+        Check(health.unrepaired == 0,
+              f"outbox: {health.unrepaired} thread message(s) whose possible copies are not checked yet",
+              "a send's answer was lost; while `khabar run` runs, its sweep looks every 5 minutes"),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -245,3 +246,31 @@ async def repaired(session: AsyncSession, delivery_id: int) -> None:
     """The copies an uncertain send may have left were looked for: the row is certain again."""
     stmt = update(Delivery).where(Delivery.id == delivery_id).values(uncertain=False)
     await session.execute(stmt.execution_options(synchronize_session=False))
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """What an operator should know about the outbox (``khabar doctor``)."""
+
+    failed_recently: int
+    last_error: str | None
+    overdue: int  # queued and due for a while: nobody is sending
+    unrepaired: int  # sent after an uncertain attempt, copies not yet looked for
+
+
+async def health(session: AsyncSession, now: datetime, *, failed_since: datetime, overdue_before: datetime) -> Health:
+    """Failures since ``failed_since``, rows due before ``overdue_before`` still queued, unfinished repairs."""
+    failed = select(func.count()).select_from(Delivery).where(
+        Delivery.status == FAILED, Delivery.created_at >= failed_since)
+    last = select(Delivery.error).where(Delivery.status == FAILED).order_by(Delivery.id.desc()).limit(1)
+    overdue = select(func.count()).select_from(Delivery).where(
+        Delivery.status == QUEUED, Delivery.next_attempt_at < overdue_before)
+    unrepaired_q = select(func.count()).select_from(Delivery).where(
+        Delivery.status == SENT, Delivery.uncertain.is_(True), Delivery.after_message_id.is_not(None),
+        Delivery.sent_at >= now - timedelta(hours=47))
+    return Health(
+        failed_recently=int((await session.execute(failed)).scalar_one()),
+        last_error=(await session.execute(last)).scalar_one_or_none(),
+        overdue=int((await session.execute(overdue)).scalar_one()),
+        unrepaired=int((await session.execute(unrepaired_q)).scalar_one()),
+    )

@@ -5,10 +5,17 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import update
+
+from bot.outbox import call
 from fakegram.control import FakeTelegram
 from storage import migrate
+from storage.db import Database
+from storage.models import Delivery
+from storage.repos import outbox
 from tests.e2e.harness import World
 
 
@@ -53,3 +60,24 @@ async def test_doctor_names_missing_rights_and_schema(
     assert "make the bot an admin of the discussion group with 'Delete messages'" in out
     assert "make the bot an admin of the channel" in out
     assert "run `khabar db upgrade`" in out
+
+
+async def test_doctor_reports_the_outbox(fake: FakeTelegram, world: World, tmp_path: Path, db_url: str) -> None:
+    """A message that failed for good and one nobody sent for an hour: named, with what to do."""
+    await migrate.upgrade_async(db_url)
+    db = Database(db_url)
+    now = datetime.now(UTC)
+    try:
+        async with db.transaction() as s:
+            await outbox.enqueue(s, kind="test", dedupe_key="f", chat_key=1, payload=call("send_message"), now=now)
+            await outbox.enqueue(s, kind="test", dedupe_key="late", chat_key=1, payload=call("send_message"),
+                                 now=now - timedelta(hours=1))
+            await s.execute(update(Delivery).where(Delivery.dedupe_key == "f").values(
+                status="failed", error="Forbidden: bot was kicked from the channel chat"))
+    finally:
+        await db.close()
+    code, out = await doctor(fake, world, tmp_path, db_url)
+    assert code == 1
+    assert "✗ outbox: 1 message(s) queued in the last 24 h failed for good; last error: Forbidden: bot was kicked" in out
+    assert "✗ outbox: 1 message(s) waiting for over 10 minutes" in out and "is `khabar run` running?" in out
+    assert "✓ outbox: 0 thread message(s) whose possible copies are not checked yet" in out
