@@ -48,6 +48,9 @@ async def on_button(update: Update, context: KhabarContext) -> None:
     if cb.action in DECISIONS:
         outcome = await _decide(context, cb, mod)
         await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
+        pressed = query.message
+        if outcome.result is Result.ALREADY and isinstance(pressed, Message) and cb.action is not Action.UNDO:
+            await service_decide.late_press(deps, cb.args[0], pressed.chat.id, pressed.message_id)
         return
     message = query.message
     if not isinstance(message, Message):

@@ -109,6 +109,28 @@ async def close_undo(session: AsyncSession, deps: Deps, comment: Comment) -> Non
     await _enqueue_card_edit(session, deps, comment, render_card(view_data, deps.settings.tz, decision), [], key)
 
 
+async def close_stale_card(deps: Deps, comment_id: int, chat_id: int, message_id: int) -> bool:
+    """A decision button pressed on a card of an already-decided comment that is not its recorded card
+    (a copy left by a lost answer, or a card re-sent by /queue): show the decision there, no buttons.
+    False if there was nothing to do (the recorded card is kept current by the decision's own edit)."""
+    async with deps.db.transaction() as session:
+        comment = await comments.get(session, comment_id)
+        if comment is None or (comment.card_chat_id, comment.card_message_id) == (chat_id, message_id):
+            return False
+        if await repo.view_by_message(session, chat_id, message_id) is not None:
+            return False  # the queue view (or a menu inside it) is refreshed on its own
+        decision = await decision_of(session, comment)
+        if decision is None:
+            return False
+        text = render_card(await load_view(session, comment), deps.settings.tz, decision)
+        await outbox_repo.enqueue(
+            session, kind=CARD_EDIT, dedupe_key=f"card_stale:{chat_id}:{message_id}", chat_key=chat_id,
+            payload=message_edit(chat_id, message_id, text, []), now=deps.clock(), comment_id=comment.id,
+        )
+    deps.outbox.wake()
+    return True
+
+
 # ----- the queue view ----------------------------------------------------------------------------------------
 async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, list[list[tuple[str, str]]], bool]:
     """The view's current page (text, keyboard) and whether it is empty."""

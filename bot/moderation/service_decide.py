@@ -148,6 +148,12 @@ def _after_commit(deps: Deps, article_id: int | None) -> None:
         deps.events.emit("count_changed", article_id)
 
 
+async def late_press(deps: Deps, comment_id: int, chat_id: int, message_id: int) -> None:
+    """A decision button on an already-decided comment: if it was not the comment's own card (a copy
+    a lost answer left, an old card), that message is edited to show the decision, without buttons."""
+    await card_updates.close_stale_card(deps, comment_id, chat_id, message_id)
+
+
 async def approve(deps: Deps, comment_id: int, mod: Moderator) -> Outcome:
     """Publish a pending comment; a second press (anyone's) gets «قبلاً بررسی شده»."""
     return await _decide(deps, comment_id, S.APPROVED, mod, None, t.DONE_APPROVED)

@@ -169,6 +169,31 @@ async def test_double_click_decides_once(fake: FakeTelegram, world: World, khaba
     assert len(notes) == 1
 
 
+async def test_a_press_on_a_copy_of_a_decided_card_closes_that_copy(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    """A lost answer left two cards for one comment: the comment is decided on one; a late press on the
+    other gets «قبلاً بررسی شده» and that copy shows the decision without buttons."""
+    reader = await factory.reader(fake, khabar.db, "رضا")
+    art = await factory.article(khabar.db)
+    fake.faults.add("sendMessage", "lost", times=1, when=lambda p: str(p.get("chat_id")) == str(world.mods_chat.id))
+    c = await factory.pending(khabar.deps, art, reader.id)
+    await khabar.settle()
+    copies = [m for m in cards(fake, world) if encode(Action.APPROVE, c.id) in str(m.buttons())]
+    assert len(copies) == 2
+    kept = (await reload(khabar, c.id)).card_message_id
+    (stale,) = [m for m in copies if m.message_id != kept]
+    (card,) = [m for m in copies if m.message_id == kept]
+    mod = world.moderators[0]
+    await (await mod.press(card, encode(Action.APPROVE, c.id))).wait_answered()
+    late = await mod.press(stale, encode(Action.APPROVE, c.id))
+    await late.wait_answered()
+    assert late.text == "قبلاً بررسی شده"
+    await khabar.settle()
+    assert stale.buttons() == [] and "منتشر شد" in (stale.text or "") and "مدیر یک" in (stale.text or "")
+    assert [b["callback_data"] for b in card.buttons()] == [encode(Action.UNDO, c.id)]  # the card keeps its undo
+
+
 async def test_press_after_restart_with_cards_outstanding(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
     reader = await factory.reader(fake, khabar.db, "سارا")
     art = await factory.article(khabar.db)
