@@ -31,20 +31,14 @@ from pathlib import Path
 from stand import ROOT, BenchFake, khabar_cli, khabar_env, post_article, spawn_khabar
 
 from bot.intake import service_captcha
-from bot.publishing.article_file import ArticleDraft
-from bot.publishing.articles import Target, add_article
 from fakegram.control import FakeTelegram
 from storage.db import Database
 from tests.e2e.chaos_driver import Audit, Tally, audit, moderators, open_items, reader, statuses
 from tests.e2e.driver import start_payload
 from tests.e2e.harness import Clock, World, build_world, create_schema, launch, settings_for
+from tests.e2e.publishing_helpers import TRAFFIC, queue_article
 
 KINDS = ("429", "500", "502", "timeout", "drop", "lost")
-ARTICLE = ArticleDraft(
-    title="ترافیک سنگین در میدان آزادی تهران",
-    kicker="گزارش میدانی",
-    lead="ترافیک میدان آزادی تهران امروز صبح سنگین بود و رانندگان از کندی تکمیل خط مترو گله داشتند.",
-)
 assert ROOT
 
 
@@ -91,10 +85,7 @@ async def part_a(count: int, seed: int) -> int:
     khabar.deps.outbox.backoff_base = 0.2
     began = time.monotonic()
     try:
-        async with khabar.db.transaction() as s:
-            await add_article(s, Target(khabar.settings, khabar.deps.chats.channel, khabar.deps.bot_username),
-                              ARTICLE, now=clock())
-        khabar.deps.outbox.wake()
+        await queue_article(khabar, TRAFFIC)
         post = await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(world.channel.id))
         await asyncio.sleep(1.0)  # the automatic forward reaches Khabar
         fake.faults.chaos(0.10, seed=seed, kinds=KINDS, timeout_delay=2.0)

@@ -19,6 +19,13 @@ from tests.e2e.harness import Khabar, World
 
 T = TypeVar("T")
 
+# The article the flow and chaos tests (and bench/chaos.py) comment on.
+TRAFFIC = ArticleDraft(
+    title="ترافیک سنگین در میدان آزادی تهران",
+    kicker="گزارش میدانی",
+    lead="ترافیک میدان آزادی تهران امروز صبح سنگین بود و رانندگان از کندی تکمیل خط مترو گله داشتند.",
+)
+
 
 async def queue_article(khabar: Khabar, draft: ArticleDraft) -> int:
     """Store an article and its post the way ``khabar post`` does; its id."""

@@ -11,26 +11,13 @@ import asyncio
 import pytest
 
 from bot.intake import service_captcha
-from bot.publishing.article_file import ArticleDraft
-from bot.publishing.articles import Target, add_article
 from fakegram.control import FakeTelegram
 from tests.e2e.chaos_driver import Tally, audit, moderators, open_items, reader, statuses
 from tests.e2e.driver import start_payload
 from tests.e2e.harness import Khabar, World
+from tests.e2e.publishing_helpers import TRAFFIC, queue_article
 
 KINDS = ("429", "500", "502", "timeout", "drop", "lost")
-
-
-async def _article(khabar: Khabar) -> None:
-    draft = ArticleDraft(
-        title="ترافیک سنگین در میدان آزادی تهران",
-        kicker="گزارش میدانی",
-        lead="ترافیک میدان آزادی تهران امروز صبح سنگین بود و رانندگان از کندی تکمیل خط مترو گله داشتند.",
-    )
-    async with khabar.db.transaction() as s:
-        await add_article(s, Target(khabar.settings, khabar.deps.chats.channel, khabar.deps.bot_username), draft,
-                          now=khabar.clock())
-    khabar.deps.outbox.wake()
 
 
 async def _until(condition: object, limit: float = 60.0) -> None:
@@ -52,7 +39,7 @@ async def test_forty_comments_under_ten_percent_faults_and_a_restart(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
     fake.check_at_end = False  # lost answers leave callback queries unanswered on purpose; checked below
-    await _article(khabar)
+    await queue_article(khabar, TRAFFIC)
     await khabar.settle()
     (post,) = fake.bot_messages(world.channel)
     await fake.wait_for("getUpdates", timeout=5)
@@ -99,7 +86,7 @@ async def test_forty_comments_under_ten_percent_faults_and_a_restart(
 async def test_a_comment_whose_captcha_was_lost_gets_it_when_sent_again(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    await _article(khabar)
+    await queue_article(khabar, TRAFFIC)
     await khabar.settle()
     (post,) = fake.bot_messages(world.channel)
     reader_ = fake.make_user("سارا")

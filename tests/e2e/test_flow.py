@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.publishing.article_file import ArticleDraft
-from bot.publishing.articles import Target, add_article
 from fakegram.control import FakeTelegram
 from tests.e2e.driver import approve, find_card, send_comment, solve_captcha, start_payload
 from tests.e2e.harness import Khabar, World
+from tests.e2e.publishing_helpers import TRAFFIC, queue_article
 
 COMMENT = "ترافیک میدان آزادی واقعاً کلافه‌کننده شده و باید مترو را زودتر تکمیل کنند."
 
 
-async def _post_article(khabar: Khabar) -> None:
-    draft = ArticleDraft(
-        title="ترافیک سنگین در میدان آزادی تهران",
-        kicker="گزارش میدانی",
-        lead="ترافیک میدان آزادی تهران امروز صبح سنگین بود و رانندگان از کندی تکمیل خط مترو گله داشتند.",
-    )
-    async with khabar.db.transaction() as s:
-        target = Target(khabar.settings, khabar.deps.chats.channel, khabar.deps.bot_username)
-        await add_article(s, target, draft, now=khabar.clock())
-    khabar.deps.outbox.wake()
-
-
 @pytest.mark.khabar_settings(count_edit_interval_seconds="1")
 async def test_reader_to_published_through_buttons(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    await _post_article(khabar)
+    await queue_article(khabar, TRAFFIC)
     await khabar.settle()
     (post,) = fake.bot_messages(world.channel)
     forward = fake.discussion_copy(post)
