@@ -29,6 +29,7 @@ import logging
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import psutil
@@ -45,6 +46,7 @@ from storage.repos import outbox
 from tests.e2e.chaos_driver import Tally, comment_text, moderators, reader
 from tests.e2e.driver import start_payload
 from tests.e2e.harness import Clock, build_world, create_schema, launch, settings_for
+from tests.local_http import serve
 
 assert ROOT
 ITEM = ("<item><title>{title}</title><guid>soak-{n}</guid><link>https://news.example/soak/{n}</link>"
@@ -81,13 +83,8 @@ async def main(args: argparse.Namespace) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="khabar-soak-"))
     db_url = f"sqlite+aiosqlite:///{tmp / 'khabar.db'}"
     feed = FeedServer()
-    feed_app = web.Application()
-    feed_app.router.add_get("/rss", feed.handle)
-    runner = web.AppRunner(feed_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    feed_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/rss"  # type: ignore[union-attr]
+    feed_served = AsyncExitStack()
+    feed_url = await feed_served.enter_async_context(serve("GET", "/rss", feed.handle))
 
     fake = await FakeTelegram().start()
     world = build_world(fake)
@@ -159,7 +156,7 @@ async def main(args: argparse.Namespace) -> int:
     finally:
         await stop_app(khabar.app)
         await fake.stop()
-        await runner.cleanup()
+        await feed_served.aclose()
 
     warm = [s for s in samples if s[0] >= 2] or samples
     growth = max(s[1] for s in warm) - warm[0][1]

@@ -1,19 +1,24 @@
-"""The hostile input corpus (data) and the few tools its test needs to act outside what buttons allow."""
+"""The hostile input corpus (data), the shared steps of its tests (test_hostile_text, test_hostile_actions)
+and the few tools they need to act outside what buttons allow."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from fakegram.actors import CallbackHandle, FakeUser, _callback_ids
 from fakegram.control import FakeTelegram
 from fakegram.posting import deliver
+from fakegram.server import CallRecord
 from fakegram.world import Chat, StoredMessage
-from storage.models import Comment, ModerationAction, User
-from tests.e2e.harness import Khabar
+from storage.models import Article, Comment, ModerationAction, User
+from tests.e2e.harness import Khabar, World
+from tests.e2e.test_intake_support import BREAD, add_article, captcha_for, option_data, to
 
 # ----- HTML / Markdown / entity injection: (fragment appended to a real comment) -----------------------
 INJECTIONS: list[str] = [
@@ -139,3 +144,73 @@ def sends_to(fake: FakeTelegram, chat_id: int) -> list[str]:
     """Texts of every successful sendMessage to ``chat_id`` so far."""
     return [c.params.get("text", "") for c in fake.calls_of("sendMessage")
             if c.ok and str(c.params.get("chat_id")) == str(chat_id)]
+
+
+# ----- shared steps of the hostile tests ------------------------------------------------------------------
+SENTENCES = [
+    "گرانی نان برای خانواده‌های کم‌درآمد تهران واقعاً سخت است و اتحادیه باید فکری بکند.",
+    "قیمت نان سنگک در محله‌ی ما هم بالا رفته و نانوایی‌ها صف طولانی دارند.",
+    "اتحادیه‌ی نانوایان باید توضیح بدهد چرا قیمت نان بربری این‌قدر گران شده است.",
+    "دستمزد کارگران نانوایی کم است اما گرانی نان فشار زیادی به مردم تهران می‌آورد.",
+]
+
+
+@pytest.fixture(autouse=True)
+def error_log() -> Iterator[ErrorLog]:
+    """Every ERROR record any logger emits during the test; none is allowed."""
+    handler = ErrorLog()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+    assert handler.problems() == []
+
+
+async def thread_article(fake: FakeTelegram, world: World, khabar: Khabar) -> tuple[Article, StoredMessage]:
+    """An article in the channel with its automatic forward in the discussion group (known to Khabar)."""
+    post = await fake.channel_post(world.channel, BREAD[0])
+    copy = fake.discussion_copy(post)
+    assert copy is not None
+    article = await add_article(khabar, discussion=(world.group.id, copy.message_id))
+    return article, copy
+
+
+async def opened(fake: FakeTelegram, reader: FakeUser, article: Article) -> None:
+    await reader.start_bot(f"a-{article.token}")
+    await fake.wait_for("sendMessage", lambda c: to(reader)(c) and "v1:wr:" in str(c.params.get("reply_markup")))
+
+
+async def reply_to(fake: FakeTelegram, reader: FakeUser) -> CallRecord:
+    """The bot's next message to ``reader`` (a captcha or a refusal)."""
+    return await fake.wait_for("sendMessage", to(reader))
+
+
+def is_captcha(reply: CallRecord) -> bool:
+    return "v1:cp:" in str(reply.params.get("reply_markup"))
+
+
+async def comments_by(khabar: Khabar, reader: FakeUser) -> list[Comment]:
+    async with khabar.db.transaction() as session:
+        stmt = select(Comment).where(Comment.author_id == reader.id).order_by(Comment.id)
+        return list((await session.execute(stmt)).scalars())
+
+
+async def trust(khabar: Khabar, reader: FakeUser) -> None:
+    async with khabar.db.transaction() as session:
+        await session.execute(update(User).where(User.id == reader.id).values(trusted=True))
+
+
+async def solve(fake: FakeTelegram, khabar: Khabar, reader: FakeUser, comment: Comment, shown: CallRecord) -> None:
+    captcha = await captcha_for(khabar, comment.id)
+    message = reader.private_chat.messages[int(shown.response["result"]["message_id"])]
+    await (await reader.press(message, option_data(captcha, right=True))).wait_answered()
+
+
+async def gather_cases(cases: list[Awaitable[None]]) -> None:
+    results = await asyncio.gather(*cases, return_exceptions=True)
+    failures = [r for r in results if isinstance(r, BaseException)]
+    if failures:
+        details = "\n".join(repr(f) for f in failures)
+        raise AssertionError(f"{len(failures)} of {len(results)} cases failed:\n{details}") from failures[0]

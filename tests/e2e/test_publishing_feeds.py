@@ -19,6 +19,7 @@ from fakegram.control import FakeTelegram
 from storage.models import Article
 from tests.e2e.harness import Khabar, World
 from tests.e2e.publishing_helpers import article, channel_posts, deliveries, queue_article
+from tests.local_http import serve
 
 ITEM = "<item><title>{title}</title><guid>g-{n}</guid><link>https://news.example/a/{n}</link>" \
        "<pubDate>Thu, 0{day} Jan 2026 08:00:00 GMT</pubDate><description>lead {n}</description></item>"
@@ -50,16 +51,8 @@ class FeedServer:
 @pytest.fixture
 async def feed_server() -> AsyncIterator[FeedServer]:
     server = FeedServer()
-    app = web.Application()
-    app.router.add_get("/rss", server.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    server.url = f"http://127.0.0.1:{port}/rss"
-    yield server
-    await runner.cleanup()
+    async with serve("GET", "/rss", server.handle) as server.url:
+        yield server
 
 
 async def test_feed_first_poll_limit_etag_and_new_items_once(

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
 from fakegram import FakeTelegram
+from tests.local_http import serve
 
 
 class Receiver:
@@ -41,16 +42,8 @@ class Receiver:
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
     rec = Receiver()
-    app = web.Application()
-    app.router.add_post("/hook", rec.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    rec.url = f"http://127.0.0.1:{port}/hook"
-    yield rec
-    await runner.cleanup()
+    async with serve("POST", "/hook", rec.handle) as rec.url:
+        yield rec
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ from storage.db import Database
 from storage.models import Article, Comment, Delivery, Feed
 from tests.e2e.driver import captcha_answer, captcha_button, start_payload
 from tests.e2e.harness import World
+from tests.local_http import serve
 from tests.scale.cluster import Cluster, base_env, nginx_binary
 
 COMMENTS = int(os.environ.get("KHABAR_SCALE_COMMENTS", "1000"))
@@ -68,15 +69,8 @@ class FeedServer:
 @pytest.fixture
 async def feed_server() -> AsyncIterator[tuple[FeedServer, str]]:
     server = FeedServer()
-    app = web.Application()
-    app.router.add_get("/rss", server.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield server, f"http://127.0.0.1:{port}/rss"
-    await runner.cleanup()
+    async with serve("GET", "/rss", server.handle) as url:
+        yield server, url
 
 
 async def _cli(*args: str, env: dict[str, str], cwd: Path) -> str:

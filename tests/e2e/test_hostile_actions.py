@@ -1,35 +1,28 @@
-"""The hostile input corpus: hundreds of odd, malicious or impossible inputs against the running Khabar.
+"""The hostile input corpus, part 2: what people do — forged, oversized, foreign and stale buttons,
+deep-link payloads, media, edits and forwards, foreign senders and unknown chats, misplaced commands.
 
 Each test groups many cases on one running Khabar and asserts each case's outcome; every test also
-asserts that nothing was logged at ERROR (no unhandled exception) and the fake's end-of-test check
+asserts that nothing was logged at ERROR (``hostile_cases.error_log``) and the fake's end-of-test check
 fails it on any malformed request or unanswered callback query.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from bot.callbacks import Action, encode, parse
-from bot.checks.normalize import clean_text
-from bot.publishing.article_file import ArticleDraft
-from bot.publishing.articles import Target
-from bot.publishing.articles import add_article as publish_article
+from bot.callbacks import Action, encode
 from fakegram.actors import FakeUser
 from fakegram.control import FakeTelegram
-from fakegram.server import CallRecord
 from fakegram.world import StoredMessage
-from storage.models import Article, Comment, Feed, User
+from storage.models import Article, Comment, Feed
 from tests.e2e import hostile_cases as h
 from tests.e2e.harness import Khabar, World
+from tests.e2e.hostile_cases import error_log  # noqa: F401  (autouse: no ERROR log in any case)
 from tests.e2e.test_intake_support import (
-    BREAD,
-    COMMENT,
     add_approved,
     add_article,
     captcha_for,
@@ -40,322 +33,6 @@ from tests.e2e.test_intake_support import (
 pytestmark = pytest.mark.khabar_settings(rate_limit_comments="1000", api_group_messages_per_minute="1200",
                                            api_messages_per_second="1000")
 
-SENTENCES = [
-    "گرانی نان برای خانواده‌های کم‌درآمد تهران واقعاً سخت است و اتحادیه باید فکری بکند.",
-    "قیمت نان سنگک در محله‌ی ما هم بالا رفته و نانوایی‌ها صف طولانی دارند.",
-    "اتحادیه‌ی نانوایان باید توضیح بدهد چرا قیمت نان بربری این‌قدر گران شده است.",
-    "دستمزد کارگران نانوایی کم است اما گرانی نان فشار زیادی به مردم تهران می‌آورد.",
-]
-
-
-@pytest.fixture(autouse=True)
-def error_log() -> AsyncIterator[h.ErrorLog] | Any:
-    """Every ERROR record any logger emits during the test; none is allowed."""
-    handler = h.ErrorLog()
-    root = logging.getLogger()
-    root.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        root.removeHandler(handler)
-    assert handler.problems() == []
-
-
-async def _thread_article(fake: FakeTelegram, world: World, khabar: Khabar) -> tuple[Article, StoredMessage]:
-    """An article in the channel with its automatic forward in the discussion group (known to Khabar)."""
-    post = await fake.channel_post(world.channel, BREAD[0])
-    copy = fake.discussion_copy(post)
-    assert copy is not None
-    article = await add_article(khabar, discussion=(world.group.id, copy.message_id))
-    return article, copy
-
-
-async def _opened(fake: FakeTelegram, reader: FakeUser, article: Article) -> None:
-    await reader.start_bot(f"a-{article.token}")
-    await fake.wait_for("sendMessage", lambda c: to(reader)(c) and "v1:wr:" in str(c.params.get("reply_markup")))
-
-
-async def _reply_to(fake: FakeTelegram, reader: FakeUser) -> CallRecord:
-    """The bot's next message to ``reader`` (a captcha or a refusal)."""
-    return await fake.wait_for("sendMessage", to(reader))
-
-
-def _is_captcha(reply: CallRecord) -> bool:
-    return "v1:cp:" in str(reply.params.get("reply_markup"))
-
-
-async def _comments(khabar: Khabar, reader: FakeUser) -> list[Comment]:
-    async with khabar.db.transaction() as session:
-        stmt = select(Comment).where(Comment.author_id == reader.id).order_by(Comment.id)
-        return list((await session.execute(stmt)).scalars())
-
-
-async def _trust(khabar: Khabar, reader: FakeUser) -> None:
-    async with khabar.db.transaction() as session:
-        await session.execute(update(User).where(User.id == reader.id).values(trusted=True))
-
-
-async def _solve(fake: FakeTelegram, khabar: Khabar, reader: FakeUser, comment: Comment, shown: CallRecord) -> None:
-    captcha = await captcha_for(khabar, comment.id)
-    message = reader.private_chat.messages[int(shown.response["result"]["message_id"])]
-    await (await reader.press(message, option_data(captcha, right=True))).wait_answered()
-
-
-async def _gather(cases: list[Awaitable[None]]) -> None:
-    results = await asyncio.gather(*cases, return_exceptions=True)
-    failures = [r for r in results if isinstance(r, BaseException)]
-    if failures:
-        details = "\n".join(repr(f) for f in failures)
-        raise AssertionError(f"{len(failures)} of {len(results)} cases failed:\n{details}") from failures[0]
-
-
-# ----- 1. HTML / Markdown / entity injection in comments: stored as written, shown literally ---------------
-
-@pytest.mark.parametrize("batch", [0, 1])
-async def test_injection_in_comments_is_stored_and_published_literally(
-    fake: FakeTelegram, world: World, khabar: Khabar, batch: int
-) -> None:
-    article, copy = await _thread_article(fake, world, khabar)
-    half = len(h.INJECTIONS) // 2
-    fragments = h.INJECTIONS[:half] if batch == 0 else h.INJECTIONS[half:]
-    texts = [f"{frag} {SENTENCES[i % len(SENTENCES)]}" for i, frag in enumerate(fragments)]
-
-    async def case(i: int, text: str) -> None:
-        reader = fake.make_user(f"خواننده {i}")
-        await _opened(fake, reader, article)
-        await _trust(khabar, reader)  # trusted authors are published at once: the thread shows the text
-        await reader.send(text)
-        reply = await _reply_to(fake, reader)
-        assert _is_captcha(reply), (text, reply.params["text"])
-        [comment] = await _comments(khabar, reader)
-        assert comment.text == text.strip()
-        await _solve(fake, khabar, reader, comment, reply)
-
-    await _gather([case(i, text) for i, text in enumerate(texts)])
-    await khabar.settle()
-    shown = [m.text or "" for m in fake.thread(world.group, copy.message_id) if m.by_bot]
-    for text in texts:
-        assert sum(text.strip() in s for s in shown) == 1, text
-
-
-# ----- 2. bidi overrides, zero-width and control characters: removed from comments -------------------------
-
-async def test_invisible_and_control_characters_are_removed(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    article = await add_article(khabar)
-    chars = h.INVISIBLES + h.CONTROLS
-    words = COMMENT.split(" ")
-
-    async def case(i: int, ch: str) -> None:
-        reader = fake.make_user(f"خواننده {i}")
-        await _opened(fake, reader, article)
-        text = f"{ch}{' '.join(words[:3])} {ch}{' '.join(words[3:])}{ch}"  # at both ends and after a space
-        await reader.send(text)
-        reply = await _reply_to(fake, reader)
-        assert _is_captcha(reply), (repr(ch), reply.params["text"])
-        [comment] = await _comments(khabar, reader)
-        assert comment.text == COMMENT, (repr(ch), comment.text)
-
-    await _gather([case(i, ch) for i, ch in enumerate(chars)])
-
-
-async def test_text_that_is_only_invisible_is_refused_in_persian(
-    fake: FakeTelegram, world: World, khabar: Khabar
-) -> None:
-    article = await add_article(khabar)
-    texts = ["\u200b\u200b\u200b", "\u202e\u2066\u2069", "\ufeff", "\x00\x01\x02", "\u200c\u200c", "ـــ"]
-
-    async def case(i: int, text: str) -> None:
-        reader = fake.make_user(f"خالی {i}")
-        await _opened(fake, reader, article)
-        await reader.send(text)
-        reply = await _reply_to(fake, reader)
-        assert not _is_captcha(reply) and "نظر شما ثبت نشد" in reply.params["text"], (repr(text), reply.params)
-        assert [c.status for c in await _comments(khabar, reader)] == ["auto_rejected"]
-
-    await _gather([case(i, text) for i, text in enumerate(texts)])
-    await khabar.settle()
-    assert fake.bot_messages(world.mods_chat) == []
-
-
-# ----- 3. hostile display names and article titles: shown literally, without direction overrides -----------
-
-def _name_shown(name: str) -> str:
-    """How a display name should appear: cleaned of invisible/bidi/control characters, clipped like the card."""
-    cleaned = clean_text(name)
-    return cleaned if len(cleaned) <= 64 else cleaned[:63].rstrip()
-
-
-async def test_hostile_names_in_cards_publication_and_decisions(
-    fake: FakeTelegram, world: World, khabar: Khabar
-) -> None:
-    article, copy = await _thread_article(fake, world, khabar)
-    mod = world.moderators[0]
-    mod.user.first_name = "<b>\u202eمدیر</b> &amp;"
-    for start in range(0, len(h.NAMES), 7):  # at most 7 at a time: each gets its own card
-        batch = list(enumerate(h.NAMES[start:start + 7], start=start))
-
-        async def case(i: int, name: str) -> None:
-            reader = fake.make_user(name, f"user_{i}x")
-            await _opened(fake, reader, article)
-            await reader.send(SENTENCES[i % len(SENTENCES)] + f" شماره {i}")
-            reply = await _reply_to(fake, reader)
-            [comment] = await _comments(khabar, reader)
-            await _solve(fake, khabar, reader, comment, reply)
-
-        await _gather([case(i, name) for i, name in batch])
-        await khabar.settle()
-        for i, name in batch:
-            card = next(m for m in fake.bot_messages(world.mods_chat) if f"شماره {i}" in (m.text or ""))
-            text = card.text or ""
-            assert _name_shown(name) in text, (name, text)
-            assert not any(ch in text for ch in "\u202e\u2066\u2067\u200b\u200f\ufeff\x00\x07\x1b"), (name, text)
-            data = next(b["callback_data"] for b in card.buttons() if b.get("text") == "✅ انتشار")
-            await (await mod.press(card, data)).wait_answered()
-            await khabar.settle()
-            assert "مدیر</b> &amp;" in (card.text or "") and "\u202e" not in (card.text or "")
-        shown = [m.text or "" for m in fake.thread(world.group, copy.message_id) if m.by_bot]
-        for i, name in batch:
-            [published] = [s for s in shown if f"شماره {i}" in s]
-            assert published.startswith("💬 " + _name_shown(name)), (name, published)
-        khabar.clock.advance(61)  # a new minute: a new card budget
-
-
-TITLES = [
-    "<b>خبر</b> & <script>alert(1)</script> فوری",
-    "</b> قیمت نان &amp; &lt; &#0; گران شد",
-    "*قیمت* _نان_ [بیشتر](https://example.com) `کد`",
-    "\u202eقیمت نان\u2066 در تهران\u200b",
-    "قیمت نان " + "😀" * 30 + " تهران",
-    "ن" * 400,
-    "{title} {0} %s قیمت نان",
-    "<a href=\"javascript:alert(1)\">قیمت</a> نان",
-]
-
-
-@pytest.mark.khabar_settings(rate_limit_comments="1000", api_messages_per_second="1000", channel_posts_per_minute="60")
-async def test_hostile_article_titles_in_post_view_captcha_and_card(
-    fake: FakeTelegram, world: World, khabar: Khabar
-) -> None:
-    target = Target(khabar.settings, world.channel.id, khabar.deps.bot_username)
-    drafts = [ArticleDraft(title=TITLES[0], kicker=TITLES[1], lead=TITLES[2] + " " + TITLES[7], hashtags="#نان <b>"),
-              ArticleDraft(title=TITLES[3], kicker=TITLES[6], lead=TITLES[4]),
-              ArticleDraft(title=TITLES[5], kicker="<i>گزارش", lead=TITLES[5] + " & </b>")]
-    async with khabar.db.transaction() as session:
-        for draft in drafts:
-            await publish_article(session, target, draft, now=khabar.clock())
-    khabar.deps.outbox.wake()
-    await khabar.settle()
-    posts = fake.bot_messages(world.channel)
-    assert len(posts) == len(drafts)
-    for draft, post in zip(drafts, posts, strict=True):  # the post shows every part literally
-        for part in (draft.title, draft.kicker, draft.lead):
-            assert part is not None and part[:40] in (post.text or ""), (part, post.text)
-    stored = [await add_article(khabar, title=title) for title in TITLES]
-
-    async def case(i: int, article: Article) -> None:
-        title = article.title[:40]  # titles are the newsroom's own words: shown exactly as written, escaped
-        reader = fake.make_user(f"خواننده {i}")
-        await reader.start_bot(f"a-{article.token}")
-        view = await fake.wait_for("sendMessage", to(reader))
-        assert title in (fake.resolve_message(view.result).text or ""), (title, view.params["text"])
-        await reader.send(SENTENCES[i % len(SENTENCES)])
-        reply = await _reply_to(fake, reader)
-        if _is_captcha(reply):
-            assert title[:30] in (fake.resolve_message(reply.result).text or "")
-
-    await _gather([case(i, art) for i, art in enumerate(stored)])
-
-
-# ----- 4. long texts and texts around the 4,096 limit; astral emoji around entity offsets -------------------
-
-LONG = {
-    "10k": ("قیمت نان " * 1200)[:10_000],
-    "4096": ("نان گران " * 500)[:4096],
-    "4097": ("نان گران " * 500)[:4097],
-    "max+1": ("نان گران شد " * 100)[:1001],
-    "emoji-4000": "😀" * 4000,
-    "lt-10k": "<" * 10_000,
-    "amp-5000": "&amp;" * 1000,
-}
-
-
-async def test_long_texts_are_refused_in_persian_without_echo(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    article = await add_article(khabar)
-
-    async def case(i: int, key: str) -> None:
-        reader = fake.make_user(f"بلند {i}")
-        await _opened(fake, reader, article)
-        await reader.send(LONG[key])
-        reply = await _reply_to(fake, reader)
-        assert "نظر شما ثبت نشد" in reply.params["text"] and "بلندتر" in reply.params["text"], key
-        assert len(reply.params["text"]) < 500  # the text is never echoed back
-        [comment] = await _comments(khabar, reader)
-        assert (comment.status, comment.reason) == ("auto_rejected", "too_long") and len(comment.text) <= 4096
-
-    await _gather([case(i, key) for i, key in enumerate(LONG)])
-    await khabar.settle()
-    assert fake.bot_messages(world.mods_chat) == []
-
-
-@pytest.mark.khabar_settings(rate_limit_comments="1000", api_messages_per_second="1000",
-                             api_group_messages_per_minute="1200", max_comment_length="4000")
-async def test_longest_allowed_comment_fits_card_and_thread(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    article, copy = await _thread_article(fake, world, khabar)
-    base = SENTENCES[0] + " <b>&amp;</b> " + "😀 "
-    texts = [(base * 60)[:4000].strip(), ("& " + SENTENCES[1] + " ") * 40, (SENTENCES[2] + " ") * 47]
-    texts = [clean_text(t[:4000]) for t in texts]
-
-    async def case(i: int, text: str) -> None:
-        reader = fake.make_user("ن" * 300, "long_name_" + str(i))
-        await _opened(fake, reader, article)
-        await _trust(khabar, reader)
-        await reader.send(text)
-        reply = await _reply_to(fake, reader)
-        assert _is_captcha(reply), (len(text), reply.params["text"])
-        [comment] = await _comments(khabar, reader)
-        assert comment.text == text
-        await _solve(fake, khabar, reader, comment, reply)
-
-    await _gather([case(i, text) for i, text in enumerate(texts)])
-    await khabar.settle()
-    shown = [m.text or "" for m in fake.thread(world.group, copy.message_id) if m.by_bot]
-    assert len(shown) == len(texts)
-    for text in texts:
-        assert any(text[:3000] in s for s in shown)
-
-
-EMOJI_CASES = [
-    # (text, accepted) — entities are auto-detected with UTF-16 offsets, as a client sends them
-    ("😀😀 @someone_here " + SENTENCES[0], True),
-    ("👨\u200d👩\u200d👧 #نان " + SENTENCES[1], True),
-    (SENTENCES[2] + " 🇮🇷 /start 😀", True),
-    ("𝕳𝖊𝖑𝖑𝖔 " + SENTENCES[3], True),
-    ("😀" * 3 + " https://example.com/x " + SENTENCES[0], False),
-    (SENTENCES[1] + " 🎉example.com🎉", False),
-    ("😀 mail@example.com " + SENTENCES[2], False),
-    ("🤦🏽\u200d♀️ /my@khabar_test_bot " + SENTENCES[3], True),
-    ("\U0001F600\U0001F3FB\uFE0F " + SENTENCES[0] + " \U000E0067\U000E0062", True),
-    (SENTENCES[1] + " t.me/joinchat/AAAA 😀", False),
-]
-
-
-async def test_astral_emoji_around_entities(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    article = await add_article(khabar)
-
-    async def case(i: int, text: str, accepted: bool) -> None:
-        reader = fake.make_user(f"ایموجی {i}")
-        await _opened(fake, reader, article)
-        await reader.send(text)
-        reply = await _reply_to(fake, reader)
-        assert _is_captcha(reply) == accepted, (text, reply.params["text"])
-        [comment] = await _comments(khabar, reader)
-        assert comment.text == clean_text(text)
-        if not accepted:
-            assert "پیوند" in reply.params["text"] or "ثبت نشد" in reply.params["text"]
-
-    await _gather([case(i, text, ok) for i, (text, ok) in enumerate(EMOJI_CASES)])
-
-
 # ----- 5. forged, oversized and foreign callback data ------------------------------------------------------
 
 async def _pending_comment(fake: FakeTelegram, world: World, khabar: Khabar) -> tuple[FakeUser, Comment, StoredMessage,
@@ -363,13 +40,13 @@ async def _pending_comment(fake: FakeTelegram, world: World, khabar: Khabar) -> 
     """A reader with a pending comment (its card in the moderators' chat) and an open captcha on a second one."""
     article = await add_article(khabar)
     reader = fake.make_user("نویسنده", "writer")
-    await _opened(fake, reader, article)
-    await reader.send(SENTENCES[0])
-    reply = await _reply_to(fake, reader)
-    [comment] = await _comments(khabar, reader)
-    await _solve(fake, khabar, reader, comment, reply)
-    await reader.send(SENTENCES[1])
-    captcha = fake.resolve_message((await _reply_to(fake, reader)).result)
+    await h.opened(fake, reader, article)
+    await reader.send(h.SENTENCES[0])
+    reply = await h.reply_to(fake, reader)
+    [comment] = await h.comments_by(khabar, reader)
+    await h.solve(fake, khabar, reader, comment, reply)
+    await reader.send(h.SENTENCES[1])
+    captcha = fake.resolve_message((await h.reply_to(fake, reader)).result)
     await khabar.settle()
     card = next(m for m in fake.bot_messages(world.mods_chat) if m.buttons())
     return reader, comment, card, captcha
@@ -417,7 +94,7 @@ async def test_moderators_pressing_impossible_ids_change_nothing(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
     reader, comment, card, _ = await _pending_comment(fake, world, khabar)
-    [_, waiting] = await _comments(khabar, reader)  # still awaiting its captcha
+    [_, waiting] = await h.comments_by(khabar, reader)  # still awaiting its captcha
     async with khabar.db.transaction() as session:
         rejected = Comment(token="autorej1", article_id=comment.article_id, author_id=reader.id, text="ـ",
                            status="auto_rejected", created_at=khabar.clock(), status_changed_at=khabar.clock())
@@ -447,11 +124,11 @@ async def test_forged_and_stale_captcha_and_reader_buttons(fake: FakeTelegram, w
     article = await add_article(khabar)
     alice, bob = fake.make_user("آلیس"), fake.make_user("باب")
     for reader in (alice, bob):
-        await _opened(fake, reader, article)
-        await reader.send(SENTENCES[0] if reader is alice else SENTENCES[1])
-    a_msg = fake.resolve_message((await _reply_to(fake, alice)).result)
-    b_msg = fake.resolve_message((await _reply_to(fake, bob)).result)
-    [a_comment], [b_comment] = await _comments(khabar, alice), await _comments(khabar, bob)
+        await h.opened(fake, reader, article)
+        await reader.send(h.SENTENCES[0] if reader is alice else h.SENTENCES[1])
+    a_msg = fake.resolve_message((await h.reply_to(fake, alice)).result)
+    b_msg = fake.resolve_message((await h.reply_to(fake, bob)).result)
+    [a_comment], [b_comment] = await h.comments_by(khabar, alice), await h.comments_by(khabar, bob)
     a_cap, b_cap = await captcha_for(khabar, a_comment.id), await captcha_for(khabar, b_comment.id)
     right_b = option_data(b_cap, right=True)
     a_view = fake.bot_messages(alice.private_chat)[0]  # the article view (paging and writing happen there)
@@ -518,13 +195,13 @@ async def test_stale_moderator_buttons(fake: FakeTelegram, world: World, khabar:
 async def test_deep_link_payloads(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
     article = await add_article(khabar)
     other = fake.make_user("دیگری")
-    approved = await add_approved(khabar, article, other, SENTENCES[3])
-    await _opened(fake, other, article)
-    await other.send(SENTENCES[2])
-    await _reply_to(fake, other)
-    waiting = (await _comments(khabar, other))[-1]  # awaiting its captcha: other's comment
+    approved = await add_approved(khabar, article, other, h.SENTENCES[3])
+    await h.opened(fake, other, article)
+    await other.send(h.SENTENCES[2])
+    await h.reply_to(fake, other)
+    waiting = (await h.comments_by(khabar, other))[-1]  # awaiting its captcha: other's comment
     async with khabar.db.transaction() as session:
-        expired = Comment(token="expTok99", article_id=article.id, author_id=other.id, text=SENTENCES[0],
+        expired = Comment(token="expTok99", article_id=article.id, author_id=other.id, text=h.SENTENCES[0],
                           status="expired", created_at=khabar.clock(), status_changed_at=khabar.clock())
         session.add(expired)
     bad = "این پیوند معتبر نیست"
@@ -546,7 +223,7 @@ async def test_deep_link_payloads(fake: FakeTelegram, world: World, khabar: Khab
         if expected == bad:
             assert "تازه‌ترین خبرها" in reply.params["text"]
 
-    await _gather([case(i, p, e) for i, (p, e) in enumerate(cases)])
+    await h.gather_cases([case(i, p, e) for i, (p, e) in enumerate(cases)])
     # the author's own expired comment, and a command addressed to another bot
     await other.send(f"/start c-{expired.token}", entities=h.command("/start"))
     assert "پیش‌تر ثبت شده" in (await fake.wait_for("sendMessage", to(other))).params["text"]
@@ -564,7 +241,7 @@ async def test_media_in_private_is_answered_text_only(fake: FakeTelegram, world:
     kinds: dict[str, Callable[[FakeUser], Awaitable[Any]]] = {
         "sticker": lambda u: u.send_sticker(),
         "photo": lambda u: u.send_photo(),
-        "photo+caption": lambda u: u.send_photo(caption=SENTENCES[0] + " <b>"),
+        "photo+caption": lambda u: u.send_photo(caption=h.SENTENCES[0] + " <b>"),
         "voice": lambda u: u.send_voice(),
         "document": lambda u: u.send_document(file_name="<b>.pdf", caption="&amp;"),
         "location": lambda u: u._post(None, {"location": {"latitude": 35.7, "longitude": 51.4}}),
@@ -578,22 +255,22 @@ async def test_media_in_private_is_answered_text_only(fake: FakeTelegram, world:
 
     async def case(i: int, kind: str) -> None:
         reader = fake.make_user(f"رسانه {i}")
-        await _opened(fake, reader, article)
+        await h.opened(fake, reader, article)
         await kinds[kind](reader)
         try:
             reply = await fake.wait_for("sendMessage", to(reader))
         except TimeoutError as exc:
             raise AssertionError(f"no answer to {kind}") from exc
         assert h.TEXT_ONLY in reply.params["text"], kind
-        assert await _comments(khabar, reader) == []
+        assert await h.comments_by(khabar, reader) == []
 
-    await _gather([case(i, kind) for i, kind in enumerate(kinds)])
+    await h.gather_cases([case(i, kind) for i, kind in enumerate(kinds)])
 
 
 async def test_media_edits_and_forwards_in_the_discussion_group(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    article, copy = await _thread_article(fake, world, khabar)
+    article, copy = await h.thread_article(fake, world, khabar)
     started, stranger = fake.make_user("شروع‌کرده"), fake.make_user("<b>ناشناس\u202e</b>")
     await started.start_bot()
     await fake.wait_for("sendMessage", to(started))
@@ -606,32 +283,32 @@ async def test_media_edits_and_forwards_in_the_discussion_group(
     for _ in range(2):  # the started reader is told privately, once per message
         assert "فقط نظر متنی" in (await fake.wait_for("sendMessage", to(started))).params["text"]
     forwarded = h.raw_message(fake, world.group, stranger.to_dict(), {
-        "text": SENTENCES[0], "forward_origin": {"type": "hidden_user", "sender_user_name": "<b>x", "date": 1},
+        "text": h.SENTENCES[0], "forward_origin": {"type": "hidden_user", "sender_user_name": "<b>x", "date": 1},
     }, reply_to=copy)
     await h.quiesce(fake, khabar)
     for msg in [*sent, forwarded]:
         assert msg.deleted, msg  # pre-moderation: nothing stays up unreviewed
     notes = [m.text or "" for m in fake.bot_messages(world.group)]
     assert any(n.startswith("<b>ناشناس</b>، در این گفتگو فقط نظر متنی") for n in notes), notes  # name literal
-    [fwd] = await _comments(khabar, stranger)
-    assert fwd.text == SENTENCES[0] and fwd.source == "group"
+    [fwd] = await h.comments_by(khabar, stranger)
+    assert fwd.text == h.SENTENCES[0] and fwd.source == "group"
     # an edit of a group comment and a reader editing their private comment
-    mine = await started.send(world.group, SENTENCES[1], reply_to=copy)
+    mine = await started.send(world.group, h.SENTENCES[1], reply_to=copy)
     got = await fake.wait_for("sendMessage", to(started))
     assert "v1:cp:" in str(got.params.get("reply_markup")), got.params["text"]
     before = await h.snapshot(khabar)
     await h.quiesce(fake, khabar)
     mine.deleted = False
-    await started.edit(mine, "<b>ویرایش</b> " + SENTENCES[2])
-    await _opened(fake, started, article)
-    private = await started.send(SENTENCES[3])
+    await started.edit(mine, "<b>ویرایش</b> " + h.SENTENCES[2])
+    await h.opened(fake, started, article)
+    private = await started.send(h.SENTENCES[3])
     await fake.wait_for("sendMessage", lambda c: to(started)(c) and "v1:cp:" in str(c.params.get("reply_markup")))
-    await started.edit(private, "</b>ویرایش " + SENTENCES[0])
+    await started.edit(private, "</b>ویرایش " + h.SENTENCES[0])
     assert "ویرایش" in (await fake.wait_for("sendMessage", to(started))).params["text"]
     await h.quiesce(fake, khabar)
     after = await h.snapshot(khabar)
     assert len(after["statuses"]) == len(before["statuses"]) + 1  # the private comment; edits add nothing
-    texts = [c.text for c in await _comments(khabar, started)]
+    texts = [c.text for c in await h.comments_by(khabar, started)]
     assert not any("ویرایش" in t for t in texts)
 
 
@@ -640,7 +317,7 @@ async def test_media_edits_and_forwards_in_the_discussion_group(
 async def test_foreign_senders_service_messages_and_unknown_chats(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    _, copy = await _thread_article(fake, world, khabar)
+    _, copy = await h.thread_article(fake, world, khabar)
     await h.quiesce(fake, khabar)
     before = await h.snapshot(khabar)
     reader = fake.make_user("خواننده")
@@ -648,9 +325,9 @@ async def test_foreign_senders_service_messages_and_unknown_chats(
     random_group = fake.make_supergroup("<b>گروه ناشناس</b>", bot="member")
     random_channel = fake.make_channel("کانال دیگر", "other_channel")
     left = [  # messages Khabar must leave alone where they are
-        await fake.send_as_chat(world.group, world.channel, "<b>پیام کانال</b> " + SENTENCES[0], reply_to=copy),
-        await fake.anonymous_admin_send(world.group, "پیام مدیر ناشناس " + SENTENCES[1], reply_to=copy),
-        h.raw_message(fake, world.group, other_bot, {"text": SENTENCES[2]}, reply_to=copy),
+        await fake.send_as_chat(world.group, world.channel, "<b>پیام کانال</b> " + h.SENTENCES[0], reply_to=copy),
+        await fake.anonymous_admin_send(world.group, "پیام مدیر ناشناس " + h.SENTENCES[1], reply_to=copy),
+        h.raw_message(fake, world.group, other_bot, {"text": h.SENTENCES[2]}, reply_to=copy),
         h.raw_message(fake, world.group, other_bot, {"text": "/start a-x"}, reply_to=copy),
         h.raw_message(fake, world.group, reader.to_dict(), {"new_chat_members": [reader.to_dict()]}),
         h.raw_message(fake, world.group, reader.to_dict(), {"left_chat_member": reader.to_dict()}),
@@ -658,12 +335,12 @@ async def test_foreign_senders_service_messages_and_unknown_chats(
         h.raw_message(fake, world.group, reader.to_dict(), {"pinned_message": copy.snapshot()}),
         h.raw_message(fake, world.mods_chat, reader.to_dict(), {"new_chat_members": [reader.to_dict()]}),
         h.raw_message(fake, world.mods_chat, other_bot, {"text": "/ban 1", "entities": h.command("/ban")}),
-        await reader.send(random_group, "<b>سلام</b> " + SENTENCES[0]),
-        await reader.send(random_group, SENTENCES[1], reply_to=None),
-        await reader.send(world.group, "پیامی بیرون از رشته‌ی خبرها " + SENTENCES[3]),  # not in an article thread
+        await reader.send(random_group, "<b>سلام</b> " + h.SENTENCES[0]),
+        await reader.send(random_group, h.SENTENCES[1], reply_to=None),
+        await reader.send(world.group, "پیامی بیرون از رشته‌ی خبرها " + h.SENTENCES[3]),  # not in an article thread
         await fake.channel_post(random_channel, "<b>خبر کانال دیگر</b>"),
         h.raw_message(fake, reader.private_chat, reader.to_dict(), {"pinned_message": copy.snapshot()}),
-        h.raw_message(fake, reader.private_chat, other_bot, {"text": SENTENCES[0]}),
+        h.raw_message(fake, reader.private_chat, other_bot, {"text": h.SENTENCES[0]}),
     ]
     fake.updates.push("my_chat_member", {
         "chat": random_group.to_dict(), "from": reader.to_dict(), "date": 1,
@@ -683,7 +360,7 @@ async def test_foreign_senders_service_messages_and_unknown_chats(
     async with khabar.db.transaction() as session:
         assert len(list((await session.execute(select(Article))).scalars())) == 1  # the other channel's post is not ours
     # a foreign channel posting into an article's thread is not the newsroom: it is taken down like any comment
-    foreign = await fake.send_as_chat(world.group, random_channel, "<b>تبلیغ</b> " + SENTENCES[0], reply_to=copy)
+    foreign = await fake.send_as_chat(world.group, random_channel, "<b>تبلیغ</b> " + h.SENTENCES[0], reply_to=copy)
     await h.quiesce(fake, khabar)
     assert foreign.deleted
 
@@ -722,12 +399,3 @@ async def test_commands_in_the_wrong_chat(fake: FakeTelegram, world: World, khab
     assert not [c for c in fake.calls_of("sendMessage") if in_group(c)]
     assert len(h.sends_to(fake, reader.id)) == 1 + len(refused)
     assert len(fake.bot_messages(world.mods_chat)) == len(refused) + 1
-
-
-# ----- 11. lone surrogates: the transport cannot carry them (UTF-8 JSON, like Telegram), so checked directly -----
-
-@pytest.mark.parametrize(("raw", "kept"), [("\ud800" + SENTENCES[0], SENTENCES[0]), (SENTENCES[1] + "\udfff", SENTENCES[1]),
-                                           ("نام\ud83d", "نام"), ("\udc00", "")])
-def test_lone_surrogates_never_reach_storage(raw: str, kept: str) -> None:
-    assert clean_text(raw) == kept  # comments and display names both go through clean_text
-    assert parse("v1:ap:\udc80") is None and parse("v1:ap:1\ud800") is None
