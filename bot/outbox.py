@@ -105,6 +105,11 @@ class OutboxWorker:
         """Attach database hooks to a delivery kind."""
         self.hooks[kind] = hooks
 
+    def saw(self, chat_id: int, message_id: int) -> None:
+        """A message arrived as an update: never one of the bot's own, so never probed as a copy."""
+        if str(chat_id) in self.repair_chats:
+            self.seen.add(chat_id, message_id)
+
     def wake(self) -> None:
         """Look for work now (call after committing new rows)."""
         self._wake.set()

@@ -11,8 +11,8 @@ from handlers import discussion, errors, intake, moderation, publishing
 
 def register(app: KhabarApp) -> None:
     """Every handler Khabar has, in the order PTB should try them."""
-    # group -200: remember the ids of messages that arrive from the discussion group (never the
-    # bot's own), so the outbox's duplicate check never probes them. Never stops later groups.
+    # group -200: tell the outbox which ids arrive from groups (never the bot's own messages), so its
+    # duplicate check in the discussion group never probes them. Never stops later groups.
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, discussion.remember_incoming), group=-200)
     # group -100: the automatic forward of our channel post into the discussion group, before any
     # other group-message handler; it stores the discussion link and stops there (never a comment).

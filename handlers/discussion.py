@@ -12,9 +12,9 @@ from handlers.intake import author_of
 
 async def remember_incoming(update: Update, context: KhabarContext) -> None:
     """Note the id of any message that reaches the bot from the discussion group (see bot/outbox_repair.py)."""
-    message, deps = update.effective_message, context.deps
-    if message is not None and deps.chats.discussion == message.chat.id:
-        deps.outbox.seen.add(message.chat.id, message.message_id)
+    message = update.effective_message
+    if message is not None:
+        context.deps.outbox.saw(message.chat.id, message.message_id)
 
 
 async def on_group_message(update: Update, context: KhabarContext) -> None:

@@ -9,7 +9,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
-from bot.callbacks import Action, Callback, parse
+from bot.callbacks import Action, parse
 from bot.checks.normalize import clean_text, parse_number
 from bot.deps import Deps, KhabarContext
 from bot.moderation import service_cards, service_decide, service_tools
@@ -46,11 +46,10 @@ async def on_button(update: Update, context: KhabarContext) -> None:
         return
     mod = Moderator(query.from_user.id, clean_text(query.from_user.full_name), query.from_user.username)
     if cb.action in DECISIONS:
-        outcome = await _decide(context, cb, mod)
-        await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
         pressed = query.message
-        if outcome.result is Result.ALREADY and isinstance(pressed, Message) and cb.action is not Action.UNDO:
-            await service_decide.late_press(deps, cb.args[0], pressed.chat.id, pressed.message_id)
+        where = (pressed.chat.id, pressed.message_id) if isinstance(pressed, Message) else None
+        outcome = await service_decide.press(deps, cb.action, cb.args, mod, where)
+        await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
         return
     message = query.message
     if not isinstance(message, Message):
@@ -66,18 +65,6 @@ async def on_button(update: Update, context: KhabarContext) -> None:
         return
     await query.answer()
     await _show(context, message, screen)
-
-
-async def _decide(context: KhabarContext, cb: Callback, mod: Moderator) -> service_decide.Outcome:
-    deps = context.deps
-    comment_id = cb.args[0]
-    if cb.action is Action.APPROVE:
-        return await service_decide.approve(deps, comment_id, mod)
-    if cb.action is Action.REJECT:
-        return await service_decide.reject(deps, comment_id, cb.args[1], mod)
-    if cb.action is Action.BAN:
-        return await service_decide.ban(deps, comment_id, cb.args[1], mod)
-    return await service_decide.undo(deps, comment_id, mod)
 
 
 async def _show(context: KhabarContext, message: Message, screen: service_cards.Screen) -> None:

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.callbacks import Action
 from bot.deps import Deps
 from bot.moderation import card_updates
 from bot.moderation import service_publish as publish
@@ -148,10 +149,24 @@ def _after_commit(deps: Deps, article_id: int | None) -> None:
         deps.events.emit("count_changed", article_id)
 
 
-async def late_press(deps: Deps, comment_id: int, chat_id: int, message_id: int) -> None:
-    """A decision button on an already-decided comment: if it was not the comment's own card (a copy
-    a lost answer left, an old card), that message is edited to show the decision, without buttons."""
-    await card_updates.close_stale_card(deps, comment_id, chat_id, message_id)
+async def press(
+    deps: Deps, action: Action, args: tuple[int, ...], mod: Moderator, pressed: tuple[int, int] | None
+) -> Outcome:
+    """A decision button (approve, reject with a reason, ban for a duration, undo) pressed on the message
+    at ``pressed``. A late press on a copy of a decided comment's card (a copy a lost answer left, an old
+    card) also edits that copy to show the decision, without buttons."""
+    comment_id = args[0]
+    if action is Action.UNDO:
+        return await undo(deps, comment_id, mod)
+    if action is Action.APPROVE:
+        outcome = await approve(deps, comment_id, mod)
+    elif action is Action.REJECT:
+        outcome = await reject(deps, comment_id, args[1], mod)
+    else:
+        outcome = await ban(deps, comment_id, args[1], mod)
+    if outcome.result is Result.ALREADY and pressed is not None:
+        await card_updates.close_stale_card(deps, comment_id, *pressed)
+    return outcome
 
 
 async def approve(deps: Deps, comment_id: int, mod: Moderator) -> Outcome:
