@@ -175,12 +175,9 @@ async def schedule_refresh(session: AsyncSession, deps: Deps, view: QueueView, n
 
 
 async def _render_queued(deps: Deps, session: AsyncSession, row: Delivery, now: datetime) -> dict[str, Any] | None:
-    """A queued refresh is about to be sent: the view's content as it is now."""
-    try:
-        view_id = int(row.dedupe_key.split(":")[1])
-    except (IndexError, ValueError):
-        return dict(row.payload)
-    view = await session.get(QueueView, view_id)
+    """A queued refresh is about to be sent: the view's content as it is now (the row names the message)."""
+    args = row.payload.get("args", {})
+    view = await repo.view_by_message(session, int(args["chat_id"]), int(args["message_id"]))
     if view is None or view.message_id is None:
         return None
     text, keyboard, _ = await render_view(session, deps, view)
