@@ -67,13 +67,7 @@ async def capture_forward(
         stmt = select(Article.id).where(Article.channel_chat_id == channel_id, Article.channel_message_id == post_id)
         article_id = (await session.execute(stmt)).scalar_one_or_none()
         row = None if article_id is not None else await _in_flight_match(session, channel_id, text)
-        if article_id is None and (row is None or row.article_id is None):
-            # The sender may have committed between the two reads (PostgreSQL's READ COMMITTED shows
-            # this transaction that commit now): look the post up once more before giving up.
-            article_id = (await session.execute(stmt)).scalar_one_or_none()
-            if article_id is None:
-                return None
-        elif article_id is None and row is not None and row.article_id is not None:
+        if row is not None and row.article_id is not None:
             article_id = row.article_id
             await record_posted(session, article_id, channel_id, post_id, int(row.payload.get("shown_count", 0)))
             if row.status == outbox.SENDING and row.claimed_until is not None and row.claimed_until > now:
@@ -85,6 +79,12 @@ async def capture_forward(
                     "post recorded from its automatic forward (send outcome was not committed)",
                     extra={"article_id": article_id, "message_id": post_id},
                 )
+        elif article_id is None:
+            # The sender may have committed between the two reads (PostgreSQL's READ COMMITTED shows
+            # this transaction that commit now): look the post up once more before giving up.
+            article_id = (await session.execute(stmt)).scalar_one_or_none()
+            if article_id is None:
+                return None
         await session.execute(
             update(Article)
             .where(Article.id == article_id, Article.discussion_message_id.is_(None))
