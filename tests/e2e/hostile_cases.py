@@ -17,8 +17,8 @@ from fakegram.posting import deliver
 from fakegram.server import CallRecord
 from fakegram.world import Chat, StoredMessage
 from storage.models import Article, Comment, ModerationAction, User
-from tests.e2e.harness import Khabar, World
-from tests.e2e.test_intake_support import BREAD, add_article, captcha_for, option_data, to
+from tests.e2e.harness import Khabar
+from tests.e2e.test_intake_support import captcha_for, option_data, to
 
 # ----- HTML / Markdown / entity injection: (fragment appended to a real comment) -----------------------
 INJECTIONS: list[str] = [
@@ -168,15 +168,6 @@ def error_log() -> Iterator[ErrorLog]:
     assert handler.problems() == []
 
 
-async def thread_article(fake: FakeTelegram, world: World, khabar: Khabar) -> tuple[Article, StoredMessage]:
-    """An article in the channel with its automatic forward in the discussion group (known to Khabar)."""
-    post = await fake.channel_post(world.channel, BREAD[0])
-    copy = fake.discussion_copy(post)
-    assert copy is not None
-    article = await add_article(khabar, discussion=(world.group.id, copy.message_id))
-    return article, copy
-
-
 async def opened(fake: FakeTelegram, reader: FakeUser, article: Article) -> None:
     await reader.start_bot(f"a-{article.token}")
     await fake.wait_for("sendMessage", lambda c: to(reader)(c) and "v1:wr:" in str(c.params.get("reply_markup")))
@@ -189,12 +180,6 @@ async def reply_to(fake: FakeTelegram, reader: FakeUser) -> CallRecord:
 
 def is_captcha(reply: CallRecord) -> bool:
     return "v1:cp:" in str(reply.params.get("reply_markup"))
-
-
-async def comments_by(khabar: Khabar, reader: FakeUser) -> list[Comment]:
-    async with khabar.db.transaction() as session:
-        stmt = select(Comment).where(Comment.author_id == reader.id).order_by(Comment.id)
-        return list((await session.execute(stmt)).scalars())
 
 
 async def trust(khabar: Khabar, reader: FakeUser) -> None:

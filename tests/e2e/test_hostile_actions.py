@@ -26,7 +26,9 @@ from tests.e2e.test_intake_support import (
     add_approved,
     add_article,
     captcha_for,
+    comments_of,
     option_data,
+    thread_article,
     to,
 )
 
@@ -43,7 +45,7 @@ async def _pending_comment(fake: FakeTelegram, world: World, khabar: Khabar) -> 
     await h.opened(fake, reader, article)
     await reader.send(h.SENTENCES[0])
     reply = await h.reply_to(fake, reader)
-    [comment] = await h.comments_by(khabar, reader)
+    [comment] = await comments_of(khabar, reader)
     await h.solve(fake, khabar, reader, comment, reply)
     await reader.send(h.SENTENCES[1])
     captcha = fake.resolve_message((await h.reply_to(fake, reader)).result)
@@ -94,7 +96,7 @@ async def test_moderators_pressing_impossible_ids_change_nothing(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
     reader, comment, card, _ = await _pending_comment(fake, world, khabar)
-    [_, waiting] = await h.comments_by(khabar, reader)  # still awaiting its captcha
+    [_, waiting] = await comments_of(khabar, reader)  # still awaiting its captcha
     async with khabar.db.transaction() as session:
         rejected = Comment(token="autorej1", article_id=comment.article_id, author_id=reader.id, text="ـ",
                            status="auto_rejected", created_at=khabar.clock(), status_changed_at=khabar.clock())
@@ -128,7 +130,7 @@ async def test_forged_and_stale_captcha_and_reader_buttons(fake: FakeTelegram, w
         await reader.send(h.SENTENCES[0] if reader is alice else h.SENTENCES[1])
     a_msg = fake.resolve_message((await h.reply_to(fake, alice)).result)
     b_msg = fake.resolve_message((await h.reply_to(fake, bob)).result)
-    [a_comment], [b_comment] = await h.comments_by(khabar, alice), await h.comments_by(khabar, bob)
+    [a_comment], [b_comment] = await comments_of(khabar, alice), await comments_of(khabar, bob)
     a_cap, b_cap = await captcha_for(khabar, a_comment.id), await captcha_for(khabar, b_comment.id)
     right_b = option_data(b_cap, right=True)
     a_view = fake.bot_messages(alice.private_chat)[0]  # the article view (paging and writing happen there)
@@ -199,7 +201,7 @@ async def test_deep_link_payloads(fake: FakeTelegram, world: World, khabar: Khab
     await h.opened(fake, other, article)
     await other.send(h.SENTENCES[2])
     await h.reply_to(fake, other)
-    waiting = (await h.comments_by(khabar, other))[-1]  # awaiting its captcha: other's comment
+    waiting = (await comments_of(khabar, other))[-1]  # awaiting its captcha: other's comment
     async with khabar.db.transaction() as session:
         expired = Comment(token="expTok99", article_id=article.id, author_id=other.id, text=h.SENTENCES[0],
                           status="expired", created_at=khabar.clock(), status_changed_at=khabar.clock())
@@ -262,7 +264,7 @@ async def test_media_in_private_is_answered_text_only(fake: FakeTelegram, world:
         except TimeoutError as exc:
             raise AssertionError(f"no answer to {kind}") from exc
         assert h.TEXT_ONLY in reply.params["text"], kind
-        assert await h.comments_by(khabar, reader) == []
+        assert await comments_of(khabar, reader) == []
 
     await h.gather_cases([case(i, kind) for i, kind in enumerate(kinds)])
 
@@ -270,7 +272,7 @@ async def test_media_in_private_is_answered_text_only(fake: FakeTelegram, world:
 async def test_media_edits_and_forwards_in_the_discussion_group(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    article, copy = await h.thread_article(fake, world, khabar)
+    article, copy = await thread_article(fake, world, khabar)
     started, stranger = fake.make_user("شروع‌کرده"), fake.make_user("<b>ناشناس\u202e</b>")
     await started.start_bot()
     await fake.wait_for("sendMessage", to(started))
@@ -290,7 +292,7 @@ async def test_media_edits_and_forwards_in_the_discussion_group(
         assert msg.deleted, msg  # pre-moderation: nothing stays up unreviewed
     notes = [m.text or "" for m in fake.bot_messages(world.group)]
     assert any(n.startswith("<b>ناشناس</b>، در این گفتگو فقط نظر متنی") for n in notes), notes  # name literal
-    [fwd] = await h.comments_by(khabar, stranger)
+    [fwd] = await comments_of(khabar, stranger)
     assert fwd.text == h.SENTENCES[0] and fwd.source == "group"
     # an edit of a group comment and a reader editing their private comment
     mine = await started.send(world.group, h.SENTENCES[1], reply_to=copy)
@@ -308,7 +310,7 @@ async def test_media_edits_and_forwards_in_the_discussion_group(
     await h.quiesce(fake, khabar)
     after = await h.snapshot(khabar)
     assert len(after["statuses"]) == len(before["statuses"]) + 1  # the private comment; edits add nothing
-    texts = [c.text for c in await h.comments_by(khabar, started)]
+    texts = [c.text for c in await comments_of(khabar, started)]
     assert not any("ویرایش" in t for t in texts)
 
 
@@ -317,7 +319,7 @@ async def test_media_edits_and_forwards_in_the_discussion_group(
 async def test_foreign_senders_service_messages_and_unknown_chats(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    _, copy = await h.thread_article(fake, world, khabar)
+    _, copy = await thread_article(fake, world, khabar)
     await h.quiesce(fake, khabar)
     before = await h.snapshot(khabar)
     reader = fake.make_user("خواننده")

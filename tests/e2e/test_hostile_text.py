@@ -23,6 +23,8 @@ from tests.e2e.hostile_cases import error_log  # noqa: F401  (autouse: no ERROR 
 from tests.e2e.test_intake_support import (
     COMMENT,
     add_article,
+    comments_of,
+    thread_article,
     to,
 )
 
@@ -35,7 +37,7 @@ pytestmark = pytest.mark.khabar_settings(rate_limit_comments="1000", api_group_m
 async def test_injection_in_comments_is_stored_and_published_literally(
     fake: FakeTelegram, world: World, khabar: Khabar, batch: int
 ) -> None:
-    article, copy = await h.thread_article(fake, world, khabar)
+    article, copy = await thread_article(fake, world, khabar)
     half = len(h.INJECTIONS) // 2
     fragments = h.INJECTIONS[:half] if batch == 0 else h.INJECTIONS[half:]
     texts = [f"{frag} {h.SENTENCES[i % len(h.SENTENCES)]}" for i, frag in enumerate(fragments)]
@@ -47,7 +49,7 @@ async def test_injection_in_comments_is_stored_and_published_literally(
         await reader.send(text)
         reply = await h.reply_to(fake, reader)
         assert h.is_captcha(reply), (text, reply.params["text"])
-        [comment] = await h.comments_by(khabar, reader)
+        [comment] = await comments_of(khabar, reader)
         assert comment.text == text.strip()
         await h.solve(fake, khabar, reader, comment, reply)
 
@@ -72,7 +74,7 @@ async def test_invisible_and_control_characters_are_removed(fake: FakeTelegram, 
         await reader.send(text)
         reply = await h.reply_to(fake, reader)
         assert h.is_captcha(reply), (repr(ch), reply.params["text"])
-        [comment] = await h.comments_by(khabar, reader)
+        [comment] = await comments_of(khabar, reader)
         assert comment.text == COMMENT, (repr(ch), comment.text)
 
     await h.gather_cases([case(i, ch) for i, ch in enumerate(chars)])
@@ -90,7 +92,7 @@ async def test_text_that_is_only_invisible_is_refused_in_persian(
         await reader.send(text)
         reply = await h.reply_to(fake, reader)
         assert not h.is_captcha(reply) and "نظر شما ثبت نشد" in reply.params["text"], (repr(text), reply.params)
-        assert [c.status for c in await h.comments_by(khabar, reader)] == ["auto_rejected"]
+        assert [c.status for c in await comments_of(khabar, reader)] == ["auto_rejected"]
 
     await h.gather_cases([case(i, text) for i, text in enumerate(texts)])
     await khabar.settle()
@@ -108,7 +110,7 @@ def _name_shown(name: str) -> str:
 async def test_hostile_names_in_cards_publication_and_decisions(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    article, copy = await h.thread_article(fake, world, khabar)
+    article, copy = await thread_article(fake, world, khabar)
     mod = world.moderators[0]
     mod.user.first_name = "<b>\u202eمدیر</b> &amp;"
     for start in range(0, len(h.NAMES), 7):  # at most 7 at a time: each gets its own card
@@ -119,7 +121,7 @@ async def test_hostile_names_in_cards_publication_and_decisions(
             await h.opened(fake, reader, article)
             await reader.send(h.SENTENCES[i % len(h.SENTENCES)] + f" شماره {i}")
             reply = await h.reply_to(fake, reader)
-            [comment] = await h.comments_by(khabar, reader)
+            [comment] = await comments_of(khabar, reader)
             await h.solve(fake, khabar, reader, comment, reply)
 
         await h.gather_cases([case(i, name) for i, name in batch])
@@ -209,7 +211,7 @@ async def test_long_texts_are_refused_in_persian_without_echo(fake: FakeTelegram
         reply = await h.reply_to(fake, reader)
         assert "نظر شما ثبت نشد" in reply.params["text"] and "بلندتر" in reply.params["text"], key
         assert len(reply.params["text"]) < 500  # the text is never echoed back
-        [comment] = await h.comments_by(khabar, reader)
+        [comment] = await comments_of(khabar, reader)
         assert (comment.status, comment.reason) == ("auto_rejected", "too_long") and len(comment.text) <= 4096
 
     await h.gather_cases([case(i, key) for i, key in enumerate(LONG)])
@@ -220,7 +222,7 @@ async def test_long_texts_are_refused_in_persian_without_echo(fake: FakeTelegram
 @pytest.mark.khabar_settings(rate_limit_comments="1000", api_messages_per_second="1000",
                              api_group_messages_per_minute="1200", max_comment_length="4000")
 async def test_longest_allowed_comment_fits_card_and_thread(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    article, copy = await h.thread_article(fake, world, khabar)
+    article, copy = await thread_article(fake, world, khabar)
     base = h.SENTENCES[0] + " <b>&amp;</b> " + "😀 "
     texts = [(base * 60)[:4000].strip(), ("& " + h.SENTENCES[1] + " ") * 40, (h.SENTENCES[2] + " ") * 47]
     texts = [clean_text(t[:4000]) for t in texts]
@@ -232,7 +234,7 @@ async def test_longest_allowed_comment_fits_card_and_thread(fake: FakeTelegram, 
         await reader.send(text)
         reply = await h.reply_to(fake, reader)
         assert h.is_captcha(reply), (len(text), reply.params["text"])
-        [comment] = await h.comments_by(khabar, reader)
+        [comment] = await comments_of(khabar, reader)
         assert comment.text == text
         await h.solve(fake, khabar, reader, comment, reply)
 
@@ -268,7 +270,7 @@ async def test_astral_emoji_around_entities(fake: FakeTelegram, world: World, kh
         await reader.send(text)
         reply = await h.reply_to(fake, reader)
         assert h.is_captcha(reply) == accepted, (text, reply.params["text"])
-        [comment] = await h.comments_by(khabar, reader)
+        [comment] = await comments_of(khabar, reader)
         assert comment.text == clean_text(text)
         if not accepted:
             assert "پیوند" in reply.params["text"] or "ثبت نشد" in reply.params["text"]

@@ -7,29 +7,19 @@ from sqlalchemy import update
 from bot.intake import service_captcha
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
-from storage.models import Article, Comment
+from storage.models import Comment
 from tests.e2e.harness import Khabar, World
 from tests.e2e.test_intake_support import (
-    BREAD,
     COMMENT,
     add_approved,
-    add_article,
     captcha_for,
     comments_of,
     option_data,
     sent_to,
     status_of,
+    thread_article,
     to,
 )
-
-
-async def _post(fake: FakeTelegram, world: World, khabar: Khabar) -> tuple[Article, StoredMessage]:
-    """An article in the channel and its automatic forward in the discussion group."""
-    post = await fake.channel_post(world.channel, BREAD[0])
-    copy = fake.discussion_copy(post)
-    assert copy is not None
-    article = await add_article(khabar, discussion=(world.group.id, copy.message_id))
-    return article, copy
 
 
 async def _captcha_message(fake: FakeTelegram, user_id: int) -> StoredMessage:
@@ -41,7 +31,7 @@ async def _captcha_message(fake: FakeTelegram, user_id: int) -> StoredMessage:
 async def test_group_comment_by_a_started_reader_ends_pending(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    article, copy = await _post(fake, world, khabar)
+    article, copy = await thread_article(fake, world, khabar)
     reader = fake.make_user("زهرا", "zahra")
     await reader.start_bot()
     await sent_to(fake, reader, "ثبت نظر")
@@ -60,7 +50,7 @@ async def test_group_comment_by_a_started_reader_ends_pending(
 
 
 async def test_reader_who_never_started_the_bot(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    _, copy = await _post(fake, world, khabar)
+    _, copy = await thread_article(fake, world, khabar)
     reader = fake.make_user("امیر")
     mine = await reader.send(world.group, COMMENT, reply_to=copy)
     note_call = await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(world.group.id))
@@ -87,7 +77,7 @@ async def test_reader_who_never_started_the_bot(fake: FakeTelegram, world: World
 
 
 async def test_reply_to_a_published_comment_in_the_thread(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    article, copy = await _post(fake, world, khabar)
+    article, copy = await thread_article(fake, world, khabar)
     parent = await add_approved(khabar, article, fake.make_user("علی"), "نان بربری هم گران شد")
     published = await khabar.app.bot.send_message(world.group.id, "علی: نان بربری هم گران شد",
                                                   reply_to_message_id=copy.message_id)
@@ -107,7 +97,7 @@ async def test_reply_to_a_published_comment_in_the_thread(fake: FakeTelegram, wo
 async def test_newsroom_bots_and_unrelated_messages_are_left_alone(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
-    _, copy = await _post(fake, world, khabar)
+    _, copy = await thread_article(fake, world, khabar)
     as_channel = await fake.send_as_chat(world.group, world.channel, "توضیح تحریریه", reply_to=copy)
     anonymous = await fake.anonymous_admin_send(world.group, "یادداشت مدیر گروه", reply_to=copy)
     chatter = fake.make_user("گپ‌زن")
@@ -119,7 +109,7 @@ async def test_newsroom_bots_and_unrelated_messages_are_left_alone(
 
 
 async def test_group_sticker_and_not_persian(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    _, copy = await _post(fake, world, khabar)
+    _, copy = await thread_article(fake, world, khabar)
     reader = fake.make_user("سارا")
     await reader.start_bot()
     await sent_to(fake, reader, "ثبت نظر")
@@ -138,7 +128,7 @@ async def test_group_sticker_and_not_persian(fake: FakeTelegram, world: World, k
 
 
 async def test_unfinished_group_comment_expires(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
-    _, copy = await _post(fake, world, khabar)
+    _, copy = await thread_article(fake, world, khabar)
     reader = fake.make_user("بی‌حوصله")
     await reader.send(world.group, COMMENT, reply_to=copy)
     await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(world.group.id))

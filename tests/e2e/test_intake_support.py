@@ -14,7 +14,7 @@ from fakegram.control import FakeTelegram
 from fakegram.server import CallRecord
 from fakegram.world import StoredMessage
 from storage.models import Article, Captcha, Comment, User
-from tests.e2e.harness import Khabar
+from tests.e2e.harness import Khabar, World
 
 BREAD = (
     "افزایش دوباره‌ی قیمت نان در تهران",
@@ -66,6 +66,15 @@ async def sent_to(fake: FakeTelegram, user: FakeUser, contains: str = "") -> Cal
 def last_bot_message(fake: FakeTelegram, user: FakeUser) -> StoredMessage:
     """The bot's newest message in ``user``'s private chat."""
     return fake.bot_messages(user.private_chat)[-1]
+
+
+async def thread_article(fake: FakeTelegram, world: World, khabar: Khabar) -> tuple[Article, StoredMessage]:
+    """An article in the channel with its automatic forward in the discussion group (known to Khabar)."""
+    post = await fake.channel_post(world.channel, BREAD[0])
+    copy = fake.discussion_copy(post)
+    assert copy is not None
+    article = await add_article(khabar, discussion=(world.group.id, copy.message_id))
+    return article, copy
 
 
 async def comments_of(khabar: Khabar, user: FakeUser) -> list[Comment]:
