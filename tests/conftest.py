@@ -12,8 +12,9 @@ from sqlalchemy import text
 from storage.db import Database
 from storage.models import Base
 
-# The fake Telegram's fixtures (``fake``, ``fake_bot``) and its end-of-test checks.
-pytest_plugins = ["fakegram.pytest_plugin"]
+# The fake Telegram's fixtures (``fake``, ``fake_bot``) and its end-of-test checks; the headless
+# Chromium ``browser`` fixture for web pages.
+pytest_plugins = ["fakegram.pytest_plugin", "tests.browser"]
 
 PG_BASE_URL = os.environ.get("KHABAR_TEST_POSTGRES_URL", "")
 # Each pytest run gets its own database (created in pytest_configure), so parallel runs never collide.
