@@ -70,6 +70,7 @@ class FakeTelegram:
         self._expected: list[_Expectation] = []
         self._consumed: set[int] = set()
         self._call_event = asyncio.Event()
+        self.listeners: list[Callable[[CallRecord], None]] = []  # told of every call (e.g. the demo's live page)
         self._server = Server(self)
         self.port = 0
 
@@ -254,6 +255,8 @@ class FakeTelegram:
         self.calls.append(record)
         self._call_event.set()
         self._call_event = asyncio.Event()
+        for listener in self.listeners:
+            listener(record)
 
     def record_failure(self, method: str, params: dict[str, Any], description: str) -> None:
         self.failures.append(Failure(method, params, description))

@@ -71,7 +71,13 @@ def _reply(fake: FakeTelegram, chat: Chat, p: Params) -> tuple[StoredMessage | N
     return reply_to, thread_root
 
 
-def _send(fake: FakeTelegram, chat: Chat, p: Params, body: dict[str, Any]) -> dict[str, Any]:
+def sent_html(p: Params, key: str) -> str | None:
+    """The text or caption exactly as the bot sent it, when it sent HTML (kept for viewers like the demo)."""
+    value = p.get(key)
+    return value if isinstance(value, str) and str(p.get("parse_mode") or "").lower() == "html" else None
+
+
+def _send(fake: FakeTelegram, chat: Chat, p: Params, body: dict[str, Any], html_key: str = "text") -> dict[str, Any]:
     reply_to, thread_root = _reply(fake, chat, p)
     body.update(chats.bot_body(fake, chat))
     markup = _markup(p)
@@ -81,6 +87,7 @@ def _send(fake: FakeTelegram, chat: Chat, p: Params, body: dict[str, Any]) -> di
         body["has_protected_content"] = True
     msg = fake.world.new_message(chat, fake.world.bot.id, body, by_bot=True, reply_to=reply_to,
                                  thread_root=thread_root)
+    msg.html = sent_html(p, html_key)
     deliver(fake, msg)
     return msg.snapshot()
 
@@ -112,7 +119,7 @@ async def send_photo(fake: FakeTelegram, p: Params) -> Any:
     chats.check_flood(fake, "sendPhoto", chat)
     body: dict[str, Any] = {"photo": fake.world.photo_sizes(stored), "caption": caption,
                             "caption_entities": entities}
-    return _send(fake, chat, p, body)
+    return _send(fake, chat, p, body, "caption")
 
 
 def _edit_target(fake: FakeTelegram, p: Params, method: str) -> StoredMessage:
@@ -127,7 +134,8 @@ def _edit_target(fake: FakeTelegram, p: Params, method: str) -> StoredMessage:
     return msg
 
 
-def _apply_edit(fake: FakeTelegram, msg: StoredMessage, changes: dict[str, Any], method: str) -> Any:
+def _apply_edit(fake: FakeTelegram, msg: StoredMessage, changes: dict[str, Any], method: str,
+                html: tuple[Params, str] | None = None) -> Any:
     current = {k: msg.data.get(k) or None for k in changes}
     wanted = {k: v or None for k, v in changes.items()}
     if current == wanted:
@@ -141,6 +149,8 @@ def _apply_edit(fake: FakeTelegram, msg: StoredMessage, changes: dict[str, Any],
             msg.data[key] = value
     msg.data["edit_date"] = int(fake.clock.now())
     msg.edited = True
+    if html is not None:
+        msg.html = sent_html(*html)
     deliver(fake, msg, edited=True)
     return msg.snapshot()
 
@@ -155,7 +165,7 @@ async def edit_message_text(fake: FakeTelegram, p: Params) -> Any:
     changes = {"text": text, "entities": entities, "reply_markup": _markup(p)}
     if p.get("link_preview_options"):
         msg.data["link_preview_options"] = p["link_preview_options"]
-    return _apply_edit(fake, msg, changes, "editMessageText")
+    return _apply_edit(fake, msg, changes, "editMessageText", (p, "text"))
 
 
 async def edit_message_caption(fake: FakeTelegram, p: Params) -> Any:
@@ -164,7 +174,7 @@ async def edit_message_caption(fake: FakeTelegram, p: Params) -> Any:
         raise bad_request("there is no caption in the message to edit")
     caption, entities = _caption(p)
     changes = {"caption": caption, "caption_entities": entities, "reply_markup": _markup(p)}
-    return _apply_edit(fake, msg, changes, "editMessageCaption")
+    return _apply_edit(fake, msg, changes, "editMessageCaption", (p, "caption"))
 
 
 async def edit_message_reply_markup(fake: FakeTelegram, p: Params) -> Any:

@@ -68,6 +68,7 @@ def auto_forward(fake: FakeTelegram, post: StoredMessage) -> StoredMessage | Non
             body[key] = post.data[key]
     copy = fake.world.new_message(group, TELEGRAM_ID, body)
     copy.thread_root = copy.message_id
+    copy.html = post.html
     fake.forwards[(channel.id, post.message_id)] = copy
     deliver(fake, copy)
     return copy
@@ -85,6 +86,7 @@ def sync_forward(fake: FakeTelegram, post: StoredMessage) -> None:
             copy.data.pop(key, None)
     copy.data["edit_date"] = post.data.get("edit_date", int(fake.clock.now()))
     copy.edited = True
+    copy.html = post.html
 
 
 def thread(group: Chat, root_message_id: int) -> list[StoredMessage]:

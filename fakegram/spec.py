@@ -1,7 +1,8 @@
-"""The Bot API spec (vendored ``data/api.json``): lookup of methods, types and their fields."""
+"""The Bot API spec (vendored ``data/api.json.gz``, gzipped to keep the wheel small): methods, types, fields."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).parent / "data" / "api.json"
+DATA = Path(__file__).parent / "data" / "api.json.gz"
 SCALARS = frozenset({"Integer", "String", "Boolean", "Float", "InputFile"})
 
 
@@ -94,4 +95,4 @@ class Spec:
 
 @cache
 def load_spec() -> Spec:
-    return Spec(json.loads(DATA.read_text(encoding="utf-8")))
+    return Spec(json.loads(gzip.decompress(DATA.read_bytes()).decode("utf-8")))

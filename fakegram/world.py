@@ -93,6 +93,7 @@ class StoredMessage:
     deleted: bool = False
     edited: bool = False
     history: list[dict[str, Any]] = field(default_factory=list)
+    html: str | None = None  # the markup the bot sent (parse_mode HTML), as it sent it
 
     @property
     def message_id(self) -> int:
