@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 from bot.demo.server import DemoServer
-from bot.texts import common
+from bot.texts import common, intake
 from bot.texts import demo as texts
 from tests.browser import DESKTOP, PHONE, Page
 from tests.e2e.driver import APPROVE_LABEL, captcha_answer
 
 COMMENT = "راه‌اندازی کتابخانهٔ سیار برای بچه‌های روستاهای لرستان کار خوبی است."
+REPLY = "امیدوارم کتابخانهٔ سیار به روستاهای دلفان هم زود برسد."
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
@@ -46,7 +47,8 @@ async def press(page: Page, message_css: str, needle: str, label: str) -> None:
     assert clicked, f"no button {label!r} under a message showing {needle!r}"
 
 
-async def test_reader_comments_and_a_moderator_approves(demo: DemoServer, browser: Page, tmp_path: Path) -> None:
+async def test_reader_comments_and_a_moderator_approves(temp_demo: DemoServer, browser: Page, tmp_path: Path) -> None:
+    demo = temp_demo
     await browser.size(*DESKTOP)
     await browser.open(demo.url)
     banner = await browser.text("#banner")
@@ -79,8 +81,18 @@ async def test_reader_comments_and_a_moderator_approves(demo: DemoServer, browse
     await shows(browser, "#messages-group .msg", COMMENT[:30])
     await shows(browser, "#messages-private .msg", "منتشر شد")
     await shows(browser, "#messages-channel .key", "۱")  # the post's count button: «نظرات (۱)»
+
+    # Another reader replies in the thread: the bot takes the reply and sends them on to finish privately.
+    await browser.click('#group-people .person[data-person="reader2"]')
+    await browser.type("#composer-group input", REPLY)
+    await browser.click("#composer-group button")
+    await shows(browser, "#messages-group .msg", intake.GROUP_BUTTON)
+    assert REPLY[:20] not in await browser.script("return document.getElementById('messages-group').innerText")
+    await press(browser, "#messages-group .msg", intake.GROUP_BUTTON, intake.GROUP_BUTTON)
+    await shows(browser, "#messages-private .msg", "= ؟")
     assert await browser.console_errors() == []
 
+    await browser.script("document.getElementById('toast').hidden = true")  # no notice in the pictures
     folder = shot_dir(tmp_path)
     assert (await browser.screenshot(folder / "demo-desktop.png")).stat().st_size > 10_000
     await browser.size(*PHONE)

@@ -129,6 +129,7 @@
       box.append(quote);
     }
     const body = el("div", "body");
+    body.dir = "auto"; // "/start …" reads left to right, Persian right to left
     body.innerHTML = message.html; // sanitised to Telegram's HTML subset by the server
     box.append(body);
     const meta = el("div", "meta");
@@ -363,6 +364,7 @@
       if (spoiler) { spoiler.classList.add("shown"); return; }
       const anchor = event.target.closest(".body a");
       if (!anchor) return;
+      if (anchor.protocol === "tg:") { event.preventDefault(); return; } // a mention: nowhere to go here
       const payload = deepLink(anchor);
       if (payload !== null) {
         event.preventDefault();
