@@ -69,7 +69,11 @@ async def _serve(port: int, db: Path | None, *, browser: bool) -> int:
     try:
         sys.stdout.write("khabar demo: starting the stand-in Telegram and the bot…\n")
         sys.stdout.flush()
-        await demo.start()
+        try:
+            await demo.start()
+        except Exception as exc:  # e.g. a --db file that is not a Khabar database
+            sys.stderr.write(f"khabar demo: could not start: {exc}\n")
+            return 1
         try:
             await server.start(port=port)
         except OSError as exc:

@@ -151,15 +151,18 @@ class DemoServer:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
         await response.prepare(request)
         seen = -1
-        while self._runner is not None:
-            if seen != self.version:
-                seen = self.version
-                await response.write(f"data: {seen}\n\n".encode())
-                continue
-            try:
-                await asyncio.wait_for(self._changed.wait(), HEARTBEAT)
-            except TimeoutError:
-                await response.write(b": keep-alive\n\n")
+        try:
+            while self._runner is not None:
+                if seen != self.version:
+                    seen = self.version
+                    await response.write(f"data: {seen}\n\n".encode())
+                    continue
+                try:
+                    await asyncio.wait_for(self._changed.wait(), HEARTBEAT)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+        except ConnectionResetError:  # the tab was closed
+            pass
         return response
 
     # ----- actions -------------------------------------------------------------------------------------
@@ -173,6 +176,10 @@ class DemoServer:
             except (BadInput, ValueError) as exc:
                 message = str(exc) if isinstance(exc, BadInput) else texts.PAGE["error"]
                 return web.json_response({"ok": False, "error": message}, status=400,
+                                         dumps=lambda v: json.dumps(v, ensure_ascii=False))
+            except Exception as exc:  # the page gets a Persian message; the terminal one line, no traceback
+                log.warning("demo action failed", extra={"path": request.path, "error": repr(exc)})
+                return web.json_response({"ok": False, "error": texts.PAGE["error"]}, status=500,
                                          dumps=lambda v: json.dumps(v, ensure_ascii=False))
             self.bump()
             return web.json_response({"ok": True, **result}, dumps=lambda v: json.dumps(v, ensure_ascii=False))

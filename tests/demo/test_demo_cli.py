@@ -126,3 +126,17 @@ async def test_a_busy_port_is_a_clear_error(tmp_path: Path) -> None:
     assert proc.returncode == 2, text
     assert f"127.0.0.1:{port}" in text and "--port 0" in text and "Traceback" not in text
     assert [p for p in tmp_path.iterdir() if p.name.startswith("khabar-demo-")] == []
+
+
+async def test_a_db_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database", encoding="utf-8")
+    proc = await asyncio.create_subprocess_exec(
+        khabar(), "demo", "--no-browser", "--port", "0", "--db", str(bad), cwd=tmp_path, env=clean_env(tmp_path),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    text = out.decode()
+    assert proc.returncode == 1, text
+    assert "could not start" in text and "not a database" in text and "Traceback" not in text
+    assert bad.read_text(encoding="utf-8") == "not a database"
