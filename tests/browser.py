@@ -58,8 +58,13 @@ class Page:
         from selenium.webdriver.common.by import By
 
         def look() -> Any:
-            found = self.driver.find_elements(By.CSS_SELECTOR, css)
-            return found[0] if found and found[0].is_displayed() else None
+            from selenium.common.exceptions import StaleElementReferenceException
+
+            try:
+                found = self.driver.find_elements(By.CSS_SELECTOR, css)
+                return found[0] if found and found[0].is_displayed() else None
+            except StaleElementReferenceException:  # redrawn while looking: look again
+                return None
 
         return await self.wait_for(look, timeout, f"no visible element {css!r}")
 
@@ -90,9 +95,14 @@ class Page:
         from selenium.webdriver.common.by import By
 
         def look() -> str | None:
-            for element in self.driver.find_elements(By.CSS_SELECTOR, css):
-                if needle in element.text:
-                    return str(element.text)
+            from selenium.common.exceptions import StaleElementReferenceException
+
+            try:
+                for element in self.driver.find_elements(By.CSS_SELECTOR, css):
+                    if needle in element.text:
+                        return str(element.text)
+            except StaleElementReferenceException:  # the page redrew between finding and reading
+                return None
             return None
 
         result: str = await self.wait_for(look, timeout, f"{needle!r} never appeared in {css!r}")
