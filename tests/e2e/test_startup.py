@@ -44,3 +44,20 @@ async def test_run_with_a_refused_token_exits_2_naming_it(fake: FakeTelegram, tm
     assert proc.returncode == 2
     assert "KHABAR_BOT_TOKEN" in text and "refused the token" in text
     assert "Traceback" not in text and wrong not in text
+
+
+async def test_command_menus_are_set_at_start_up_once(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    from telegram import Bot, BotCommandScopeAllPrivateChats, BotCommandScopeChat, BotCommandScopeDefault
+
+    async with Bot(fake.token, base_url=fake.base_url) as client:
+        private = await client.get_my_commands(scope=BotCommandScopeAllPrivateChats())
+        mods = await client.get_my_commands(scope=BotCommandScopeChat(world.mods_chat.id))
+        elsewhere = await client.get_my_commands(scope=BotCommandScopeDefault())
+    assert [c.command for c in private] == ["start", "my", "notify", "help"]
+    assert [c.command for c in mods] == ["queue", "stats", "ban", "unban", "trust", "feeds"]
+    assert elsewhere == ()  # groups and channels other than the moderators' get no menu
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in c.description) for c in (*private, *mods))  # Persian
+    assert len(fake.calls_of("setMyCommands")) == 2
+    await khabar.restart()  # the same menus again: compared, not set again
+    assert len(fake.calls_of("setMyCommands")) == 2
+    assert len(fake.calls_of("getMyCommands")) == 2 + 3 + 2  # start-up, this test, restart
