@@ -176,6 +176,11 @@ async def _post_init(app: KhabarApp) -> None:
     if checks is not None:
         checks.on_verdict = deps.metrics.count_verdict  # checks' verdicts, whichever path asked for them
     await set_menus(app.bot, moderators)
+    poll = app.bot_data.poll_request
+    if isinstance(poll, network.WatchedRequest):
+        quiet = network.PollingErrors(poll)  # failed polls: WARNING lines, no traceback each retry
+        quiet.attach()
+        deps.resources["polling_errors"] = quiet
     if ops is not None:
         alerts = OpsAlerts(app.bot, ops, instance=owner, secrets=_secrets(settings), metrics=deps.metrics)
         alerts.start()
@@ -236,6 +241,9 @@ async def _post_shutdown(app: KhabarApp) -> None:
         alerts = deps.resources.pop("ops_alerts", None)
         if isinstance(alerts, OpsAlerts):
             await alerts.stop()
+        quiet = deps.resources.pop("polling_errors", None)
+        if isinstance(quiet, network.PollingErrors):
+            quiet.detach()
         monitor = deps.resources.pop("monitor", None)
         if isinstance(monitor, MonitorServer):
             await monitor.stop()

@@ -21,6 +21,14 @@ class Proxy:
 
     url: str
     targets: list[str] = field(default_factory=list)
+    streams: set[asyncio.StreamWriter] = field(default_factory=set)  # open connections, both sides
+
+    async def connect(self, host: str, port: int) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """Open the upstream connection for a client (recorded, closed with the proxy)."""
+        self.targets.append(f"{host}:{port}")
+        reader, writer = await asyncio.open_connection(host, port)
+        self.streams.add(writer)
+        return reader, writer
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -53,8 +61,7 @@ async def _http(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, prox
         parts = urlsplit(target)
         host, port = parts.hostname or "", str(parts.port or 80)
         first = head
-    proxy.targets.append(f"{host}:{port}")
-    upstream = await asyncio.open_connection(host, int(port))
+    upstream = await proxy.connect(host, int(port))
     if method == "CONNECT":
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
         await writer.drain()
@@ -80,16 +87,16 @@ async def _socks5(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, pr
         writer.write(b"\x05\x07\x00\x01" + bytes(6))
         writer.close()
         return
-    proxy.targets.append(f"{host}:{port}")
-    upstream = await asyncio.open_connection(host, port)
+    upstream = await proxy.connect(host, port)
     writer.write(b"\x05\x00\x00\x01" + bytes(6))
     await writer.drain()
     await _relay((reader, writer), upstream)
 
 
 @asynccontextmanager
-async def serve_proxy(scheme: str) -> AsyncIterator[Proxy]:
-    """Run an ``http`` or ``socks5`` proxy on a free 127.0.0.1 port until the block ends."""
+async def serve_proxy(scheme: str, port: int = 0) -> AsyncIterator[Proxy]:
+    """Run an ``http`` or ``socks5`` proxy on 127.0.0.1 (a free port unless given) until the block ends,
+    then drop every connection it carries."""
     handler = _http if scheme == "http" else _socks5
     proxy = Proxy(url="")
     tasks: set[asyncio.Task[None]] = set()
@@ -98,6 +105,7 @@ async def serve_proxy(scheme: str) -> AsyncIterator[Proxy]:
         task = asyncio.current_task()
         assert task is not None
         tasks.add(task)
+        proxy.streams.add(writer)
         try:
             await handler(reader, writer, proxy)
         except (ConnectionError, asyncio.IncompleteReadError, OSError):
@@ -105,14 +113,14 @@ async def serve_proxy(scheme: str) -> AsyncIterator[Proxy]:
         finally:
             tasks.discard(task)
 
-    server = await asyncio.start_server(on_client, "127.0.0.1", 0)
+    server = await asyncio.start_server(on_client, "127.0.0.1", port)
     port = server.sockets[0].getsockname()[1]
     proxy.url = f"{scheme}://127.0.0.1:{port}"
     try:
         yield proxy
     finally:
         server.close()
-        for task in list(tasks):
-            task.cancel()
+        for stream in list(proxy.streams):  # every connection drops, as when a proxy process dies
+            stream.close()
         await asyncio.gather(*tasks, return_exceptions=True)
         await server.wait_closed()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from urllib.parse import urlsplit
 
 import pytest
@@ -72,3 +74,37 @@ async def test_feeds_use_their_own_proxy_or_go_direct(
     assert target not in bot_proxy.targets  # never through Telegram's proxy
     # Through KHABAR_FEED_PROXY_URL when set; direct (no proxy at all) when it is empty.
     assert (target in feed_proxy.targets) is feed_proxied
+
+
+@pytest.mark.sqlite_only(reason="the proxy carries Telegram's traffic; the database plays no part")
+async def test_a_proxy_outage_is_warned_about_without_tracebacks_and_polling_resumes(
+    fake: FakeTelegram, world: World, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    await create_schema(db_url)
+
+    async def answered(name: str) -> None:
+        reader = fake.make_user(name)
+        await reader.start_bot()
+        await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(reader.id), timeout=20)
+
+    async with serve_proxy("socks5") as proxy:
+        port = int(proxy.url.rsplit(":", 1)[1])
+        khabar = await launch(world, settings_for(fake, world, db_url, proxy_url=proxy.url), Clock())
+        await answered("پیش")
+    try:
+        # The proxy is gone (its block ended): polls fail, PTB retries with backoff.
+        for _ in range(200):
+            if any("getUpdates failed" in r.getMessage() for r in caplog.records):
+                break
+            await asyncio.sleep(0.05)
+        async with serve_proxy("socks5", port=port) as back:
+            await answered("پس")  # polling resumed through the proxy once it was back
+            assert back.targets
+            await stop_app(khabar.app)  # while the proxy is up: the last getUpdates confirms the updates
+    finally:
+        if khabar.app.running:
+            await stop_app(khabar.app)
+    failed = [r for r in caplog.records if "getUpdates failed" in r.getMessage()]
+    assert failed and all(r.levelno == logging.WARNING and r.exc_info is None for r in failed)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
