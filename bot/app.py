@@ -136,6 +136,7 @@ async def _post_init(app: KhabarApp) -> None:
         raise ConfigError(f"KHABAR_CHANNEL={channel}: Telegram says {exc.message!r}; add the bot as admin") from None
     if discussion is None:
         discussion = channel_chat.linked_chat_id
+    ops = await resolve_chat(app.bot, settings.ops_chat, "KHABAR_OPS_CHAT")
     owner = instance_owner(settings)
     db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
     worker = OutboxWorker(
@@ -157,9 +158,9 @@ async def _post_init(app: KhabarApp) -> None:
         rng=app.bot_data.rng,
         metrics=app.bot_data.metrics,
     )
-    ops = await resolve_chat(app.bot, settings.ops_chat, "KHABAR_OPS_CHAT")
-    deps.metrics.know_chats({channel: metrics.CHANNEL, discussion: metrics.DISCUSSION,
-                             moderators: metrics.MODERATORS, ops: metrics.OPS})
+    # A chat with two roles is named by the later one (the moderators' group may also be the ops chat).
+    deps.metrics.know_chats({ops: metrics.OPS, discussion: metrics.DISCUSSION, channel: metrics.CHANNEL,
+                             moderators: metrics.MODERATORS})
     app.bot_data.deps = deps
     try:
         await instance.claim(app, deps, app.bot_data.mode)
