@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
 import socket
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -13,11 +15,13 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import HTTPXRequest
 
-from bot import instance
+from bot import instance, metrics, network
 from bot.deps import AppState, Chats, Deps, KhabarApp, KhabarContext, utc_now
+from bot.health import Liveness, MonitorServer, updates_liveness
+from bot.menu import set_menus
 from bot.moderators import ModeratorDirectory
+from bot.ops_alerts import OpsAlerts
 from bot.outbox import OutboxWorker
 from bot.settings import ConfigError, Settings
 from bot.telegram_bot import KhabarBot
@@ -61,11 +65,12 @@ async def resolve_chat(bot: Bot, ref: str | None, key: str = "chat") -> int | No
     return chat.id
 
 
-def rate_limiter(settings: Settings) -> AIORateLimiter:
+def rate_limiter(settings: Settings, counts: metrics.Metrics | None = None) -> AIORateLimiter:
     """Telegram's limits (overall, per group) as sliding windows; 0 in a setting lifts that limit."""
     from bot.rate_limit import KhabarRateLimiter
 
-    return KhabarRateLimiter(settings.api_messages_per_second, settings.api_group_messages_per_minute)
+    return KhabarRateLimiter(settings.api_messages_per_second, settings.api_group_messages_per_minute,
+                             on_flood=counts.rate_limited if counts else None)
 
 
 def build_application(
@@ -80,16 +85,17 @@ def build_application(
     if settings.bot_token is None:
         raise ConfigError("KHABAR_BOT_TOKEN is not set")
     context_types = ContextTypes(context=KhabarContext, bot_data=AppState)
+    counts = metrics.Metrics()  # this Application's own registry
+    poll_request = network.telegram_request(settings, polling=True)
     bot = KhabarBot(
         settings.token,
         base_url=settings.bot_api_url,
         base_file_url=settings.file_api_url,
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
-        rate_limiter=rate_limiter(settings),  # type: ignore[arg-type]  # PTB types it per-call-args
-        request=HTTPXRequest(
-            connection_pool_size=64, connect_timeout=10, read_timeout=15, write_timeout=15, pool_timeout=10
-        ),
-        get_updates_request=HTTPXRequest(connection_pool_size=2, read_timeout=60),
+        rate_limiter=rate_limiter(settings, counts),
+        request=network.telegram_request(settings),
+        get_updates_request=poll_request,
+        metrics=counts,
     )
     builder = (
         ApplicationBuilder()
@@ -106,6 +112,8 @@ def build_application(
     app.bot_data.mode = mode
     app.bot_data.clock = clock or utc_now
     app.bot_data.rng = rng or random.SystemRandom()
+    app.bot_data.metrics = counts
+    app.bot_data.poll_request = poll_request
     from handlers import register
 
     register(app)
@@ -128,6 +136,7 @@ async def _post_init(app: KhabarApp) -> None:
         raise ConfigError(f"KHABAR_CHANNEL={channel}: Telegram says {exc.message!r}; add the bot as admin") from None
     if discussion is None:
         discussion = channel_chat.linked_chat_id
+    ops = await resolve_chat(app.bot, settings.ops_chat, "KHABAR_OPS_CHAT")
     owner = instance_owner(settings)
     db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
     worker = OutboxWorker(
@@ -147,16 +156,36 @@ async def _post_init(app: KhabarApp) -> None:
         moderators=ModeratorDirectory(frozenset(settings.moderators), moderators),
         clock=clock,
         rng=app.bot_data.rng,
+        metrics=app.bot_data.metrics,
     )
+    # A chat with two roles is named by the later one (the moderators' group may also be the ops chat).
+    deps.metrics.know_chats({ops: metrics.OPS, discussion: metrics.DISCUSSION, channel: metrics.CHANNEL,
+                             moderators: metrics.MODERATORS})
     app.bot_data.deps = deps
     try:
         await instance.claim(app, deps, app.bot_data.mode)
+        await _start_monitor(app, deps)
     except Exception:
         app.bot_data.deps = None
+        with contextlib.suppress(Exception):
+            await instance.release(deps)
         await db.close()
         raise
     for setup in _areas():
         await setup(app, deps)
+    checks = deps.resources.get("checks")
+    if checks is not None:
+        checks.on_verdict = deps.metrics.count_verdict  # checks' verdicts, whichever path asked for them
+    await set_menus(app.bot, moderators)
+    poll = app.bot_data.poll_request
+    if isinstance(poll, network.WatchedRequest):
+        quiet = network.PollingErrors(poll)  # failed polls: WARNING lines, no traceback each retry
+        quiet.attach()
+        deps.resources["polling_errors"] = quiet
+    if ops is not None:
+        alerts = OpsAlerts(app.bot, ops, instance=owner, secrets=_secrets(settings), metrics=deps.metrics)
+        alerts.start()
+        deps.resources["ops_alerts"] = alerts
     if app.job_queue is not None and worker.repair_chats:
         app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
     worker.start()
@@ -164,6 +193,39 @@ async def _post_init(app: KhabarApp) -> None:
         "khabar ready",
         extra={"bot": app.bot.username, "channel": channel, "discussion": discussion, "owner": owner},
     )
+
+
+def _secrets(settings: Settings) -> list[str]:
+    """What must never reach the operators' chat: the token, the webhook secret, proxy passwords."""
+    out = [settings.token]
+    if settings.webhook_secret:
+        out.append(settings.webhook_secret.get_secret_value())
+    return out + network.proxy_secrets(settings)
+
+
+async def _start_monitor(app: KhabarApp, deps: Deps) -> None:
+    """Serve /healthz and /metrics when KHABAR_METRICS_PORT is set (ConfigError if the port is taken)."""
+    settings = deps.settings
+    if settings.metrics_port is None:
+        return
+    since = time.monotonic()
+    poll = app.bot_data.poll_request
+
+    def liveness() -> Liveness:
+        updater = app.updater
+        running = updater is not None and updater.running
+        return updates_liveness(app.bot_data.mode, running, poll if isinstance(poll, network.WatchedRequest) else None,
+                                since)
+
+    server = MonitorServer(metrics=deps.metrics, db=deps.db, clock=deps.clock, liveness=liveness)
+    try:
+        await server.start(settings.metrics_listen, settings.metrics_port)
+    except OSError as exc:
+        raise ConfigError(
+            f"KHABAR_METRICS_PORT={settings.metrics_port}: cannot listen on {settings.metrics_listen} ({exc.strerror}); "
+            "choose a free port or leave it empty"
+        ) from None
+    deps.resources["monitor"] = server
 
 
 async def _repair_job(context: KhabarContext) -> None:
@@ -177,6 +239,15 @@ async def _post_shutdown(app: KhabarApp) -> None:
     except RuntimeError:
         return
     try:
+        alerts = deps.resources.pop("ops_alerts", None)
+        if isinstance(alerts, OpsAlerts):
+            await alerts.stop()
+        quiet = deps.resources.pop("polling_errors", None)
+        if isinstance(quiet, network.PollingErrors):
+            quiet.detach()
+        monitor = deps.resources.pop("monitor", None)
+        if isinstance(monitor, MonitorServer):
+            await monitor.stop()
         await deps.outbox.stop()
         await deps.events.settle()
         await instance.release(deps)

@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.metrics import Metrics
 from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
@@ -86,6 +87,7 @@ class Deps:
     events: Events = field(default_factory=Events)
     # Domain resources built once at start-up (check lexicons, term statistics …), by area.
     resources: dict[str, Any] = field(default_factory=dict)
+    metrics: Metrics = field(default_factory=Metrics)  # this Application's Prometheus series (bot/metrics.py)
 
 
 class AppState:
@@ -98,6 +100,8 @@ class AppState:
         self.clock: Callable[[], datetime] = utc_now
         self.rng: random.Random = random.SystemRandom()
         self.mode: str = "polling"  # or "webhook": how updates arrive
+        self.metrics: Metrics = Metrics()  # replaced by build_application with the one its bot counts into
+        self.poll_request: object = None  # the getUpdates request object (bot.network.WatchedRequest)
 
     @property
     def deps(self) -> Deps:

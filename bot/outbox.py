@@ -235,7 +235,7 @@ class OutboxWorker:
         except RetryAfter as exc:
             wait = _retry_seconds(exc)
             log.warning("flood limit: retrying after %ss", wait, extra=extra)
-            await self._retry(row, wait, str(exc))
+            await self._retry(row, wait, f"Too Many Requests: retry after {wait:g}")  # not held back (reconcile)
         except BadRequest as exc:
             if any(text in exc.message.lower() for text in _ALREADY_DONE):
                 await self._sent(row, None)

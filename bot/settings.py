@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 PREFIX = "KHABAR_"
 TELEGRAM_API = "https://api.telegram.org/bot"
 Action = Literal["reject", "review", "allow"]
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 
 
 class ConfigError(Exception):
@@ -64,6 +65,38 @@ class Settings(BaseSettings):
     undo_window_seconds: int = Field(600, ge=0, le=86400)
     trusted_after: int = Field(0, ge=0, le=10000)
     hashtags: str = ""
+    # Network and monitoring (proxies, /healthz and /metrics, the operators' chat): one block, own validators.
+    proxy_url: str | None = None  # Bot API through http://, https:// or socks5:// (empty: direct)
+    feed_proxy_url: str | None = None  # RSS/Atom feeds through a proxy (empty: direct, never the env's proxy)
+    metrics_port: int | None = Field(None, ge=1, le=65535)  # /healthz and /metrics (empty: off)
+    metrics_listen: str = "127.0.0.1"
+    ops_chat: str | None = None  # errors worth a person's attention go here (empty: logs only)
+
+    @field_validator("proxy_url", "feed_proxy_url", mode="after")
+    @classmethod
+    def _proxy(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        value = value.strip()
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme.lower() not in PROXY_SCHEMES or not rest.strip("/"):
+            raise ValueError("must be a proxy URL: http://host:port, https://host:port or socks5://host:port")
+        return value
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _optional_port(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and value.strip() == "" else value
+
+    @field_validator("ops_chat", mode="after")
+    @classmethod
+    def _ops_chat(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if not value:
+            return None
+        if (value.startswith("@") and len(value) > 5) or value.lstrip("-").isdigit():
+            return value
+        raise ValueError("must be a numeric chat id (e.g. -1001234567890) or @username")
 
     @classmethod
     def settings_customise_sources(

@@ -6,6 +6,8 @@ from typing import Any
 
 from telegram.ext import ExtBot
 
+from bot.metrics import Metrics
+
 # PTB's Defaults(parse_mode=…) adds parse_mode to every call that goes through its message helper,
 # including methods whose Bot API definition has no such parameter. Telegram ignores it; a strict
 # Bot API server answers 400. Drop what the method does not take.
@@ -18,9 +20,18 @@ _NOT_TAKEN: dict[str, frozenset[str]] = {
 
 
 class KhabarBot(ExtBot[None]):
-    """ExtBot with a strict request body."""
+    """ExtBot with a strict request body that counts what Telegram accepted into which kind of chat."""
+
+    def __init__(self, *args: Any, metrics: Metrics | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        with self._unfrozen():
+            self.metrics = metrics
 
     async def _do_post(self, endpoint: str, data: dict[str, Any], **kwargs: Any) -> Any:
         for key in _NOT_TAKEN.get(endpoint.lower(), ()):
             data.pop(key, None)
-        return await super()._do_post(endpoint, data, **kwargs)
+        chat_id = data.get("chat_id")  # read first: PTB may rewrite ``data`` while sending
+        result = await super()._do_post(endpoint, data, **kwargs)
+        if self.metrics is not None and chat_id is not None and not endpoint.lower().startswith("get"):
+            self.metrics.sent(endpoint, chat_id)
+        return result

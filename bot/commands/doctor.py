@@ -11,6 +11,7 @@ from typing import Any
 from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner
 from telegram.error import TelegramError
 
+from bot.network import telegram_request
 from bot.settings import Settings, load_settings
 from storage import migrate
 
@@ -64,7 +65,8 @@ async def _rights(bot: Bot, chat: str, label: str, needed: dict[str, str]) -> li
 async def diagnose(settings: Settings) -> list[Check]:
     """Run every check against the Bot API and the database."""
     checks: list[Check] = []
-    bot = Bot(settings.token, base_url=settings.bot_api_url, base_file_url=settings.file_api_url)
+    bot = Bot(settings.token, base_url=settings.bot_api_url, base_file_url=settings.file_api_url,
+              request=telegram_request(settings))  # through KHABAR_PROXY_URL, as `run` goes
     try:
         async with bot:
             me = await bot.get_me()

@@ -79,12 +79,13 @@ async def _store(settings: Settings, draft: Any) -> int:
     from telegram.error import TelegramError
 
     from bot.app import resolve_chat
+    from bot.network import telegram_request
     from bot.publishing.articles import Target, add_article
     from storage.db import Database
 
     settings.require_bot()
     try:
-        async with Bot(settings.token, base_url=settings.bot_api_url) as bot:
+        async with Bot(settings.token, base_url=settings.bot_api_url, request=telegram_request(settings)) as bot:
             sys.stdout.write(f"bot: @{bot.username}\n")
             channel = await resolve_chat(bot, settings.channel)
     except TelegramError as exc:

@@ -33,7 +33,9 @@ def secrets_of(settings: Settings) -> list[str]:
     out = [settings.token] if settings.bot_token else []
     if settings.webhook_secret:
         out.append(settings.webhook_secret.get_secret_value())
-    return out
+    from bot.network import proxy_secrets
+
+    return out + proxy_secrets(settings)
 
 
 def ensure_schema(settings: Settings, *, migrate_now: bool) -> bool:
@@ -63,11 +65,14 @@ async def wait_for_telegram(settings: Settings, *, give_up_after: float | None =
     from telegram import Bot
     from telegram.error import InvalidToken, NetworkError
 
+    from bot.network import telegram_request
+
     loop = asyncio.get_running_loop()
     started, delay = loop.time(), 1.0
     while True:
         try:
-            async with Bot(settings.token, base_url=settings.bot_api_url, base_file_url=settings.file_api_url) as bot:
+            async with Bot(settings.token, base_url=settings.bot_api_url, base_file_url=settings.file_api_url,
+                           request=telegram_request(settings)) as bot:
                 return bot.username
         except InvalidToken:
             raise ConfigError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -39,6 +40,7 @@ class ChecksResources:
     stats: TermStats
     counted: set[int] = field(default_factory=set)
     profiles: dict[int, ArticleProfile] = field(default_factory=dict)
+    on_verdict: Callable[[str, Iterable[str]], None] | None = None  # told (decision, reason codes): metrics
 
     @classmethod
     def build(cls, settings: Settings, articles: list[tuple[int, str]]) -> ChecksResources:
@@ -66,9 +68,12 @@ class ChecksResources:
     ) -> Verdict:
         """The verdict on one comment."""
         past = AuthorHistory(tuple(PastComment(t, at) for t, at in history))
-        return review(
+        verdict = review(
             text, profile, past, self.policy, detector=self.detector, lexicon=self.lexicon, stats=self.stats, now=now
         )
+        if self.on_verdict is not None:
+            self.on_verdict(verdict.decision, verdict.codes)
+        return verdict
 
 
 HISTORY_WINDOW = timedelta(days=1)

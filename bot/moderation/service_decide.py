@@ -88,6 +88,7 @@ async def decide_in(
     if comment is None:  # pragma: no cover - the row was just updated
         return None
     approved = new == S.APPROVED
+    deps.metrics.decided(new.value, comment.submitted_at, now, auto=mod.user_id == AUTO_MODERATOR)
     await _bump(session, User, comment.author_id, "approved_count" if approved else "rejected_count", 1)
     if approved:
         await _bump(session, Article, comment.article_id, "approved_count", 1)

@@ -7,9 +7,9 @@ import html
 import logging
 from datetime import datetime
 
-import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import network
 from bot.deps import Deps, KhabarApp, KhabarContext
 from bot.jalali import fa_digits
 from bot.outbox import Hooks
@@ -49,8 +49,7 @@ class FeedPoller:
             deps = self._deps
             if not await feeds.any_due(deps.db, deps.clock()):
                 return 0  # no HTTP client (and its TLS context, ~ms of CPU) every FEED_CHECK_SECONDS for nothing
-            timeout = httpx.Timeout(deps.settings.feed_timeout_seconds)
-            async with httpx.AsyncClient(timeout=timeout) as client:
+            async with network.feed_client(deps.settings) as client:  # KHABAR_FEED_PROXY_URL, else direct
                 posted = await feeds.poll_due(deps.db, client, target_of(deps), deps.owner, deps.clock())
         if posted:
             deps.outbox.wake()

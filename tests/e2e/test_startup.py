@@ -44,3 +44,60 @@ async def test_run_with_a_refused_token_exits_2_naming_it(fake: FakeTelegram, tm
     assert proc.returncode == 2
     assert "KHABAR_BOT_TOKEN" in text and "refused the token" in text
     assert "Traceback" not in text and wrong not in text
+
+
+async def test_command_menus_are_set_at_start_up_once(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    from telegram import Bot, BotCommandScopeAllPrivateChats, BotCommandScopeChat, BotCommandScopeDefault
+
+    async with Bot(fake.token, base_url=fake.base_url) as client:
+        private = await client.get_my_commands(scope=BotCommandScopeAllPrivateChats())
+        mods = await client.get_my_commands(scope=BotCommandScopeChat(world.mods_chat.id))
+        elsewhere = await client.get_my_commands(scope=BotCommandScopeDefault())
+    assert [c.command for c in private] == ["start", "my", "notify", "help"]
+    assert [c.command for c in mods] == ["queue", "stats", "ban", "unban", "trust", "feeds"]
+    assert elsewhere == ()  # groups and channels other than the moderators' get no menu
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in c.description) for c in (*private, *mods))  # Persian
+    assert len(fake.calls_of("setMyCommands")) == 2
+    await khabar.restart()  # the same menus again: compared, not set again
+    assert len(fake.calls_of("setMyCommands")) == 2
+    assert len(fake.calls_of("getMyCommands")) == 2 + 3 + 2  # start-up, this test, restart
+
+
+async def test_khabar_run_serves_healthz_from_env_file_settings(fake: FakeTelegram, world: World, tmp_path: Path) -> None:
+    import signal
+
+    import httpx
+
+    from tests.e2e.harness import free_port
+
+    port = free_port()
+    (tmp_path / ".env").write_text(
+        f"KHABAR_BOT_TOKEN={fake.token}\nKHABAR_BOT_API_URL={fake.base_url}\nKHABAR_CHANNEL={world.channel.id}\n"
+        f"KHABAR_MODERATOR_CHAT={world.mods_chat.id}\nKHABAR_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'k.db'}\n"
+        f"KHABAR_METRICS_PORT={port}\nKHABAR_METRICS_LISTEN=127.0.0.1\nKHABAR_LOG_FORMAT=json\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env["PYTHONPATH"] = str(Path(__file__).parents[2])
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--migrate", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    body: dict[str, object] = {}
+    try:
+        async with httpx.AsyncClient(trust_env=False, timeout=5) as client:
+            for _ in range(300):  # until the bot polls (start-up takes a few seconds)
+                try:
+                    response = await client.get(f"http://127.0.0.1:{port}/healthz")
+                except httpx.TransportError:
+                    response = None
+                if response is not None and response.status_code == 200:
+                    body = response.json()
+                    break
+                await asyncio.sleep(0.1)
+            metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    assert body.get("status") == "ok", err.decode()[-2000:]
+    assert "khabar_updates_live 1.0" in metrics and "khabar_database_up 1.0" in metrics
+    assert proc.returncode == 0
+    assert "Traceback" not in err.decode() and fake.token not in err.decode()

@@ -1,0 +1,109 @@
+"""How Khabar reaches the network: the Bot API (KHABAR_PROXY_URL) and feeds (KHABAR_FEED_PROXY_URL)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from telegram.error import TelegramError
+from telegram.request import HTTPXRequest
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+UNREACHABLE_ALERT = 300.0  # seconds without a getUpdates answer before an ERROR (someone should look)
+
+
+class WatchedRequest(HTTPXRequest):
+    """PTB's HTTPX request that remembers when Telegram last answered (for getUpdates: polling is alive)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.last_answer: float | None = None  # time.monotonic() of the last 2xx answer
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        """Send as PTB does; note the time of every successful answer."""
+        code, payload = await super().do_request(*args, **kwargs)
+        if 200 <= code <= 299:
+            self.last_answer = time.monotonic()
+        return code, payload
+
+
+def telegram_request(settings: Settings, *, polling: bool = False) -> HTTPXRequest:
+    """PTB's request object for Bot API calls (``polling``: the one for getUpdates), through the proxy if set.
+
+    Without KHABAR_PROXY_URL, httpx still honours HTTPS_PROXY/ALL_PROXY from the environment.
+    """
+    if polling:
+        return WatchedRequest(connection_pool_size=2, read_timeout=60, proxy=settings.proxy_url)
+    return HTTPXRequest(connection_pool_size=64, connect_timeout=10, read_timeout=15, write_timeout=15,
+                        pool_timeout=10, proxy=settings.proxy_url)
+
+
+def feed_client(settings: Settings) -> httpx.AsyncClient:
+    """The HTTP client for RSS/Atom feeds: through KHABAR_FEED_PROXY_URL, else direct.
+
+    ``trust_env=False``: a proxy set in the environment for Telegram must not carry domestic feeds.
+    """
+    return httpx.AsyncClient(timeout=httpx.Timeout(settings.feed_timeout_seconds), proxy=settings.feed_proxy_url,
+                             trust_env=False)
+
+
+def proxy_secrets(settings: Settings) -> list[str]:
+    """Passwords inside the proxy URLs (to keep them out of logs)."""
+    out = []
+    for url in (settings.proxy_url, settings.feed_proxy_url):
+        password = urlsplit(url).password if url else None
+        if password:
+            out.append(password)
+    return out
+
+
+class PollingErrors(logging.Filter):
+    """Rewrites PTB's log of a failed getUpdates (an ERROR with a traceback, every retry) on the
+    ``telegram.ext.Updater`` logger: a WARNING without traceback while PTB retries with backoff; one
+    ERROR once Telegram has not answered for UNREACHABLE_ALERT seconds; one INFO when it answers again."""
+
+    LOGGER = "telegram.ext.Updater"
+    PTB_MESSAGE = "Exception happened while polling for updates."
+
+    def __init__(self, request: WatchedRequest) -> None:
+        super().__init__()
+        self.request = request
+        self.started = time.monotonic()
+        self.alerted_at: float | None = None  # when the ERROR was logged (None: not in an outage)
+
+    def attach(self) -> None:
+        """Start rewriting PTB's polling errors."""
+        logging.getLogger(self.LOGGER).addFilter(self)
+
+    def detach(self) -> None:
+        """Stop rewriting them."""
+        logging.getLogger(self.LOGGER).removeFilter(self)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop PTB's record of a failed poll, logging Khabar's own instead; pass every other record."""
+        if record.msg != self.PTB_MESSAGE or not record.exc_info or record.exc_info[1] is None:
+            return True
+        self.failed(record.exc_info[1])
+        return False
+
+    def failed(self, exc: BaseException) -> None:
+        """Log one failed getUpdates."""
+        now = time.monotonic()
+        last = self.request.last_answer
+        if self.alerted_at is not None and last is not None and last > self.alerted_at:
+            log.info("Telegram answers getUpdates again")
+            self.alerted_at = None
+        silent = now - (last if last is not None else self.started)
+        message = exc.message if isinstance(exc, TelegramError) else str(exc)
+        extra = {"error": f"{type(exc).__name__}: {message}", "silent_s": round(silent)}
+        if self.alerted_at is None and silent >= UNREACHABLE_ALERT:
+            self.alerted_at = now
+            log.error("Telegram has not answered getUpdates for minutes: check the network or KHABAR_PROXY_URL",
+                      extra=extra)
+        else:
+            log.warning("getUpdates failed; retrying", extra=extra)

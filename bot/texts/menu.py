@@ -1,0 +1,19 @@
+"""The bot's command menus (setMyCommands): Persian descriptions, 1-256 characters each."""
+
+# Readers, in private chats with the bot.
+PRIVATE = (
+    ("start", "شروع و فهرست خبرهای تازه برای ثبت نظر"),
+    ("my", "نظرهای من و وضعیتشان"),
+    ("notify", "روشن یا خاموش کردن خبر پاسخ به نظرهایم"),
+    ("help", "راهنما"),
+)
+
+# Moderators, in the moderators' group.
+MODERATORS = (
+    ("queue", "نظرهای در انتظار بررسی و کارت‌های گم‌شده"),
+    ("stats", "آمار امروز و هفت روز گذشته"),
+    ("ban", "مسدود کردن کاربر: /ban شناسه [روز]"),
+    ("unban", "رفع مسدودیت کاربر: /unban شناسه"),
+    ("trust", "کاربر مورد اعتماد، بی‌نیاز از بررسی: /trust شناسه"),
+    ("feeds", "خوراک‌های خبر: /feeds، /feeds add نشانی، /feeds remove شماره"),
+)
