@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 PREFIX = "KHABAR_"
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     # The newsroom's website (handlers/web): off unless KHABAR_WEB_PORT is set.
     web_port: int | None = Field(None, ge=1, le=65535)
     web_listen: str = "127.0.0.1"
-    web_origins: tuple[str, ...] = ()
-    web_trusted_proxies: tuple[str, ...] = ()
+    web_origins: Annotated[tuple[str, ...], NoDecode] = ()  # comma-separated in .env, not JSON
+    web_trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     web_to_thread: bool = False
     web_secret: SecretStr | None = None
     web_posts_per_minute: int = Field(6, ge=1, le=1000)

@@ -137,6 +137,10 @@ class Website:
         self._tokens[article.id] = token
         return entry
 
+    async def exists(self, token: str) -> bool:
+        """Whether an article has this public token."""
+        return await self._shown(token) is not None
+
     async def comments(self, token: str, page: int) -> Reply:
         """One page of an article's approved comments, threaded; with an ETag."""
         entry = await self._shown(token)

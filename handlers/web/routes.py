@@ -134,7 +134,7 @@ def static(name: str) -> Callable[[web.Request], Awaitable[web.Response]]:
 async def embed(request: web.Request) -> web.Response:
     """GET /embed/{token}: the comment box alone on a page, for sites that can only use an iframe."""
     token = request.match_info["token"]
-    if not is_token(token):
+    if not is_token(token) or not await request.app[WEBSITE].exists(token):
         return error_json(404, t.NOT_FOUND, "not_found")
     page = request.app[STATIC]["embed.html"][0].decode().replace("{token}", html.escape(token, quote=True))
     return web.Response(text=page, content_type="text/html", headers={"Cache-Control": FILE_CACHE})
