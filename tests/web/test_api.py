@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import csv
+from pathlib import Path
+
 from bot.callbacks import Action, encode
+from bot.cli import main
 from fakegram.control import FakeTelegram
 from tests.e2e.driver import approve, find_card
 from tests.e2e.harness import World
 from tests.e2e.test_moderation_cards import open_menu
+from tests.e2e.test_moderation_tools import command
 from tests.web.conftest import COMMENT, ORIGIN, PAGE, Site
 
 
@@ -125,3 +131,18 @@ async def test_ban_by_identity_and_address(site: Site, fake: FakeTelegram, world
     assert status == 403 and again["status"] == "banned"
     status, again = await site.post(other + " دوباره")  # no identity: the same address is still banned
     assert status == 403
+
+
+async def test_stats_and_export_mark_the_source(site: Site, fake: FakeTelegram, world: World, tmp_path: Path) -> None:
+    status, _ = await site.post(COMMENT, author="مینا")
+    assert status == 202
+    await _approve(site, fake, world, "کلافه‌کننده")
+    text = await command(fake, world, "/stats", "آمار")
+    assert "از وبگاه: ۱" in text
+    env = tmp_path / ".env"
+    env.write_text(f"KHABAR_DATABASE_URL={site.khabar.settings.database_url}\n")
+    out = tmp_path / "out.csv"
+    args = ["--env-file", str(env), "export", "--article", site.token, "--format", "csv", "--out", str(out)]
+    assert await asyncio.to_thread(main, args) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").lstrip("\ufeff").splitlines(keepends=True)))
+    assert [(r["source"], r["author_name"], r["text"]) for r in rows] == [("web", "مینا", COMMENT)]
