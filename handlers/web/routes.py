@@ -22,7 +22,8 @@ PROXIES = web.AppKey("proxies", tuple[Network, ...])
 LIMITS = web.AppKey("limits", dict[str, SlidingWindow])
 STATIC = web.AppKey("static", dict[str, tuple[bytes, str]])
 MAX_TEXT = web.AppKey("max_text", int)
-READ_CACHE = "public, max-age=5, stale-while-revalidate=30"
+# Browsers revalidate every time (a cheap 304 by ETag); nginx or a CDN may serve a copy for 5 s.
+READ_CACHE = "public, max-age=0, s-maxage=5"
 FILE_CACHE = "public, max-age=300"
 
 
@@ -140,6 +141,11 @@ async def embed(request: web.Request) -> web.Response:
     return web.Response(text=page, content_type="text/html", headers={"Cache-Control": FILE_CACHE})
 
 
+async def favicon(request: web.Request) -> web.Response:
+    """GET /favicon.ico: nothing (browsers ask the embed page for one)."""
+    return web.Response(status=204, headers={"Cache-Control": FILE_CACHE})
+
+
 async def health(request: web.Request) -> web.Response:
     """GET /api/v1/health: the server answers (for load balancers)."""
     return web.json_response({"status": "ok"})
@@ -156,3 +162,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/embed/{token}", embed)
     app.router.add_get("/widget.js", static("widget.js"))
     app.router.add_get("/widget.css", static("widget.css"))
+    app.router.add_get("/favicon.ico", favicon)

@@ -73,7 +73,8 @@ class Site:
 async def start_site(fake: FakeTelegram, world: World, db_url: str, **overrides: str) -> tuple[Khabar, str]:
     await create_schema(db_url)
     port = free_port()
-    settings = settings_for(fake, world, db_url, web_port=str(port), web_origins=ORIGIN, **overrides)
+    overrides.setdefault("web_origins", ORIGIN)
+    settings = settings_for(fake, world, db_url, web_port=str(port), **overrides)
     return await launch(world, settings, Clock()), f"http://127.0.0.1:{port}"
 
 
