@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import json
@@ -80,6 +81,9 @@ class Website:
         self.secret = b""
         self._cache: dict[str, _Cached] = {}
         self._tokens: dict[int, str] = {}
+        self._loading: dict[str, asyncio.Future[_Cached | None]] = {}
+        self._refreshes: set[asyncio.Task[_Cached | None]] = set()
+        self._dropped: dict[str, float] = {}
 
     async def start(self) -> None:
         """Load the identity-signing secret (configured, else generated once and kept in the database)."""
@@ -91,11 +95,18 @@ class Website:
             value = await repo.key(session, KEY_NAME, secrets.token_urlsafe(32), self.deps.clock())
         self.secret = value.encode()
 
+    async def close(self) -> None:
+        """Stop background rebuilds (shutdown)."""
+        for task in list(self._refreshes):
+            task.cancel()
+        await asyncio.gather(*self._refreshes, return_exceptions=True)
+
     def forget(self, article_id: int) -> None:
         """A decision changed an article's approved comments: rebuild them on the next read."""
         token = self._tokens.get(article_id)
         if token is not None:
             self._cache.pop(token, None)
+            self._dropped[token] = time.monotonic()  # a read already under way must not keep the old page
 
     # ----- reads -----------------------------------------------------------------------------------------
     async def articles(self, link: str) -> Reply:
@@ -117,10 +128,42 @@ class Website:
         ]})
 
     async def _shown(self, token: str) -> _Cached | None:
-        now = time.monotonic()
+        """The article's approved comments from memory; one reader rebuilds them, the others wait for it
+        (a page no decision changed is served as it is while a rebuild after 2 s runs in the background)."""
         cached = self._cache.get(token)
-        if cached is not None and now - cached.at < FRESH_SECONDS:
+        if cached is not None:
+            if time.monotonic() - cached.at >= FRESH_SECONDS and token not in self._loading:
+                task = asyncio.create_task(self._load(token))
+                self._refreshes.add(task)
+                task.add_done_callback(self._refreshed)
             return cached
+        loading = self._loading.get(token)
+        if loading is None:
+            return await self._load(token)
+        return await asyncio.shield(loading)
+
+    def _refreshed(self, task: asyncio.Task[_Cached | None]) -> None:
+        self._refreshes.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("website: refreshing comments failed; serving the previous page", exc_info=task.exception())
+
+    async def _load(self, token: str) -> _Cached | None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[_Cached | None] = loop.create_future()
+        self._loading[token] = future
+        try:
+            entry = await self._read(token)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: a waiter that left early must not leave it unobserved
+            raise
+        finally:
+            self._loading.pop(token, None)
+        future.set_result(entry)
+        return entry
+
+    async def _read(self, token: str) -> _Cached | None:
+        began = time.monotonic()
         async with self.deps.db.transaction() as session:
             article = await intake_repo.article_by_token(session, token)
             rows = await repo.approved_rows(session, article.id) if article is not None else []
@@ -131,9 +174,12 @@ class Website:
                   r[1], "web" if r[4] == "web" else "telegram")
             for r in rows
         ]
+        entry = _Cached(article, shown, began)
+        if began < self._dropped.get(token, float("-inf")):
+            return entry  # a decision landed meanwhile: answer this once, read again next time
         if len(self._cache) >= CACHE_ARTICLES:
             self._cache.pop(next(iter(self._cache)))
-        entry = self._cache[token] = _Cached(article, shown, now)
+        self._cache[token] = entry
         self._tokens[article.id] = token
         return entry
 

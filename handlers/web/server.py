@@ -70,3 +70,6 @@ async def stop(deps: Deps) -> None:
     runner = deps.resources.pop(RUNNER, None)
     if isinstance(runner, web.AppRunner):
         await runner.cleanup()
+    website = deps.resources.pop("web.website", None)
+    if isinstance(website, Website):
+        await website.close()
