@@ -146,3 +146,16 @@ async def test_stats_and_export_mark_the_source(site: Site, fake: FakeTelegram, 
     assert await asyncio.to_thread(main, args) == 0
     rows = list(csv.DictReader(out.read_text(encoding="utf-8").lstrip("\ufeff").splitlines(keepends=True)))
     assert [(r["source"], r["author_name"], r["text"]) for r in rows] == [("web", "مینا", COMMENT)]
+
+
+async def test_undo_in_telegram_takes_it_off_the_website(site: Site, fake: FakeTelegram, world: World) -> None:
+    status, body = await site.post(COMMENT, author="مینا")
+    assert status == 202
+    await _approve(site, fake, world, "کلافه‌کننده")
+    _, listed, _ = await site.call("GET", f"/api/v1/articles/{site.token}/comments")
+    (shown,) = listed["comments"]
+    card = next(m for m in fake.bot_messages(world.mods_chat) if body["reference"] in (m.text or ""))
+    await (await world.moderators[0].press(card, encode(Action.UNDO, shown["id"]))).wait_answered()
+    await site.khabar.settle()
+    _, listed, _ = await site.call("GET", f"/api/v1/articles/{site.token}/comments")
+    assert listed["comments"] == [] and listed["total"] == 0
