@@ -84,6 +84,7 @@ class Website:
         self._loading: dict[str, asyncio.Future[_Cached | None]] = {}
         self._refreshes: set[asyncio.Task[_Cached | None]] = set()
         self._dropped: dict[str, float] = {}
+        self._links: dict[str, tuple[float, Reply]] = {}  # page URL → its articles, for FRESH_SECONDS
 
     async def start(self) -> None:
         """Load the identity-signing secret (configured, else generated once and kept in the database)."""
@@ -111,11 +112,16 @@ class Website:
     # ----- reads -----------------------------------------------------------------------------------------
     async def articles(self, link: str) -> Reply:
         """The articles a page's URL names (usually one)."""
+        now = time.monotonic()
+        link = link[:2000]
+        known = self._links.get(link)
+        if known is not None and now - known[0] < FRESH_SECONDS:
+            return known[1]
         variants = _link_variants(link)
         async with self.deps.db.transaction() as session:
             found = await repo.articles_by_link(session, variants) if variants else []
             counts = await repo.approved_counts(session, [a.id for a in found])
-        return Reply(200, {"articles": [
+        reply = Reply(200, {"articles": [
             {
                 "token": a.token,
                 "title": a.title,
@@ -126,6 +132,10 @@ class Website:
             }
             for a in found
         ]})
+        if len(self._links) >= CACHE_ARTICLES:
+            self._links.pop(next(iter(self._links)))
+        self._links[link] = (now, reply)
+        return reply
 
     async def _shown(self, token: str) -> _Cached | None:
         """The article's approved comments from memory; one reader rebuilds them, the others wait for it

@@ -21,6 +21,8 @@ ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.create_index('ix_articles_link', ['link'], unique=False)
     with op.batch_alter_table('comments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('web_author', sa.String(length=100), nullable=True))
         batch_op.add_column(sa.Column('web_address', sa.String(length=64), nullable=True))
@@ -56,3 +58,5 @@ def downgrade() -> None:
         batch_op.drop_index('ix_comments_web_address')
         batch_op.drop_column('web_address')
         batch_op.drop_column('web_author')
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.drop_index('ix_articles_link')
