@@ -303,8 +303,8 @@ def _open(article: Article) -> bool:
 def _link_variants(link: str) -> list[str]:
     """The page URL as given, without its fragment, with and without a trailing slash."""
     link = link.strip()[:2000]
-    if not link.startswith(("http://", "https://")):
-        return []
+    if not link.startswith(("http://", "https://")) or any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in link):
+        return []  # not a page address (and PostgreSQL refuses NUL in text)
     base = link.split("#", 1)[0]
     out = {link, base, base.rstrip("/"), base.rstrip("/") + "/"}
     return sorted(v for v in out if v)
