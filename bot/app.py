@@ -43,8 +43,9 @@ def _areas() -> list[AreaSetup]:
     from bot.intake import setup as intake
     from bot.moderation import setup as moderation
     from bot.publishing import service as publishing
+    from handlers.web import server as website
 
-    return [publishing.setup, intake.setup, moderation.setup]
+    return [publishing.setup, intake.setup, moderation.setup, website.setup]
 
 
 def instance_owner(settings: Settings) -> str:
@@ -239,6 +240,9 @@ async def _post_shutdown(app: KhabarApp) -> None:
     except RuntimeError:
         return
     try:
+        from handlers.web import server as website
+
+        await website.stop(deps)  # no new web requests while the rest shuts down
         alerts = deps.resources.pop("ops_alerts", None)
         if isinstance(alerts, OpsAlerts):
             await alerts.stop()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 PREFIX = "KHABAR_"
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -97,6 +97,14 @@ class Settings(BaseSettings):
         if (value.startswith("@") and len(value) > 5) or value.lstrip("-").isdigit():
             return value
         raise ValueError("must be a numeric chat id (e.g. -1001234567890) or @username")
+    # The newsroom's website (handlers/web): off unless KHABAR_WEB_PORT is set.
+    web_port: int | None = Field(None, ge=1, le=65535)
+    web_listen: str = "127.0.0.1"
+    web_origins: Annotated[tuple[str, ...], NoDecode] = ()  # comma-separated in .env, not JSON
+    web_trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    web_to_thread: bool = False
+    web_secret: SecretStr | None = None
+    web_posts_per_minute: int = Field(6, ge=1, le=1000)
 
     @classmethod
     def settings_customise_sources(
@@ -119,6 +127,36 @@ class Settings(BaseSettings):
                 return tuple(int(p) for p in parts)
             except ValueError as exc:
                 raise ValueError("must be Telegram user ids separated by commas, e.g. 1234,5678") from exc
+        return value
+
+    @field_validator("web_origins", "web_trusted_proxies", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(p for p in value.replace(";", ",").replace(" ", ",").split(",") if p)
+        return value
+
+    @field_validator("web_origins", mode="after")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from bot.website.addresses import check_origin
+
+        return tuple(check_origin(v) for v in value)
+
+    @field_validator("web_trusted_proxies", mode="after")
+    @classmethod
+    def _proxies(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from bot.website.addresses import check_network
+
+        return tuple(check_network(v) for v in value)
+
+    @field_validator("web_secret", mode="after")
+    @classmethod
+    def _web_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value() == "":
+            return None
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (e.g. the output of `openssl rand -hex 32`)")
         return value
 
     @field_validator("channel", "discussion_chat", "moderator_chat", mode="after")

@@ -70,8 +70,10 @@ async def _export(settings: Settings, args: argparse.Namespace, window: Any) -> 
             for comment, article, user in page:
                 src = export_rows.Source(
                     comment.id, comment.token, article.id, article.title, comment.parent_id, comment.author_id,
-                    user.display_name if user else "", comment.text, comment.status, comment.reason,
+                    (comment.web_author or "") if comment.source == "web" else (user.display_name if user else ""),
+                    comment.text, comment.status, comment.reason,
                     comment.created_at, comment.decided_at, comment.published_at,
+                    "web" if comment.source == "web" else "telegram",
                 )
                 records.append(export_rows.row(src, settings.tz))
             if len(page) < PAGE:

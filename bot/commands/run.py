@@ -33,6 +33,8 @@ def secrets_of(settings: Settings) -> list[str]:
     out = [settings.token] if settings.bot_token else []
     if settings.webhook_secret:
         out.append(settings.webhook_secret.get_secret_value())
+    if settings.web_secret:
+        out.append(settings.web_secret.get_secret_value())
     from bot.network import proxy_secrets
 
     return out + proxy_secrets(settings)

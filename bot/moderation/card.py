@@ -67,6 +67,7 @@ class CardView:
     parent_author: str | None = None
     parent_text: str | None = None
     warnings: list[str] = field(default_factory=list)
+    via: str = "telegram"  # or "web": written on the newsroom's website (no Telegram identity)
 
 
 def article_title_html(title: str, link: str | None, limit: int = MAX_TITLE) -> str:
@@ -84,7 +85,11 @@ def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) 
     lines = [
         head.format(token=html.escape(view.token)),
         t.CARD_ARTICLE.format(title=article_title_html(view.article_title, view.article_link)),
-        t.CARD_AUTHOR.format(
+        t.CARD_AUTHOR_WEB.format(
+            name=html.escape(clip(a.name, 64)), approved=fa_digits(a.approved), rejected=fa_digits(a.rejected)
+        )
+        if view.via == "web"
+        else t.CARD_AUTHOR.format(
             name=html.escape(clip(a.name or str(a.user_id), 64)),
             username=f" (@{html.escape(a.username)})" if a.username else "",
             user_id=a.user_id,

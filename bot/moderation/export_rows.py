@@ -30,6 +30,7 @@ COLUMNS = (
     "decided_at_jalali",
     "published_at",
     "published_at_jalali",
+    "source",
 )
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
@@ -52,6 +53,7 @@ class Source:
     created_at: datetime
     decided_at: datetime | None
     published_at: datetime | None
+    source: str = "telegram"  # telegram | web
 
 
 def _iso(moment: datetime | None) -> str:
@@ -82,6 +84,7 @@ def row(src: Source, tz: ZoneInfo) -> dict[str, str | int | None]:
         "decided_at_jalali": _jalali(src.decided_at, tz),
         "published_at": _iso(src.published_at),
         "published_at_jalali": _jalali(src.published_at, tz),
+        "source": src.source,
     }
 
 

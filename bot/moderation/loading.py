@@ -36,6 +36,12 @@ def author_of(user: User | None, user_id: int) -> Author:
     return Author(user.id, user.display_name, user.username, user.approved_count, user.rejected_count)
 
 
+def _web_author(comment: Comment, user: User | None) -> Author:
+    """A website author: the name they gave, their identity's counts, no Telegram id or username."""
+    name = comment.web_author or "—"
+    return Author(comment.author_id, name, None, user.approved_count if user else 0, user.rejected_count if user else 0)
+
+
 async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list[CardView]:
     """Card views for ``comments`` (articles, authors and parents loaded in a few queries)."""
     if not comments:
@@ -62,10 +68,13 @@ async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list
                 created_at=c.submitted_at or c.created_at,
                 article_title=article.title if article else "—",
                 article_link=article.link if article else None,
-                author=author_of(people.get(c.author_id), c.author_id),
-                parent_author=(parent_user.display_name if parent_user else None) if parent else None,
+                author=_web_author(c, people.get(c.author_id)) if c.source == "web"
+                else author_of(people.get(c.author_id), c.author_id),
+                parent_author=(parent.web_author if parent.source == "web" else
+                               parent_user.display_name if parent_user else None) if parent else None,
                 parent_text=parent.text if parent is not None else None,
                 warnings=warnings_of(c.checks),
+                via="web" if c.source == "web" else "telegram",
             )
         )
     return views

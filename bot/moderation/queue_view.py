@@ -39,7 +39,8 @@ def render_item(n: int, view: CardView, tz: ZoneInfo) -> str:
     return t.QUEUE_ITEM.format(
         n=fa_digits(n),
         title=article_title_html(view.article_title, view.article_link, 80),
-        author=view.author.label() + f" · <code>{view.author.user_id}</code>",
+        author=f"{t.SOURCE_WEB} · {view.author.label()}" if view.via == "web"
+        else view.author.label() + f" · <code>{view.author.user_id}</code>",
         approved=fa_digits(view.author.approved),
         rejected=fa_digits(view.author.rejected),
         reply=t.QUEUE_ITEM_REPLY if view.parent_text is not None else "",

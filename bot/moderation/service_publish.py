@@ -16,6 +16,7 @@ from bot.moderation.reasons import is_permanent, reason_label
 from bot.outbox import Hooks, call
 from bot.states import CommentStatus
 from bot.texts import moderation as t
+from bot.texts import web as web_texts
 from storage.models import Article, Comment, Delivery, User
 from storage.repos import comments, users
 from storage.repos import outbox as outbox_repo
@@ -53,6 +54,10 @@ async def enqueue_publication(
         if parent is not None and parent.thread_message_id is not None:
             reply_to = parent.thread_message_id
     name = author.display_name if author is not None and author.display_name else str(comment.author_id)
+    if comment.source == "web":  # the website's comments reach the thread only if the newsroom wants them
+        if not deps.settings.web_to_thread:
+            return
+        name = web_texts.THREAD_NAME.format(name=clip(comment.web_author or web_texts.ANONYMOUS, 48))
     payload = call(
         "send_message",
         chat_id=article.discussion_chat_id,

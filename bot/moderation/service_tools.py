@@ -31,6 +31,7 @@ async def stats_text(deps: Deps) -> str:
                 reason=c.reason,
                 decided_at=c.decided_at,
                 moderator_id=c.moderator_id,
+                via="web" if c.source == "web" else "telegram",
             )
             for c in found
         ]

@@ -26,6 +26,7 @@ class StatRow:
     reason: str | None = None
     decided_at: datetime | None = None
     moderator_id: int | None = None
+    via: str = "telegram"  # or "web"
 
 
 @dataclass
@@ -35,6 +36,7 @@ class PeriodStats:
     start: datetime
     end: datetime
     received: int = 0
+    received_web: int = 0  # of which from the website
     auto_rejected: Counter[str] = field(default_factory=Counter)
     approved: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
@@ -57,6 +59,7 @@ def compute(rows: Iterable[StatRow], start: datetime, end: datetime) -> PeriodSt
         if start <= row.created_at < end:
             if row.status not in NOT_RECEIVED:
                 out.received += 1
+                out.received_web += row.via == "web"
             if row.status == "auto_rejected":
                 out.auto_rejected[row.reason or "other"] += 1
         if row.decided_at is None or not start <= row.decided_at < end:
@@ -91,6 +94,7 @@ def render_period(title: str, stats: PeriodStats, tz: ZoneInfo, names: Mapping[i
     lines = [
         t.STATS_PERIOD.format(title=title, start=format_date(stats.start, tz), end=format_date(stats.end, tz)),
         t.STATS_RECEIVED.format(n=fa_digits(stats.received)),
+        *([t.STATS_RECEIVED_WEB.format(n=fa_digits(stats.received_web))] if stats.received_web else []),
         t.STATS_AUTO_REJECTED.format(n=fa_digits(sum(stats.auto_rejected.values()))),
     ]
     lines += [t.STATS_BY_REASON.format(label=reason_label(c), n=fa_digits(n)) for c, n in stats.auto_rejected.most_common()]

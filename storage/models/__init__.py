@@ -6,6 +6,7 @@ from storage.models.comment import Captcha, Comment
 from storage.models.moderation import ModerationAction, QueueView
 from storage.models.outbox import Delivery, Lease
 from storage.models.user import User
+from storage.models.web import WebCaptcha, WebKey
 
 __all__ = [
     "Article",
@@ -18,4 +19,6 @@ __all__ = [
     "ModerationAction",
     "QueueView",
     "User",
+    "WebCaptcha",
+    "WebKey",
 ]

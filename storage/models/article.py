@@ -36,6 +36,7 @@ class Article(Base):
     __table_args__ = (
         Index("ix_articles_published_at", "published_at"),
         Index("ix_articles_discussion", "discussion_chat_id", "discussion_message_id"),
+        Index("ix_articles_link", "link"),  # the website finds its article by the page's URL
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)

@@ -20,6 +20,7 @@ class Comment(Base):
         Index("ix_comments_author_created", "author_id", "created_at"),
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_origin", "origin_chat_id", "origin_message_id"),
+        Index("ix_comments_web_address", "web_address"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -34,7 +35,7 @@ class Comment(Base):
     status: Mapped[str] = mapped_column(String(20))
     verdict: Mapped[str | None] = mapped_column(String(10))  # pass | review | reject
     checks: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the Verdict as JSON
-    source: Mapped[str] = mapped_column(String(10), default="private")  # private | group
+    source: Mapped[str] = mapped_column(String(10), default="private")  # private | group | web
     origin_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     origin_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -50,6 +51,9 @@ class Comment(Base):
     queue_view_id: Mapped[int | None] = mapped_column(ForeignKey("queue_views.id", ondelete="SET NULL"))
     # The bot's own copy of the comment in the discussion thread, once published.
     thread_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # From the website (source "web"): the name the reader gave, and a keyed hash of their address.
+    web_author: Mapped[str | None] = mapped_column(String(100))
+    web_address: Mapped[str | None] = mapped_column(String(64))
 
 
 class Captcha(Base):

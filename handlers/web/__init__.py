@@ -1,0 +1,1 @@
+"""The website's HTTP glue (aiohttp): the JSON API, the widget's files, the embeddable page, the feed."""
