@@ -13,9 +13,9 @@ from bot.settings import ConfigError
 
 def _commands() -> list[ModuleType]:
     """Subcommand modules in --help order; each has ``add_parser(sub)`` and ``run(args) -> int``."""
-    from bot.commands import check, db, doctor, export, feeds, post, run
+    from bot.commands import check, db, doctor, export, feeds, learn, post, run
 
-    return [run, db, doctor, check, post, feeds, export]
+    return [run, db, doctor, check, learn, post, feeds, export]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from bot.checks.insults import check_insults
 from bot.checks.language import LanguageDetector, LanguageResult, detect_language
+from bot.checks.learned import Estimate
 from bot.checks.lexicon import Lexicon, default_lexicon
 from bot.checks.normalize import clean_text, normalize, tokenize
 from bot.checks.policy import Action, Policy
@@ -41,6 +42,7 @@ class Verdict:
     accusation: bool
     cleaned_text: str
     normalized_text: str
+    estimate: Estimate | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -87,6 +89,7 @@ def review(
     lexicon: Lexicon | None = None,
     stats: TermStats | None = None,
     now: datetime | None = None,
+    estimate: Estimate | None = None,
 ) -> Verdict:
     """Check one comment against the site's rules and decide pass, review or reject."""
     lex = lexicon or (stats.lexicon if stats else default_lexicon())
@@ -126,5 +129,7 @@ def review(
         reasons.add("insult", "، ".join(found.terms))
     if found.accusation:
         reasons.add("accusation", "، ".join(found.accusation_terms))
+    if estimate is not None and (action := policy.model_action(estimate.probability)) != "allow":
+        reasons.items.append(Reason("model", action, f"{estimate.percent()}% {'، '.join(estimate.words)}".strip()))
     return Verdict(reasons.decision(), tuple(reasons.items), language, topic, found.insult, found.terms,
-                   found.accusation, cleaned, normalized)
+                   found.accusation, cleaned, normalized, estimate)

@@ -8,6 +8,9 @@ CARD_AUTHOR = "👤 <b>{name}</b>{username} · <code>{user_id}</code>\n      ✅
 CARD_PARENT = "↩️ در پاسخ به <b>{name}</b>:\n<blockquote>{text}</blockquote>"
 CARD_TEXT = "💬 <blockquote>{text}</blockquote>"
 CARD_WARNINGS = "⚠️ {warnings}"
+# The model learned from moderators' decisions: its estimate and the words that drove it.
+CARD_ESTIMATE = "🤖 احتمال رد: {percent}٪"
+CARD_ESTIMATE_WORDS = "🤖 احتمال رد: {percent}٪ · به خاطر {words}"
 CARD_TIME = "🕒 {time}"
 CARD_APPROVED = "✅ <b>منتشر شد</b> · {who} · {time}"
 CARD_APPROVED_AUTO = "✅ <b>خودکار منتشر شد</b> (نویسندهٔ مورد اعتماد) · {time}"

@@ -1,0 +1,130 @@
+"""A model that learns from the newsroom's own decisions: naive Bayes over words and letter n-grams.
+
+Pure and incremental. Teaching one decision adds 1 to the approved or rejected count of each feature
+the text has (and to the document count under `DOCS`); undoing it subtracts the same counts, so a
+reversed decision leaves no trace. The estimate needs only the counts of the features one text has,
+so a caller can read just those rows from storage. Deterministic: no randomness, no training loop.
+
+Features (each counted once per text): words and word pairs in matching form (doubled letters
+squeezed, so «احمقققق» meets «احمق»), and letter 3-grams inside words with word edges marked, which
+carry the model across inflections («کثافتا», «کثافتی») and evasive spellings it has seen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.checks.insult_lists import insult_key
+from bot.checks.normalize import clean_text, normalize, tokenize
+
+DOCS = "#docs"  # the feature under which the number of taught texts of each kind is counted
+_SMOOTHING = 1.0
+_SCALE = 0.35  # naive Bayes adds up evidence as if features were independent; they are not
+_MAX_FEATURES = 400
+_MAX_WORD = 40  # longer "words" are key mashing; a feature stays short enough to store
+MIN_EACH = 20  # decisions of each kind before the model says anything
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """How often each feature appeared in approved and in rejected texts: (approved, rejected)."""
+
+    approved_docs: int
+    rejected_docs: int
+    features: Mapping[str, tuple[int, int]]
+
+    @property
+    def ready(self) -> bool:
+        """Enough decisions of each kind for an estimate worth showing."""
+        return self.approved_docs >= MIN_EACH and self.rejected_docs >= MIN_EACH
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """The model's probability that moderators reject a text, and the words that drove it."""
+
+    probability: float
+    words: tuple[str, ...]
+    decisions: int
+
+    def percent(self) -> int:
+        """The probability as a whole percentage (0–100)."""
+        return round(100 * self.probability)
+
+
+def features(text: str) -> frozenset[str]:
+    """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams."""
+    words = [insult_key(t)[:_MAX_WORD] for t in tokenize(normalize(clean_text(text))) if not t.isdigit()]
+    found: dict[str, None] = {}
+    for i, word in enumerate(words):
+        found[f"w:{word}"] = None
+        if i:
+            found[f"b:{words[i - 1]} {word}"] = None
+        marked = f"<{word}>"
+        for j in range(len(marked) - 2):
+            found[f"c:{marked[j : j + 3]}"] = None
+        if len(found) >= _MAX_FEATURES:
+            break
+    return frozenset(list(found)[:_MAX_FEATURES])
+
+
+def _weight(approved: int, rejected: int, counts: Counts) -> float:
+    """Log odds that a text with this feature is rejected, beyond the prior (Bernoulli NB)."""
+    p_rejected = (rejected + _SMOOTHING) / (counts.rejected_docs + 2 * _SMOOTHING)
+    p_approved = (approved + _SMOOTHING) / (counts.approved_docs + 2 * _SMOOTHING)
+    return math.log(p_rejected / p_approved)
+
+
+def estimate(text_features: Iterable[str], counts: Counts, top: int = 3) -> Estimate | None:
+    """P(rejected) for a text's features, or None while the model has too few decisions."""
+    if not counts.ready:
+        return None
+    prior = math.log((counts.rejected_docs + 1) / (counts.approved_docs + 1))
+    total = 0.0
+    drivers: list[tuple[float, str]] = []
+    for feature in sorted(text_features):
+        approved, rejected = counts.features.get(feature, (0, 0))
+        if approved + rejected == 0:
+            continue  # never seen: no evidence either way
+        weight = _weight(approved, rejected, counts)
+        total += weight
+        if not feature.startswith("c:") and weight > 0:
+            drivers.append((weight, feature[2:]))
+    score = prior + _SCALE * total
+    probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
+    drivers.sort(key=lambda d: (-d[0], d[1]))
+    words = tuple(dict.fromkeys(label for _, label in drivers))[:top]
+    return Estimate(probability, words if probability >= 0.5 else (), counts.approved_docs + counts.rejected_docs)
+
+
+class Model:
+    """An in-memory model (the bench, `khabar check`, tests): teach, forget, estimate."""
+
+    def __init__(self, rows: Mapping[str, tuple[int, int]] | None = None) -> None:
+        self._rows: dict[str, tuple[int, int]] = dict(rows or {})
+
+    def teach(self, text: str, rejected: bool, sign: int = 1) -> None:
+        """Count one decision (`sign=-1` forgets it again)."""
+        for feature in (DOCS, *features(text)):
+            approved, rejections = self._rows.get(feature, (0, 0))
+            if rejected:
+                rejections += sign
+            else:
+                approved += sign
+            self._rows[feature] = (approved, rejections)
+
+    def counts(self) -> Counts:
+        """A snapshot to estimate with."""
+        approved, rejected = self._rows.get(DOCS, (0, 0))
+        return Counts(approved, rejected, self._rows)
+
+    def estimate(self, text: str) -> Estimate | None:
+        """P(rejected) for one text."""
+        return estimate(features(text), self.counts())
+
+    @property
+    def size(self) -> int:
+        """How many features the model knows."""
+        return max(len(self._rows) - 1, 0)
