@@ -64,7 +64,10 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
     contextual = frozenset(entry_key(e) for e in sections.get("contextual", []))
     clean = frozenset(insult_key(w) for w in clean_words)
     squeezed_short = frozenset(insult_key(s) for s in spellings if len(insult_key(s)) <= 3 and insult_key(s) != s)
-    single = frozenset(k for k in whole if " " not in k and k not in clean and k not in squeezed_short)
+    single = frozenset(
+        k for k in whole
+        if k and " " not in k and k not in clean and k not in squeezed_short and not (k.isascii() and len(k) <= 2)
+    )
     exact = frozenset(
         s
         for s in spellings
@@ -73,7 +76,7 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
     phrases = frozenset(k for k in [*whole, *contextual] if " " in k)
     return InsultLists(
         words=single,
-        contextual=frozenset(k for k in contextual if " " not in k),
+        contextual=frozenset(k for k in contextual if k and " " not in k),
         phrases=phrases,
         anywhere=frozenset(k for k in anywhere if " " not in k and len(k) >= 4),
         allowed_phrases=frozenset(entry_key(e) for e in sections.get("allowed", [])),

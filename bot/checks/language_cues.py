@@ -45,6 +45,7 @@ class Cues:
     unknown: int = 0
     doubt: float = 0.0  # spelling no Persian keyboard makes, too weak to say which language it is
     foreign: dict[str, float] = field(default_factory=dict)
+    foreign_words: int = 0  # function words of another language (not just its letters)
 
     def add_foreign(self, langs: tuple[str, ...] | set[str], weight: float = 1.0) -> None:
         """One word's worth of evidence for the languages that could have written it."""
@@ -143,6 +144,7 @@ def collect(words: list[str], lex: LanguageLexicon) -> Cues:
             # «بە», «کہ» fold to Persian words, but no Persian writes them so; a function word («کے»,
             # «ہے») of a language that writes that letter settles it.
             listed = _function_languages(lite_form(word), lex) & langs
+            cues.foreign_words += bool(listed)
             cues.add_foreign(listed or langs, 3.0 if listed else 2.0)
             continue
         folded = match_form(word)
@@ -151,6 +153,7 @@ def collect(words: list[str], lex: LanguageLexicon) -> Cues:
         broad = core or folded in lex.persian_broad
         functions = _function_languages(lite, lex)
         if functions and not core:
+            cues.foreign_words += not broad
             cues.add_foreign(functions, 0.5 if broad else 1.0)  # «سره», «کله»: Persian words too
             continue
         persian_typed = any(c in _PERSIAN_KEYBOARD for c in word)

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.checks.lookalike import base_letters, latin_homoglyphs
+
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
 
@@ -121,7 +123,7 @@ def _drop_controls(text: str) -> str:
 @lru_cache(maxsize=4096)
 def clean_text(raw: str) -> str:
     """What the author wrote, minus invisible control and bidi characters and runs of blank lines."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
+    text = base_letters(unicodedata.normalize("NFC", raw.replace("\r\n", "\n")))
     text = _drop_controls(text)
     text = _MULTI_ZWNJ.sub(ZWNJ, text)
     text = _ZWNJ_EDGE.sub(lambda m: " " if any(c.isspace() for c in m.group()) else "", text)
@@ -134,7 +136,7 @@ def fold(text: str) -> str:
     """Letters folded for matching: Arabic forms, hamza carriers, diacritics, tatweel, case, digits."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return to_latin_digits(text).lower()
+    return latin_homoglyphs(to_latin_digits(text).lower())
 
 
 def collapse_floods(text: str) -> str:
