@@ -33,6 +33,7 @@ class InsultLists:
     allowed_phrases: frozenset[str]
     exact: frozenset[str]
     clean: frozenset[str]
+    phrase_heads: frozenset[str] = frozenset()  # first words of the phrases: most tokens start none
 
 
 def _bundled(dropped: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
@@ -82,4 +83,5 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
         allowed_phrases=frozenset(entry_key(e) for e in sections.get("allowed", [])),
         exact=exact,
         clean=clean | frozenset(entry_key(e) for e in sections.get("clean", [])),
+        phrase_heads=frozenset(p.split(" ", 1)[0] for p in phrases),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from bot.checks.insult_lists import InsultLists, insult_key
 from bot.checks.lexicon import Lexicon
@@ -28,11 +29,11 @@ _CONTEXT_SUFFIXES = ("ی", "ه", "ای", "یی", "یه", "ا", "ها", "های",
 # Words that aim what follows (or precedes) at someone: «تو خری», «ای گاو», «این کثافت», «مردک عنتر».
 _POINTERS = frozenset({
     "تو", "ای", "شما", "توی", "خودت", "خودتی", "عجب", "چه", "اخه", "مرتیکه", "مردک", "پسره", "دختره", "یارو",
-    "زنیکه", "زنک", "پیر", "شماها", "همتون",
+    "زنیکه", "زنک", "پیر", "شماها", "همتون", "کدوم", "کدام",
 })
 # ...and words after an insult that say "you are": «کثیفی تو», «گاو هستی», «عنتر خانم».
 _AIMED_AFTER = frozenset({"تو", "تویی", "هستی", "هستید", "هستین", "هستن", "هستند", "ای", "خانم", "خان", "صفت",
-                          "شما", "شماها", "بیشعور", "گنده", "پدر"})
+                          "صفتان", "شما", "شماها", "بیشعور", "گنده", "پدر", "اقا", "شو", "شید", "شه", "باش"})
 # A title, not an insult: «کتاب ابله», «رمان بیشعوری».
 _TITLE_NOUNS = frozenset({"کتاب", "رمان", "فیلم", "سریال", "داستان", "نمایش", "نمایشنامه", "ترجمه", "شعر", "اثر",
                           "کتابهای", "کتابه"})
@@ -43,7 +44,7 @@ _FUNCTION = frozenset({"که", "را", "رو", "و", "هم", "از", "به", "ب
 _SPLIT = {"برتو": ("بر", "تو"), "بتو": ("به", "تو"), "بهتو": ("به", "تو"), "برشما": ("بر", "شما"),
           "بشما": ("به", "شما"), "ب": ("به",), "توروحت": ("تو", "روحت"), "توروحش": ("تو", "روحش")}
 _EMOJI_INSULTS = frozenset("🖕💩")
-_EMOJI_CONTEXT = frozenset("🤮🐷🐖🐒🐕🐀🐍🐑🐄🫏")
+_EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐒🐕🐀🐍🐑🐄🫏")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,8 @@ def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
         return raw
     if key in lists.clean:
         return None
+    if key[:3] not in _prefixes(lists.words, 3):
+        return None  # no listed word starts so: no stem to find (most tokens stop here)
     suffixes = _LATIN_SUFFIXES if key.isascii() else _SUFFIXES
     for suffix in suffixes:
         stem = key[: -len(suffix)] if key.endswith(suffix) else ""
@@ -122,6 +125,8 @@ def _contextual_stem(key: str, lists: InsultLists) -> str | None:
         return key
     if key in lists.clean or key.startswith(("می", "نمی")):
         return None  # «می‌مونه» (stays) is a verb, not «میمون» with an ending
+    if key[:2] not in _prefixes(lists.contextual, 2) and not key.startswith("پیر"):
+        return None
     for suffix in _CONTEXT_SUFFIXES:
         stem = key[: -len(suffix)] if key.endswith(suffix) else ""
         if len(stem) >= 2 and stem in lists.contextual:
@@ -153,10 +158,24 @@ def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) ->
     return found
 
 
-_CURSE_HEADS = frozenset({"لعنت", "نفرین", "تف", "مرگ"})
+_CURSE_HEADS = frozenset({"لعنت", "نفرین", "تف"})
+# What a curse is sent to: «تف به ذات …», «لعنت به روح …».
+_CURSE_TARGETS = frozenset({"ذات", "شرف", "روح", "قبر", "غیرت", "دین", "ریش", "صورت", "ریخت", "قیافه", "گور",
+                            "پدر", "جد", "هیکل"})
 _CURSE_LINKS = frozenset({"به", "بر", "تو", "بهت", "بهتون", "بهش"})
 _ADDRESSED = frozenset({"تو", "شما", "شماها", "او", "اون", "ایشون", "اونا"})
 _POSSESSED = ("ت", "تون", "ش", "شون", "تو", "تونو")
+
+
+_PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س")
+
+
+def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
+    last = phrase.rsplit(" ", 1)[-1]
+    for suffix in _PHRASE_SUFFIXES:
+        if len(last) - len(suffix) >= 2 and phrase.endswith(suffix) and phrase[: -len(suffix)] in phrases:
+            return phrase[: -len(suffix)]
+    return None
 
 
 def _curses(keys: list[str]) -> list[str]:
@@ -169,9 +188,10 @@ def _curses(keys: list[str]) -> list[str]:
         if link.startswith("به") and link != "به":
             found.append(f"{head} {link}")  # «تف بهت»
             continue
-        target = keys[i + 2] if i + 2 < len(keys) else ""
-        if target in _ADDRESSED or (len(target) >= 4 and target.endswith(_POSSESSED)):
-            found.append(f"{head} {link} {target}")
+        for target in keys[i + 2 : i + 4]:
+            if target in _ADDRESSED or target in _CURSE_TARGETS or (len(target) >= 4 and target.endswith(_POSSESSED)):
+                found.append(f"{head} {link} {target}")
+                break
     return found
 
 
@@ -185,14 +205,23 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
     text = " " + " ".join(keys) + " "
     allowed = [p for p in lists.allowed_phrases if f" {p} " in text]
     found: list[str] = []
-    for size in (4, 3, 2):
-        for i in range(len(keys) - size + 1):
+    heads = lists.phrase_heads
+    for i in range(len(keys) - 1):
+        if keys[i] not in heads:
+            if len(keys[i]) + len(keys[i + 1]) >= 4 and keys[i] + keys[i + 1] in lists.words and not (
+                _FUNCTION.intersection(keys[i : i + 2])
+            ):
+                found.append(keys[i] + keys[i + 1])  # «کله پوک» spelt apart
+            continue
+        for size in (4, 3, 2):
+            if i + size > len(keys):
+                continue
             phrase = " ".join(keys[i : i + size])
             if phrase in lists.phrases:
                 found.append(phrase)
-            elif size == 2 and len(phrase) >= 5 and phrase.replace(" ", "") in lists.words and not (
-                _FUNCTION.intersection(keys[i : i + 2])
-            ):
+            elif (base := _phrase_stem(phrase, lists.phrases)) is not None:
+                found.append(base)  # «خاک بر سرتان», «بی غیرتید»
+            elif size == 2 and phrase.replace(" ", "") in lists.words and not _FUNCTION.intersection(keys[i : i + 2]):
                 found.append(phrase.replace(" ", ""))
     for i, key in enumerate(keys):
         hit = _word_hit(key, tokens[i], lists)
@@ -226,9 +255,16 @@ def _emoji(folded: str, other_insult: bool) -> list[str]:
     return hits
 
 
+@cache
+def _prefixes(words: frozenset[str], size: int) -> frozenset[str]:
+    return frozenset(w[:size] for w in words)
+
+
 def _stem_hit(key: str, words: frozenset[str]) -> str | None:
     if key in words:
         return key
+    if key[:2] not in _prefixes(words, 2):
+        return None
     for suffix in ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای"):
         if key.endswith(suffix) and key[: -len(suffix)] in words:
             return key[: -len(suffix)]

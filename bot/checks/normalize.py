@@ -132,6 +132,7 @@ def clean_text(raw: str) -> str:
     return "\n".join(lines).strip()
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Letters folded for matching: Arabic forms, hamza carriers, diacritics, tatweel, case, digits."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
@@ -197,5 +198,5 @@ def clear_caches() -> None:
     """Forget every memoised normalisation (for benchmarks that must time cold text)."""
     from bot.checks.wordfile import match_form
 
-    for cached in (clean_text, normalize, stem, match_form):
+    for cached in (clean_text, fold, normalize, stem, match_form):
         cached.cache_clear()
