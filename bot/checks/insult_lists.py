@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.checks.wordfile import match_form, read_sections
 
@@ -11,6 +12,7 @@ _RUNS = re.compile(r"(.)\1+")
 _NON_WORD = re.compile(r"[^\w ]+")
 
 
+@lru_cache(maxsize=65536)
 def insult_key(token: str) -> str:
     """A token with every doubled letter squeezed, so «احمققق» and «احمق» meet."""
     return _RUNS.sub(r"\1", token)

@@ -225,8 +225,8 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
                 found.append(phrase.replace(" ", ""))
     for i, key in enumerate(keys):
         hit = _word_hit(key, tokens[i], lists)
-        if hit is None:
-            hit = next((a for a in lists.anywhere if a in key), None)
+        if hit is None and (inside := _anywhere(lists.anywhere).search(key)):
+            hit = inside.group()
         if hit is not None:
             found.append(hit)
     found += _curses(keys)
@@ -253,6 +253,13 @@ def _emoji(folded: str, other_insult: bool) -> list[str]:
     if context and (hits or other_insult or not _TOKEN.search(folded)):
         hits += context
     return hits
+
+
+@cache
+def _anywhere(entries: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for the stems that insult wherever they stand in a word (longest first)."""
+    ordered = sorted(entries, key=lambda e: (-len(e), e))
+    return re.compile("|".join(re.escape(e) for e in ordered) or "(?!)")
 
 
 @cache

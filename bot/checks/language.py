@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, Protocol
 
 from bot.checks.language_cues import Cues, arabic_tanween, collect, keyboard_mix
@@ -84,6 +84,7 @@ def _script(char: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=65536)
 def _word_script(word: str) -> str:
     counts = {"arabic": 0, "latin": 0, "other": 0}
     for char in word:

@@ -22,6 +22,7 @@ _TO_LATIN = str.maketrans({
     "ρ": "p", "σ": "o", "ς": "c", "τ": "t", "υ": "u", "χ": "x", "ω": "w",
 })
 _LOOKALIKE_LETTERS = frozenset(k for k in "авеёзийкмнопрстухьѕіїјһԁԛԝɡӏүαβγδεηικμνορσςτυχω")
+_ANY_LOOKALIKE = re.compile("[" + "".join(sorted(_LOOKALIKE_LETTERS)) + "]")
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 
 # Letters of Urdu, Kurdish and Pashto that Persian writers also use as decoration or from their
@@ -50,7 +51,7 @@ def _latinize(match: re.Match[str]) -> str:
 
 def latin_homoglyphs(lowered: str) -> str:
     """Words spelt in Latin letters with Cyrillic or Greek look-alikes, in Latin letters (lower case)."""
-    if lowered.isascii():
+    if lowered.isascii() or not _ANY_LOOKALIKE.search(lowered):
         return lowered
     return _LATIN_WORD.sub(_latinize, lowered)
 

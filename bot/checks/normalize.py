@@ -132,11 +132,18 @@ def clean_text(raw: str) -> str:
     return "\n".join(lines).strip()
 
 
+# Every combining mark (diacritics: ـَ ـِ ـُ ـّ, accents) in the Basic Multilingual Plane, as one class.
+_COMBINING = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]"
+)
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Letters folded for matching: Arabic forms, hamza carriers, diacritics, tatweel, case, digits."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        text = _COMBINING.sub("", text)
     return latin_homoglyphs(to_latin_digits(text).lower())
 
 
@@ -196,7 +203,10 @@ def stem(token: str) -> str:
 
 def clear_caches() -> None:
     """Forget every memoised normalisation (for benchmarks that must time cold text)."""
+    from bot.checks.insult_lists import insult_key
+    from bot.checks.language_cues import clear_word_cues
     from bot.checks.wordfile import match_form
 
-    for cached in (clean_text, fold, normalize, stem, match_form):
+    for cached in (clean_text, fold, normalize, stem, match_form, insult_key):
         cached.cache_clear()
+    clear_word_cues()

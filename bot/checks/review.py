@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bot.checks.insults import check_insults
+from bot.checks.insults import InsultResult, check_insults
 from bot.checks.language import LanguageDetector, LanguageResult, detect_language
 from bot.checks.learned import Estimate
 from bot.checks.lexicon import Lexicon, default_lexicon
@@ -18,6 +18,9 @@ from bot.checks.spam import AuthorHistory, find_spam, is_duplicate
 Decision = Literal["pass", "review", "reject"]
 _RANK: dict[str, int] = {"allow": 0, "review": 1, "reject": 2}
 _DECISIONS: tuple[Decision, Decision, Decision] = ("pass", "review", "reject")
+# Languages written in Arabic letters whose ordinary words can spell a Persian insult.
+_OTHER_LANGUAGES = frozenset({"arabic", "urdu", "pashto", "kurdish", "sindhi", "uyghur"})
+_NO_INSULT = InsultResult(False, (), False, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,8 @@ def review(
     if topic.label == "off_topic" and language.label == "fa":
         reasons.add("off_topic", f"{topic.score:.2f}")
     found = check_insults(cleaned, tokenize(normalized), lex, article.names if article else ())
+    if language.label == "not_fa" and language.reason in _OTHER_LANGUAGES:
+        found = _NO_INSULT  # Urdu «کون» (who), «اسکول» (school), Arabic «كوني» (be): not Persian vulgarity
     if found.insult:
         reasons.add("insult", "، ".join(found.terms))
     if found.accusation:
