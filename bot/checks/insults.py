@@ -34,6 +34,7 @@ _POINTERS = frozenset({
 # ...and words after an insult that say "you are": «کثیفی تو», «گاو هستی», «عنتر خانم».
 _AIMED_AFTER = frozenset({"تو", "تویی", "هستی", "هستید", "هستین", "هستن", "هستند", "ای", "خانم", "خان", "صفت",
                           "صفتان", "شما", "شماها", "بیشعور", "گنده", "پدر", "اقا", "شو", "شید", "شه", "باش"})
+_ARTICLES = frozenset({"یه", "یک", "خیلی", "چه", "عجب", "واقعا"})
 # A title, not an insult: «کتاب ابله», «رمان بیشعوری».
 _TITLE_NOUNS = frozenset({"کتاب", "رمان", "فیلم", "سریال", "داستان", "نمایش", "نمایشنامه", "ترجمه", "شعر", "اثر",
                           "کتابهای", "کتابه"})
@@ -142,6 +143,8 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
     after = keys[i + 1] if i + 1 < len(keys) else ""
     if other_insult or before in _POINTERS or after in _AIMED_AFTER:
         return True
+    if before in _ARTICLES and i > 1 and keys[i - 2] in _POINTERS:
+        return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
     if len(keys) <= 2 and all(s is not None or k in _POINTERS for s, k in zip(stems, keys, strict=True)):
         return True  # «وزغ», «میمون دلقک»: nothing but the insult
     # Two bare insults side by side: «میمون دلقک» (not «خوک‌های وحشی», a news item about pigs).
