@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.checks.language import default_detector
-from bot.checks.learned import Counts, estimate, features
+from bot.checks.learned import Counts, estimate, features, text_words
 from bot.checks.lexicon import default_lexicon
 from bot.checks.policy import Policy
 from bot.checks.relevance import ArticleProfile, TermStats
@@ -46,7 +46,7 @@ def run_check(lines: Iterable[str], out: TextIO, article_path: str | None, *, co
     policy, history = policy or Policy(), AuthorHistory()
     for line in lines:
         text = _comment_text(line)
-        guess = estimate(features(text), counts) if counts is not None else None
+        guess = estimate(features(text), counts, text_words(text)) if counts is not None else None
         verdict = review(text, article, history, policy, detector=detector, lexicon=lexicon, stats=stats,
                          estimate=guess)
         record = {

@@ -13,7 +13,7 @@ carry the model across inflections («کثافتا», «کثافتی») and evas
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.checks.insult_lists import insult_key
@@ -50,21 +50,29 @@ class Estimate:
     decisions: int
 
     def percent(self) -> int:
-        """The probability as a whole percentage (0–100)."""
-        return round(100 * self.probability)
+        """The probability as a whole percentage, 1–99: a count of past decisions is never certain."""
+        return max(1, min(99, round(100 * self.probability)))
+
+
+def text_words(text: str) -> list[str]:
+    """The words of a comment as the model sees them (matching form, doubled letters squeezed)."""
+    return [insult_key(t)[:_MAX_WORD] for t in tokenize(normalize(clean_text(text))) if not t.isdigit()]
+
+
+def _grams(word: str) -> list[str]:
+    marked = f"<{word}>"
+    return [f"c:{marked[j : j + 3]}" for j in range(len(marked) - 2)]
 
 
 def features(text: str) -> frozenset[str]:
     """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams."""
-    words = [insult_key(t)[:_MAX_WORD] for t in tokenize(normalize(clean_text(text))) if not t.isdigit()]
+    words = text_words(text)
     found: dict[str, None] = {}
     for i, word in enumerate(words):
         found[f"w:{word}"] = None
         if i:
             found[f"b:{words[i - 1]} {word}"] = None
-        marked = f"<{word}>"
-        for j in range(len(marked) - 2):
-            found[f"c:{marked[j : j + 3]}"] = None
+        found.update(dict.fromkeys(_grams(word)))
         if len(found) >= _MAX_FEATURES:
             break
     return frozenset(list(found)[:_MAX_FEATURES])
@@ -77,26 +85,34 @@ def _weight(approved: int, rejected: int, counts: Counts) -> float:
     return math.log(p_rejected / p_approved)
 
 
-def estimate(text_features: Iterable[str], counts: Counts, top: int = 3) -> Estimate | None:
-    """P(rejected) for a text's features, or None while the model has too few decisions."""
+def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] = (), top: int = 3) -> Estimate | None:
+    """P(rejected) for a text's features, or None while the model has too few decisions.
+
+    The explanation names the text's ``words`` whose own features (the word and its letter grams)
+    pushed hardest towards rejection; without ``words``, the word and pair features that did."""
     if not counts.ready:
         return None
     prior = math.log((counts.rejected_docs + 1) / (counts.approved_docs + 1))
     total = 0.0
-    drivers: list[tuple[float, str]] = []
+    weights: dict[str, float] = {}
     for feature in sorted(text_features):
         approved, rejected = counts.features.get(feature, (0, 0))
         if approved + rejected == 0:
             continue  # never seen: no evidence either way
-        weight = _weight(approved, rejected, counts)
+        weights[feature] = weight = _weight(approved, rejected, counts)
         total += weight
-        if not feature.startswith("c:") and weight > 0:
-            drivers.append((weight, feature[2:]))
     score = prior + _SCALE * total
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
-    drivers.sort(key=lambda d: (-d[0], d[1]))
-    words = tuple(dict.fromkeys(label for _, label in drivers))[:top]
-    return Estimate(probability, words if probability >= 0.5 else (), counts.approved_docs + counts.rejected_docs)
+    decisions = counts.approved_docs + counts.rejected_docs
+    if probability < 0.5:
+        return Estimate(probability, (), decisions)
+    if words:
+        drivers = [(weights.get(f"w:{w}", 0.0) + sum(weights.get(g, 0.0) for g in _grams(w)), w) for w in set(words)
+                   if len(w) >= 3]  # «بی», «تو»: too short to explain anything
+    else:
+        drivers = [(v, f[2:]) for f, v in weights.items() if not f.startswith("c:")]
+    ranked = sorted((d for d in drivers if d[0] > 0), key=lambda d: (-d[0], d[1]))
+    return Estimate(probability, tuple(label for _, label in ranked[:top]), decisions)
 
 
 class Model:
@@ -122,7 +138,7 @@ class Model:
 
     def estimate(self, text: str) -> Estimate | None:
         """P(rejected) for one text."""
-        return estimate(features(text), self.counts())
+        return estimate(features(text), self.counts(), text_words(text))
 
     @property
     def size(self) -> int:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.checks.learned import DOCS, Counts, Estimate, estimate, features
+from bot.checks.learned import DOCS, Counts, Estimate, estimate, features, text_words
 from storage.models import LearnedExample, LearnedFeature
 from storage.repos.upsert import insert_for
 
@@ -115,4 +115,4 @@ async def learn_decision(
 async def estimate_text(session: AsyncSession, text: str) -> Estimate | None:
     """The model's estimate for one text, reading only the counts it needs (None: too few decisions)."""
     names = features(text)
-    return estimate(names, await counts_for(session, names))
+    return estimate(names, await counts_for(session, names), text_words(text))
