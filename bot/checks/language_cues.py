@@ -77,11 +77,14 @@ _STRONG_ENDINGS = ("هایشان", "هایتان", "هایمان", "هاشون",
                    "شون", "تون", "مون", "ش")
 _WEAK_ENDINGS = ("هایی", "های", "ها", "ترین", "تر", "ای", "ام", "ات", "اش", "یم", "ید", "ند", "ست", "ان", "ی",
                  "م", "ت", "ه")
+# Spoken Persian endings: object «رو/و» after a possessive («قیافشو», «دهنتو»), «ارو» («کامنتارو»),
+# «س» for «است» («مسخرس»): Persian only, and only on a known word.
+_SPOKEN_ENDINGS = ("اشونو", "اشون", "شونو", "تونو", "مونو", "ارو", "شو", "تو", "مو", "رو", "س")
 
 
 def known_stem(folded: str, lex: LanguageLexicon) -> float:
     """1 for a known Persian word with a Persian-only clitic, 0.5 with another ending, else 0."""
-    for endings, weight in ((_STRONG_ENDINGS, 1.0), (_WEAK_ENDINGS, 0.5)):
+    for endings, weight in ((_STRONG_ENDINGS, 1.0), (_SPOKEN_ENDINGS, 1.0), (_WEAK_ENDINGS, 0.5)):
         for ending in endings:
             if folded.endswith(ending) and len(folded) - len(ending) >= 3:
                 base = folded[: -len(ending)]
