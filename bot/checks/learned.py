@@ -66,7 +66,11 @@ def _grams(word: str) -> list[str]:
 
 def features(text: str) -> frozenset[str]:
     """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams."""
-    words = text_words(text)
+    return features_of(text_words(text))
+
+
+def features_of(words: Sequence[str]) -> frozenset[str]:
+    """The features of a comment's words (see `features`)."""
     found: dict[str, None] = {}
     for i, word in enumerate(words):
         found[f"w:{word}"] = None
@@ -85,22 +89,28 @@ def _weight(approved: int, rejected: int, counts: Counts) -> float:
     return math.log(p_rejected / p_approved)
 
 
-def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] = (), top: int = 3) -> Estimate | None:
+def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] = (), top: int = 3,
+             memo: dict[str, float] | None = None) -> Estimate | None:
     """P(rejected) for a text's features, or None while the model has too few decisions.
 
     The explanation names the text's ``words`` whose own features (the word and its letter grams)
-    pushed hardest towards rejection; without ``words``, the word and pair features that did."""
+    pushed hardest towards rejection; without ``words``, the word and pair features that did.
+    ``memo`` keeps feature weights between calls while ``counts`` stays the same."""
     if not counts.ready:
         return None
     prior = math.log((counts.rejected_docs + 1) / (counts.approved_docs + 1))
     total = 0.0
     weights: dict[str, float] = {}
     for feature in sorted(text_features):
-        approved, rejected = counts.features.get(feature, (0, 0))
-        if approved + rejected == 0:
-            continue  # never seen: no evidence either way
-        weights[feature] = weight = _weight(approved, rejected, counts)
-        total += weight
+        weight = memo.get(feature) if memo is not None else None
+        if weight is None:
+            approved, rejected = counts.features.get(feature, (0, 0))
+            weight = _weight(approved, rejected, counts) if approved + rejected else 0.0
+            if memo is not None:
+                memo[feature] = weight
+        if weight:  # 0.0: never seen, no evidence either way
+            weights[feature] = weight
+            total += weight
     score = prior + _SCALE * total
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
     decisions = counts.approved_docs + counts.rejected_docs
@@ -120,9 +130,11 @@ class Model:
 
     def __init__(self, rows: Mapping[str, tuple[int, int]] | None = None) -> None:
         self._rows: dict[str, tuple[int, int]] = dict(rows or {})
+        self._memo: dict[str, float] = {}
 
     def teach(self, text: str, rejected: bool, sign: int = 1) -> None:
         """Count one decision (`sign=-1` forgets it again)."""
+        self._memo.clear()
         for feature in (DOCS, *features(text)):
             approved, rejections = self._rows.get(feature, (0, 0))
             if rejected:
@@ -138,7 +150,8 @@ class Model:
 
     def estimate(self, text: str) -> Estimate | None:
         """P(rejected) for one text."""
-        return estimate(features(text), self.counts(), text_words(text))
+        words = text_words(text)
+        return estimate(features_of(words), self.counts(), words, memo=self._memo)
 
     @property
     def size(self) -> int:
