@@ -114,5 +114,8 @@ async def learn_decision(
 
 async def estimate_text(session: AsyncSession, text: str) -> Estimate | None:
     """The model's estimate for one text, reading only the counts it needs (None: too few decisions)."""
+    docs = await session.get(LearnedFeature, DOCS)
+    if docs is None or not Counts(docs.approved, docs.rejected, {}).ready:
+        return None  # one row read: most newsrooms start with no model
     names = features(text)
     return estimate(names, await counts_for(session, names), text_words(text))
