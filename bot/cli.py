@@ -13,9 +13,9 @@ from bot.settings import ConfigError
 
 def _commands() -> list[ModuleType]:
     """Subcommand modules in --help order; each has ``add_parser(sub)`` and ``run(args) -> int``."""
-    from bot.commands import check, db, demo, doctor, export, feeds, post, run
+    from bot.commands import check, db, demo, doctor, export, feeds, learn, post, run
 
-    return [run, db, doctor, check, post, feeds, export, demo]
+    return [run, db, doctor, check, learn, post, feeds, export, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

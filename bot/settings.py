@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     max_comment_length: int = Field(1000, ge=10, le=4000)
     link_policy: Action = "reject"
     off_topic_threshold: float = Field(0.08, ge=0.0, le=1.0)
+    # The learned model (issue 14): flag for moderators from this P(reject); auto-reject only from the
+    # second one (1.0 = never: the model alone never rejects a comment).
+    model_review_confidence: float = Field(0.9, ge=0.5, le=1.0)
+    model_reject_confidence: float = Field(1.0, ge=0.5, le=1.0)
     feed_poll_seconds: int = Field(300, ge=15, le=86400)
     feed_first_poll_items: int = Field(3, ge=0, le=100)
     feed_timeout_seconds: float = Field(20.0, gt=0, le=300)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.checks.language import default_detector
+from bot.checks.learned import Counts, estimate, features, text_words
 from bot.checks.lexicon import default_lexicon
 from bot.checks.policy import Policy
 from bot.checks.relevance import ArticleProfile, TermStats
@@ -34,15 +35,20 @@ def _load_article(path: str, stats: TermStats) -> ArticleProfile:
     return ArticleProfile.build(body, stats, title=title)
 
 
-def run_check(lines: Iterable[str], out: TextIO, article_path: str | None) -> int:
-    """Check each comment (plain line or JSON with `text`) and print one JSON object per line."""
+def run_check(lines: Iterable[str], out: TextIO, article_path: str | None, *, counts: Counts | None = None,
+              policy: Policy | None = None) -> int:
+    """Check each comment (plain line or JSON with `text`) and print one JSON object per line.
+
+    With ``counts`` (a learned model), each record also carries the model's estimate."""
     lexicon, detector = default_lexicon(), default_detector()
     stats = TermStats(lexicon)
     article = _load_article(article_path, stats) if article_path else None
-    policy, history = Policy(), AuthorHistory()
+    policy, history = policy or Policy(), AuthorHistory()
     for line in lines:
         text = _comment_text(line)
-        verdict = review(text, article, history, policy, detector=detector, lexicon=lexicon, stats=stats)
+        guess = estimate(features(text), counts, text_words(text)) if counts is not None else None
+        verdict = review(text, article, history, policy, detector=detector, lexicon=lexicon, stats=stats,
+                         estimate=guess)
         record = {
             "text": text,
             "language": verdict.language.label,
@@ -55,5 +61,9 @@ def run_check(lines: Iterable[str], out: TextIO, article_path: str | None) -> in
             "verdict": verdict.decision,
             "reasons": list(verdict.codes),
         }
+        if counts is not None:
+            record["model"] = (
+                {"reject_probability": round(guess.probability, 3), "words": list(guess.words)} if guess else None
+            )
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0

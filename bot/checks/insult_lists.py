@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.checks.wordfile import match_form, read_sections
 
@@ -11,6 +12,7 @@ _RUNS = re.compile(r"(.)\1+")
 _NON_WORD = re.compile(r"[^\w ]+")
 
 
+@lru_cache(maxsize=65536)
 def insult_key(token: str) -> str:
     """A token with every doubled letter squeezed, so «احمققق» and «احمق» meet."""
     return _RUNS.sub(r"\1", token)
@@ -33,6 +35,7 @@ class InsultLists:
     allowed_phrases: frozenset[str]
     exact: frozenset[str]
     clean: frozenset[str]
+    phrase_heads: frozenset[str] = frozenset()  # first words of the phrases: most tokens start none
 
 
 def _bundled(dropped: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
@@ -64,7 +67,10 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
     contextual = frozenset(entry_key(e) for e in sections.get("contextual", []))
     clean = frozenset(insult_key(w) for w in clean_words)
     squeezed_short = frozenset(insult_key(s) for s in spellings if len(insult_key(s)) <= 3 and insult_key(s) != s)
-    single = frozenset(k for k in whole if " " not in k and k not in clean and k not in squeezed_short)
+    single = frozenset(
+        k for k in whole
+        if k and " " not in k and k not in clean and k not in squeezed_short and not (k.isascii() and len(k) <= 2)
+    )
     exact = frozenset(
         s
         for s in spellings
@@ -73,10 +79,11 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
     phrases = frozenset(k for k in [*whole, *contextual] if " " in k)
     return InsultLists(
         words=single,
-        contextual=frozenset(k for k in contextual if " " not in k),
+        contextual=frozenset(k for k in contextual if k and " " not in k),
         phrases=phrases,
         anywhere=frozenset(k for k in anywhere if " " not in k and len(k) >= 4),
         allowed_phrases=frozenset(entry_key(e) for e in sections.get("allowed", [])),
         exact=exact,
         clean=clean | frozenset(entry_key(e) for e in sections.get("clean", [])),
+        phrase_heads=frozenset(p.split(" ", 1)[0] for p in phrases),
     )

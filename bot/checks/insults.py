@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from bot.checks.insult_lists import InsultLists, insult_key
 from bot.checks.lexicon import Lexicon
@@ -24,8 +25,27 @@ _SUFFIXES = (
     "تون", "شون", "مون", "ت", "ش", "م", "ترین", "تر", "ید", "ین", "ست",
 )
 _LATIN_SUFFIXES = ("i", "e", "ha", "a", "am", "et", "esh", "in")
-_CONTEXT_SUFFIXES = ("ی", "ه", "ای", "یی", "یه", "ا")
-_POINTERS = frozenset({"تو", "ای", "شما", "عجب", "چه", "مثه", "اخه", "مرتیکه", "پسره", "دختره", "یارو"})
+_CONTEXT_SUFFIXES = ("ی", "ه", "ای", "یی", "یه", "ا", "ها", "های", "ید", "ین", "ت", "ش")
+# Words that aim what follows (or precedes) at someone: «تو خری», «ای گاو», «این کثافت», «مردک عنتر».
+_POINTERS = frozenset({
+    "تو", "ای", "شما", "توی", "خودت", "خودتی", "عجب", "چه", "اخه", "مرتیکه", "مردک", "پسره", "دختره", "یارو",
+    "زنیکه", "زنک", "پیر", "شماها", "همتون", "کدوم", "کدام",
+})
+# ...and words after an insult that say "you are": «کثیفی تو», «گاو هستی», «عنتر خانم».
+_AIMED_AFTER = frozenset({"تو", "تویی", "هستی", "هستید", "هستین", "هستن", "هستند", "ای", "خانم", "خان", "صفت",
+                          "صفتان", "شما", "شماها", "بیشعور", "گنده", "پدر", "اقا", "شو", "شید", "شه", "باش"})
+_ARTICLES = frozenset({"یه", "یک", "خیلی", "چه", "عجب", "واقعا"})
+# A title, not an insult: «کتاب ابله», «رمان بیشعوری».
+_TITLE_NOUNS = frozenset({"کتاب", "رمان", "فیلم", "سریال", "داستان", "نمایش", "نمایشنامه", "ترجمه", "شعر", "اثر",
+                          "کتابهای", "کتابه"})
+# Little words an insult is never spelt together with («زنی که» is not «زنیکه»).
+_FUNCTION = frozenset({"که", "را", "رو", "و", "هم", "از", "به", "با", "در", "تا", "یا", "اگه", "اگر", "ها", "ای",
+                       "ی", "می", "نمی"})
+# Prepositions run into the pronoun: «برتو», «بتو».
+_SPLIT = {"برتو": ("بر", "تو"), "بتو": ("به", "تو"), "بهتو": ("به", "تو"), "برشما": ("بر", "شما"),
+          "بشما": ("به", "شما"), "ب": ("به",), "توروحت": ("تو", "روحت"), "توروحش": ("تو", "روحش")}
+_EMOJI_INSULTS = frozenset("🖕💩")
+_EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐒🐕🐀🐍🐑🐄🫏")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +61,8 @@ class InsultResult:
 def _variants(folded: str) -> list[list[str]]:
     """Token streams to look in: as typed, with fillers inside words removed, with spaced letters joined."""
     latin_fixed = _LATIN_WITH_LEET.sub(lambda m: m.group().translate(_LEET), folded)
-    plain = _TOKEN.findall(latin_fixed)
-    joined = _TOKEN.findall(_INNER_FILLER.sub("", latin_fixed))
+    plain = _words(_TOKEN.findall(latin_fixed))
+    joined = _words(_TOKEN.findall(_INNER_FILLER.sub("", latin_fixed)))
     streams = [plain]
     if joined != plain:
         streams.append(joined)
@@ -50,6 +70,21 @@ def _variants(folded: str) -> list[list[str]]:
     if spaced != plain:
         streams.append(spaced)
     return streams
+
+
+def _words(raw: list[str]) -> list[str]:
+    """Tokens with a detached «می»/«نمی» joined to its verb and «برتو» split in two."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        token = raw[i]
+        if token in ("می", "نمی") and i + 1 < len(raw):
+            out.append(token + raw[i + 1])
+            i += 2
+            continue
+        out.extend(_SPLIT.get(token, (token,)))
+        i += 1
+    return out
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
@@ -76,6 +111,8 @@ def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
         return raw
     if key in lists.clean:
         return None
+    if key[:3] not in _prefixes(lists.words, 3):
+        return None  # no listed word starts so: no stem to find (most tokens stop here)
     suffixes = _LATIN_SUFFIXES if key.isascii() else _SUFFIXES
     for suffix in suffixes:
         stem = key[: -len(suffix)] if key.endswith(suffix) else ""
@@ -84,20 +121,86 @@ def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
     return None
 
 
-def _contextual_hit(keys: list[str], i: int, lists: InsultLists, other_insult: bool) -> str | None:
-    key = keys[i]
+def _contextual_stem(key: str, lists: InsultLists) -> str | None:
     if key in lists.contextual:
-        before = keys[i - 1] if i > 0 else ""
-        if other_insult or before in _POINTERS or len(keys) == 1:
-            return key
-        return None
-    if key in lists.clean:
+        return key
+    if key in lists.clean or key.startswith(("می", "نمی")):
+        return None  # «می‌مونه» (stays) is a verb, not «میمون» with an ending
+    if key[:2] not in _prefixes(lists.contextual, 2) and not key.startswith("پیر"):
         return None
     for suffix in _CONTEXT_SUFFIXES:
         stem = key[: -len(suffix)] if key.endswith(suffix) else ""
-        if stem in lists.contextual:
+        if len(stem) >= 2 and stem in lists.contextual:
             return stem
+    if key.startswith("پیر") and key[3:] in lists.contextual:
+        return key[3:]  # «پیرکفتار»
     return None
+
+
+def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool) -> bool:
+    """Is the ordinary word at ``i`` aimed at a person (or the whole comment an insult)?"""
+    before = keys[i - 1] if i > 0 else ""
+    after = keys[i + 1] if i + 1 < len(keys) else ""
+    if other_insult or before in _POINTERS or after in _AIMED_AFTER:
+        return True
+    if before in _ARTICLES and i > 1 and keys[i - 2] in _POINTERS:
+        return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
+    if len(keys) <= 2 and all(s is not None or k in _POINTERS for s, k in zip(stems, keys, strict=True)):
+        return True  # «وزغ», «میمون دلقک»: nothing but the insult
+    # Two bare insults side by side: «میمون دلقک» (not «خوک‌های وحشی», a news item about pigs).
+    bare = keys[i] == stems[i]
+    return bare and ((i > 0 and stems[i - 1] == before) or (after != "" and stems[i + 1] == after))
+
+
+def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) -> list[str]:
+    stems = [_contextual_stem(k, lists) for k in keys]
+    found: list[str] = []
+    for i, stem in enumerate(stems):
+        if stem is not None and _aimed(keys, i, stems, other_insult):
+            found.append(stem)
+    return found
+
+
+_CURSE_HEADS = frozenset({"لعنت", "نفرین", "تف"})
+# What a curse is sent to: «تف به ذات …», «لعنت به روح …».
+_CURSE_TARGETS = frozenset({"ذات", "شرف", "روح", "قبر", "غیرت", "دین", "ریش", "صورت", "ریخت", "قیافه", "گور",
+                            "پدر", "جد", "هیکل"})
+_CURSE_LINKS = frozenset({"به", "بر", "تو", "بهت", "بهتون", "بهش"})
+_ADDRESSED = frozenset({"تو", "شما", "شماها", "او", "اون", "ایشون", "اونا"})
+_POSSESSED = ("ت", "تون", "ش", "شون", "تو", "تونو")
+
+
+_PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س")
+
+
+def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
+    last = phrase.rsplit(" ", 1)[-1]
+    for suffix in _PHRASE_SUFFIXES:
+        if len(last) - len(suffix) >= 2 and phrase.endswith(suffix) and phrase[: -len(suffix)] in phrases:
+            return phrase[: -len(suffix)]
+    return None
+
+
+def _curses(keys: list[str]) -> list[str]:
+    """«لعنت به روحت», «نفرین بر تو», «تف به شرفت»: a curse sent to someone, not to the traffic."""
+    found: list[str] = []
+    for i in range(len(keys) - 1):
+        head, link = keys[i], keys[i + 1]
+        if head not in _CURSE_HEADS or link not in _CURSE_LINKS:
+            continue
+        if link.startswith("به") and link != "به":
+            found.append(f"{head} {link}")  # «تف بهت»
+            continue
+        for target in keys[i + 2 : i + 4]:
+            if target in _ADDRESSED or target in _CURSE_TARGETS or (len(target) >= 4 and target.endswith(_POSSESSED)):
+                found.append(f"{head} {link} {target}")
+                break
+    return found
+
+
+def _titled(keys: list[str], hit: str) -> bool:
+    """The hit is a title after «کتاب», «فیلم», …: «کتاب ابله را خواندم»."""
+    return any(i and keys[i - 1] in _TITLE_NOUNS and key.startswith(hit) for i, key in enumerate(keys))
 
 
 def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
@@ -105,24 +208,33 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
     text = " " + " ".join(keys) + " "
     allowed = [p for p in lists.allowed_phrases if f" {p} " in text]
     found: list[str] = []
-    for size in (4, 3, 2):
-        for i in range(len(keys) - size + 1):
+    heads = lists.phrase_heads
+    for i in range(len(keys) - 1):
+        if keys[i] not in heads:
+            if len(keys[i]) + len(keys[i + 1]) >= 4 and keys[i] + keys[i + 1] in lists.words and not (
+                _FUNCTION.intersection(keys[i : i + 2])
+            ):
+                found.append(keys[i] + keys[i + 1])  # «کله پوک» spelt apart
+            continue
+        for size in (4, 3, 2):
+            if i + size > len(keys):
+                continue
             phrase = " ".join(keys[i : i + size])
             if phrase in lists.phrases:
                 found.append(phrase)
-            elif size == 2 and len(phrase) >= 5 and phrase.replace(" ", "") in lists.words:
+            elif (base := _phrase_stem(phrase, lists.phrases)) is not None:
+                found.append(base)  # «خاک بر سرتان», «بی غیرتید»
+            elif size == 2 and phrase.replace(" ", "") in lists.words and not _FUNCTION.intersection(keys[i : i + 2]):
                 found.append(phrase.replace(" ", ""))
     for i, key in enumerate(keys):
         hit = _word_hit(key, tokens[i], lists)
-        if hit is None:
-            hit = next((a for a in lists.anywhere if a in key), None)
+        if hit is None and (inside := _anywhere(lists.anywhere).search(key)):
+            hit = inside.group()
         if hit is not None:
             found.append(hit)
-    for i in range(len(keys)):
-        hit = _contextual_hit(keys, i, lists, bool(found))
-        if hit is not None:
-            found.append(hit)
-    return [f for f in found if not any(f in p for p in allowed)]
+    found += _curses(keys)
+    found += _contextual_hits(keys, lists, bool(found))
+    return [f for f in found if not any(f in p for p in allowed) and not _titled(keys, f)]
 
 
 def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
@@ -132,12 +244,37 @@ def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
     for tokens in _variants(folded):
         for term in _scan(tokens, lexicon.insults):
             found[term] = None
+    found.update(dict.fromkeys(_emoji(folded, bool(found))))
     return tuple(found)
+
+
+def _emoji(folded: str, other_insult: bool) -> list[str]:
+    """🖕 and 💩 always; 🤮 and animals when the comment is nothing else or insults anyway."""
+    chars = set(folded)
+    hits = sorted(chars & _EMOJI_INSULTS)
+    context = sorted(chars & _EMOJI_CONTEXT)
+    if context and (hits or other_insult or not _TOKEN.search(folded)):
+        hits += context
+    return hits
+
+
+@cache
+def _anywhere(entries: frozenset[str]) -> re.Pattern[str]:
+    """One pattern for the stems that insult wherever they stand in a word (longest first)."""
+    ordered = sorted(entries, key=lambda e: (-len(e), e))
+    return re.compile("|".join(re.escape(e) for e in ordered) or "(?!)")
+
+
+@cache
+def _prefixes(words: frozenset[str], size: int) -> frozenset[str]:
+    return frozenset(w[:size] for w in words)
 
 
 def _stem_hit(key: str, words: frozenset[str]) -> str | None:
     if key in words:
         return key
+    if key[:2] not in _prefixes(words, 2):
+        return None
     for suffix in ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای"):
         if key.endswith(suffix) and key[: -len(suffix)] in words:
             return key[: -len(suffix)]

@@ -6,11 +6,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Literal, Protocol
 
 from bot.checks.language_cues import Cues, arabic_tanween, collect, keyboard_mix
 from bot.checks.lexicon import LanguageLexicon, Lexicon, default_lexicon, match_form
+from bot.checks.lookalike import DECORATIVE, persian_reading
 from bot.checks.normalize import ZWNJ, clean_text
 
 LanguageLabel = Literal["fa", "not_fa", "uncertain"]
@@ -70,6 +71,9 @@ def default_detector() -> LangdetectDetector:
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t|telegram)\.me/\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?", re.I)
 _MENTION = re.compile(r"@\w+")
 _WORD = re.compile(r"[^\W\d_]+(?:" + ZWNJ + r"[^\W\d_]+)*")
+# A word spelt out letter by letter, to dodge filters: «ک*ث*ا*ف*ت», «ک ث ا ف ت».
+_SPELLED = re.compile(r"(?<![^\W\d_])[^\W\d_](?:[.*_\-'`~^|+!•·,،؛:/\\\" ]+[^\W\d_](?![^\W\d_])){2,}")
+_NOT_LETTER = re.compile(r"[^\w]|[\d_]")
 
 
 def _script(char: str) -> str:
@@ -80,6 +84,7 @@ def _script(char: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=65536)
 def _word_script(word: str) -> str:
     counts = {"arabic": 0, "latin": 0, "other": 0}
     for char in word:
@@ -103,6 +108,13 @@ def _no_letters(text: str, had_url: bool) -> LanguageResult:
 def _arabic_script(words: list[str], text: str, lex: LanguageLexicon, detector: LanguageDetector | None,
                    mixed: bool) -> LanguageResult:
     cues = collect(words, lex)
+    if (cues.foreign and not cues.foreign_words and len(words) >= 3 and cues.persian_strong
+            and any(c in DECORATIVE for w in words for c in w)):
+        # «خیلے قشنگ بود»: Urdu or Kurdish letters as decoration, in a text of Persian words.
+        read = [persian_reading(w) for w in words]
+        alt = collect(read, lex)
+        if not alt.foreign and alt.persian_strong and alt.persian > alt.arabic + alt.unknown / 2:
+            words, cues = read, alt
     tanween = arabic_tanween(text)
     cues.arabic += 2.0 * tanween
     cues.arabic_strong += 2.0 * tanween
@@ -176,6 +188,8 @@ def detect_language(text: str, detector: LanguageDetector | None = None,
     cleaned = clean_text(text)
     without_links, links = _URL.subn(" ", cleaned)
     without_links = _MENTION.sub(" ", without_links)
+    if "*" in without_links or " " in without_links:
+        without_links = _SPELLED.sub(lambda m: _NOT_LETTER.sub("", m.group()), without_links)
     words = _WORD.findall(without_links)
     if not words:
         return _no_letters(without_links, links > 0)

@@ -45,6 +45,7 @@ class Cues:
     unknown: int = 0
     doubt: float = 0.0  # spelling no Persian keyboard makes, too weak to say which language it is
     foreign: dict[str, float] = field(default_factory=dict)
+    foreign_words: int = 0  # function words of another language (not just its letters)
 
     def add_foreign(self, langs: tuple[str, ...] | set[str], weight: float = 1.0) -> None:
         """One word's worth of evidence for the languages that could have written it."""
@@ -76,11 +77,14 @@ _STRONG_ENDINGS = ("هایشان", "هایتان", "هایمان", "هاشون",
                    "شون", "تون", "مون", "ش")
 _WEAK_ENDINGS = ("هایی", "های", "ها", "ترین", "تر", "ای", "ام", "ات", "اش", "یم", "ید", "ند", "ست", "ان", "ی",
                  "م", "ت", "ه")
+# Spoken Persian endings: object «رو/و» after a possessive («قیافشو», «دهنتو»), «ارو» («کامنتارو»),
+# «س» for «است» («مسخرس»): Persian only, and only on a known word.
+_SPOKEN_ENDINGS = ("اشونو", "اشون", "شونو", "تونو", "مونو", "ارو", "شو", "تو", "مو", "رو", "س")
 
 
 def known_stem(folded: str, lex: LanguageLexicon) -> float:
     """1 for a known Persian word with a Persian-only clitic, 0.5 with another ending, else 0."""
-    for endings, weight in ((_STRONG_ENDINGS, 1.0), (_WEAK_ENDINGS, 0.5)):
+    for endings, weight in ((_STRONG_ENDINGS, 1.0), (_SPOKEN_ENDINGS, 1.0), (_WEAK_ENDINGS, 0.5)):
         for ending in endings:
             if folded.endswith(ending) and len(folded) - len(ending) >= 3:
                 base = folded[: -len(ending)]
@@ -134,45 +138,81 @@ def _definite(lite: str) -> bool:
     return False
 
 
+_WORD_CUES: dict[tuple[int, str], Cues] = {}
+_WORD_CUES_MAX = 100_000
+
+
 def collect(words: list[str], lex: LanguageLexicon) -> Cues:
     """Weigh every Arabic-script word for Persian, Arabic and the other languages."""
     cues = Cues(words=len(words))
+    ident = id(lex)
     for word in words:
-        langs = _letter_languages(word)
-        if langs:
-            # «بە», «کہ» fold to Persian words, but no Persian writes them so; a function word («کے»,
-            # «ہے») of a language that writes that letter settles it.
-            listed = _function_languages(lite_form(word), lex) & langs
-            cues.add_foreign(listed or langs, 3.0 if listed else 2.0)
-            continue
-        folded = match_form(word)
-        lite = lite_form(word)
-        core = folded in lex.persian
-        broad = core or folded in lex.persian_broad
-        functions = _function_languages(lite, lex)
-        if functions and not core:
-            cues.add_foreign(functions, 0.5 if broad else 1.0)  # «سره», «کله»: Persian words too
-            continue
-        persian_typed = any(c in _PERSIAN_KEYBOARD for c in word)
-        shared = core and lite in lex.arabic and not persian_typed  # «من», «ما»: evidence for neither
-        if any(c in _PERSIAN_ONLY_LETTERS for c in word):
-            cues.persian_letters += 1
-        if shared:
-            continue
-        if core or ZWNJ in word or persian_morphology(folded):
-            cues.persian += 1.0
-            cues.persian_strong += 1
-        elif broad:
-            cues.persian += 0.5
-        else:
-            weight = known_stem(folded, lex)
-            cues.persian += weight
-            cues.persian_strong += weight >= 1.0
-            cues.unknown += not weight
-            broad = weight >= 1.0  # «كتابش»: a known word with a Persian-only clitic is not Arabic
-        weak, strong = _arabic(word, lite, lex, core, broad)
-        cues.arabic += weak
-        cues.arabic_strong += strong
+        one = _WORD_CUES.get((ident, word))
+        if one is None:
+            if len(_WORD_CUES) >= _WORD_CUES_MAX:
+                _WORD_CUES.clear()
+            one = _WORD_CUES[(ident, word)] = _word_cues(word, lex)
+        cues.persian += one.persian
+        cues.persian_strong += one.persian_strong
+        cues.persian_letters += one.persian_letters
+        cues.arabic += one.arabic
+        cues.arabic_strong += one.arabic_strong
+        cues.unknown += one.unknown
+        cues.foreign_words += one.foreign_words
+        for lang, weight in one.foreign.items():
+            cues.foreign[lang] = cues.foreign.get(lang, 0.0) + weight
+    return cues
+
+
+def clear_word_cues() -> None:
+    """Forget the memoised per-word evidence (benchmarks timing cold text)."""
+    _WORD_CUES.clear()
+
+
+def _word_cues(word: str, lex: LanguageLexicon) -> Cues:
+    """The evidence of one word (memoised by `collect`: words repeat, comments do not)."""
+    cues = Cues(words=1)
+    langs = _letter_languages(word)
+    if langs:
+        # «بە», «کہ» fold to Persian words, but no Persian writes them so; a function word («کے»,
+        # «ہے») of a language that writes that letter settles it.
+        listed = _function_languages(lite_form(word), lex) & langs
+        cues.foreign_words += bool(listed)
+        cues.add_foreign(listed or langs, 3.0 if listed else 2.0)
+        return cues
+    folded = match_form(word)
+    lite = lite_form(word)
+    core = folded in lex.persian
+    broad = core or folded in lex.persian_broad
+    functions = _function_languages(lite, lex)
+    if functions and not core:
+        cues.foreign_words += not broad
+        cues.add_foreign(functions, 0.5 if broad else 1.0)  # «سره», «کله»: Persian words too
+        return cues
+    persian_typed = any(c in _PERSIAN_KEYBOARD for c in word)
+    if not persian_typed and (_AR_YEH in word or _AR_KAF in word) and lite in lex.arabic:
+        cues.arabic += 1.0  # «كوني», «هيا» on an Arabic keyboard: an Arabic word, even if Persian spells it too
+        cues.arabic_strong += 1.0
+        return cues
+    shared = core and lite in lex.arabic and not persian_typed  # «من», «ما»: evidence for neither
+    if any(c in _PERSIAN_ONLY_LETTERS for c in word):
+        cues.persian_letters += 1
+    if shared:
+        return cues
+    if core or ZWNJ in word or persian_morphology(folded):
+        cues.persian += 1.0
+        cues.persian_strong += 1
+    elif broad:
+        cues.persian += 0.5
+    else:
+        weight = known_stem(folded, lex)
+        cues.persian += weight
+        cues.persian_strong += weight >= 1.0
+        cues.unknown += not weight
+        broad = weight >= 1.0  # «كتابش»: a known word with a Persian-only clitic is not Arabic
+    weak, strong = _arabic(word, lite, lex, core, broad)
+    cues.arabic += weak
+    cues.arabic_strong += strong
     return cues
 
 

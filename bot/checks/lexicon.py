@@ -44,7 +44,7 @@ class Lexicon:
 def _language_lexicon() -> LanguageLexicon:
     english = word_set(lines("en_words.txt"))
     return LanguageLexicon(
-        persian=word_set(lines("fa_words.txt")),
+        persian=word_set(lines("fa_words.txt")) | word_set(lines("fa_spoken.txt")),
         arabic=word_set(lines("ar_words.txt"), "lite"),
         urdu=word_set(lines("ur_words.txt"), "lite"),
         pashto=word_set(lines("ps_words.txt"), "lite"),

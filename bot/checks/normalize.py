@@ -6,6 +6,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from bot.checks.lookalike import base_letters, latin_homoglyphs
+
 ZWNJ = "\u200c"
 ZWJ = "\u200d"
 
@@ -121,7 +123,7 @@ def _drop_controls(text: str) -> str:
 @lru_cache(maxsize=4096)
 def clean_text(raw: str) -> str:
     """What the author wrote, minus invisible control and bidi characters and runs of blank lines."""
-    text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n"))
+    text = base_letters(unicodedata.normalize("NFC", raw.replace("\r\n", "\n")))
     text = _drop_controls(text)
     text = _MULTI_ZWNJ.sub(ZWNJ, text)
     text = _ZWNJ_EDGE.sub(lambda m: " " if any(c.isspace() for c in m.group()) else "", text)
@@ -130,11 +132,19 @@ def clean_text(raw: str) -> str:
     return "\n".join(lines).strip()
 
 
+# Every combining mark (diacritics: ـَ ـِ ـُ ـّ, accents) in the Basic Multilingual Plane, as one class.
+_COMBINING = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c))) + "]"
+)
+
+
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Letters folded for matching: Arabic forms, hamza carriers, diacritics, tatweel, case, digits."""
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return to_latin_digits(text).lower()
+    if not text.isascii():
+        text = _COMBINING.sub("", text)
+    return latin_homoglyphs(to_latin_digits(text).lower())
 
 
 def collapse_floods(text: str) -> str:
@@ -193,7 +203,10 @@ def stem(token: str) -> str:
 
 def clear_caches() -> None:
     """Forget every memoised normalisation (for benchmarks that must time cold text)."""
+    from bot.checks.insult_lists import insult_key
+    from bot.checks.language_cues import clear_word_cues
     from bot.checks.wordfile import match_form
 
-    for cached in (clean_text, normalize, stem, match_form):
+    for cached in (clean_text, fold, normalize, stem, match_form, insult_key):
         cached.cache_clear()
+    clear_word_cues()

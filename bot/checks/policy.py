@@ -34,6 +34,16 @@ class Policy:
     max_length: int = 1000
     off_topic_threshold: float = DEFAULT_OFF_TOPIC_THRESHOLD
     duplicate_window: timedelta = timedelta(days=1)
+    # The learned model flags for moderators from this P(reject), and rejects alone only from the
+    # second (1.0: never).
+    model_review_confidence: float = 0.9
+    model_reject_confidence: float = 1.0
+
+    def model_action(self, probability: float) -> Action:
+        """What the learned model's estimate alone does to a comment."""
+        if self.model_reject_confidence < 1.0 and probability >= self.model_reject_confidence:
+            return "reject"
+        return "review" if probability >= self.model_review_confidence else "allow"
 
     def action_for(self, code: str) -> Action:
         """The action configured for a reason code."""

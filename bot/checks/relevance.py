@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Literal
 
 from bot.checks.lexicon import Lexicon, background_frequencies, default_lexicon
@@ -103,6 +104,12 @@ def _names(text: str, lexicon: Lexicon) -> frozenset[str]:
     return frozenset(names)
 
 
+@cache
+def _padded(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each phrase with its first word (a quick test) and padded with spaces (the real one)."""
+    return tuple((p.split(" ", 1)[0], f" {p} ") for p in phrases)
+
+
 def is_generic(text: str, lexicon: Lexicon) -> bool:
     """Praise, thanks, blessings or emoji: a comment mostly made of them is generic, not off topic."""
     normalized = normalize(text)
@@ -111,9 +118,10 @@ def is_generic(text: str, lexicon: Lexicon) -> bool:
         return not _LETTERS.search(normalized)
     joined = f" {' '.join(tokens)} "
     phrases = 0
-    for phrase in lexicon.generic_phrases:
-        if f" {phrase} " in joined:
-            joined = joined.replace(f" {phrase} ", " ")  # a blessing's words are not topic words
+    present = set(tokens)
+    for first, padded in _padded(lexicon.generic_phrases):
+        if first in present and padded in joined:
+            joined = joined.replace(padded, " ")  # a blessing's words are not topic words
             phrases += 1
     generic, rest = 2 * phrases, 0
     for token in joined.split():

@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from bot.checks.insults import check_insults
+from bot.checks.insults import InsultResult, check_insults
 from bot.checks.language import LanguageDetector, LanguageResult, detect_language
+from bot.checks.learned import Estimate
 from bot.checks.lexicon import Lexicon, default_lexicon
 from bot.checks.normalize import clean_text, normalize, tokenize
 from bot.checks.policy import Action, Policy
@@ -17,6 +18,9 @@ from bot.checks.spam import AuthorHistory, find_spam, is_duplicate
 Decision = Literal["pass", "review", "reject"]
 _RANK: dict[str, int] = {"allow": 0, "review": 1, "reject": 2}
 _DECISIONS: tuple[Decision, Decision, Decision] = ("pass", "review", "reject")
+# Languages written in Arabic letters whose ordinary words can spell a Persian insult.
+_OTHER_LANGUAGES = frozenset({"arabic", "urdu", "pashto", "kurdish", "sindhi", "uyghur"})
+_NO_INSULT = InsultResult(False, (), False, ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class Verdict:
     accusation: bool
     cleaned_text: str
     normalized_text: str
+    estimate: Estimate | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -87,6 +92,7 @@ def review(
     lexicon: Lexicon | None = None,
     stats: TermStats | None = None,
     now: datetime | None = None,
+    estimate: Estimate | None = None,
 ) -> Verdict:
     """Check one comment against the site's rules and decide pass, review or reject."""
     lex = lexicon or (stats.lexicon if stats else default_lexicon())
@@ -122,9 +128,13 @@ def review(
     if topic.label == "off_topic" and language.label == "fa":
         reasons.add("off_topic", f"{topic.score:.2f}")
     found = check_insults(cleaned, tokenize(normalized), lex, article.names if article else ())
+    if language.label == "not_fa" and language.reason in _OTHER_LANGUAGES:
+        found = _NO_INSULT  # Urdu «کون» (who), «اسکول» (school), Arabic «كوني» (be): not Persian vulgarity
     if found.insult:
         reasons.add("insult", "، ".join(found.terms))
     if found.accusation:
         reasons.add("accusation", "، ".join(found.accusation_terms))
+    if estimate is not None and (action := policy.model_action(estimate.probability)) != "allow":
+        reasons.items.append(Reason("model", action, f"{estimate.percent()}% {'، '.join(estimate.words)}".strip()))
     return Verdict(reasons.decision(), tuple(reasons.items), language, topic, found.insult, found.terms,
-                   found.accusation, cleaned, normalized)
+                   found.accusation, cleaned, normalized, estimate)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.checks.language import LanguageDetector, default_detector
+from bot.checks.learned import Estimate
 from bot.checks.lexicon import Lexicon, default_lexicon
 from bot.checks.policy import Policy
 from bot.checks.relevance import ArticleProfile, TermStats
@@ -27,6 +28,8 @@ def policy_from(settings: Settings) -> Policy:
         min_length=settings.min_comment_length,
         max_length=settings.max_comment_length,
         off_topic_threshold=settings.off_topic_threshold,
+        model_review_confidence=settings.model_review_confidence,
+        model_reject_confidence=settings.model_reject_confidence,
     )
 
 
@@ -64,12 +67,14 @@ class ChecksResources:
         return profile
 
     def review(
-        self, text: str, profile: ArticleProfile | None, history: list[tuple[str, datetime]], now: datetime
+        self, text: str, profile: ArticleProfile | None, history: list[tuple[str, datetime]], now: datetime,
+        estimate: Estimate | None = None,
     ) -> Verdict:
-        """The verdict on one comment."""
+        """The verdict on one comment (``estimate``: the learned model's, when it has one)."""
         past = AuthorHistory(tuple(PastComment(t, at) for t, at in history))
         verdict = review(
-            text, profile, past, self.policy, detector=self.detector, lexicon=self.lexicon, stats=self.stats, now=now
+            text, profile, past, self.policy, detector=self.detector, lexicon=self.lexicon, stats=self.stats, now=now,
+            estimate=estimate,
         )
         if self.on_verdict is not None:
             self.on_verdict(verdict.decision, verdict.codes)

@@ -24,7 +24,7 @@ from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
 from storage.models import Article, Comment, User
-from storage.repos import comments, outbox
+from storage.repos import comments, learning, outbox
 from storage.repos import intake as repo
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ async def accept(
     checks: ChecksResources = deps.resources["checks"]
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
     history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
-    verdict = checks.review(text, profile, history, now)
+    verdict = checks.review(text, profile, history, now, await learning.estimate_text(session, text))
     rejected = verdict.decision == "reject"
     reject_codes = [r.code for r in verdict.reasons if r.action == "reject"]
     comment = await repo.add_comment(

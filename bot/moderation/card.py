@@ -8,6 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.callbacks import Action, encode
+from bot.checks.learned import Estimate
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation.reasons import BAN_DURATIONS, REASONS
 from bot.texts import moderation as t
@@ -68,6 +69,7 @@ class CardView:
     parent_text: str | None = None
     warnings: list[str] = field(default_factory=list)
     via: str = "telegram"  # or "web": written on the newsroom's website (no Telegram identity)
+    estimate: Estimate | None = None  # the learned model's, when it has learned enough
 
 
 def article_title_html(title: str, link: str | None, limit: int = MAX_TITLE) -> str:
@@ -107,11 +109,22 @@ def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) 
     lines.append(t.CARD_TEXT.format(text=html.escape(clip(view.text, MAX_TEXT))))
     if view.warnings:
         lines.append(t.CARD_WARNINGS.format(warnings="، ".join(view.warnings)))
+    if view.estimate is not None:
+        lines.append(estimate_line(view.estimate))
     lines.append(t.CARD_TIME.format(time=format_datetime(view.created_at, tz)))
     if decision is not None:
         lines.append("")
         lines.append(decision_line(decision, tz))
     return "\n".join(lines)
+
+
+def estimate_line(estimate: Estimate) -> str:
+    """«🤖 احتمال رد: ۸۵٪ · به خاطر «احمق»، «خفه»»."""
+    percent = fa_digits(estimate.percent())
+    if not estimate.words:
+        return t.CARD_ESTIMATE.format(percent=percent)
+    words = "، ".join(f"«{html.escape(clip(w, 40))}»" for w in estimate.words)
+    return t.CARD_ESTIMATE_WORDS.format(percent=percent, words=words)
 
 
 def decision_line(decision: Decision, tz: ZoneInfo) -> str:

@@ -14,6 +14,7 @@ from bot.moderation.card import Author, CardView, Decision, Keyboard, render_car
 from bot.moderation.reasons import warnings_of
 from bot.outbox import call
 from storage.models import Article, Comment, User
+from storage.repos import learning
 from storage.repos import moderation as repo
 
 
@@ -75,6 +76,7 @@ async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list
                 parent_text=parent.text if parent is not None else None,
                 warnings=warnings_of(c.checks),
                 via="web" if c.source == "web" else "telegram",
+                estimate=await learning.estimate_text(session, c.text),
             )
         )
     return views

@@ -63,6 +63,7 @@ WARNINGS: dict[str, str] = {
     "too_long": "خیلی بلند",
     "duplicate": "تکراری",
     "empty": "خالی",
+    "model": "شبیه نظرهای ردشده",
 }
 
 

@@ -19,7 +19,7 @@ from bot.moderation.reasons import BANNED, ban_until, duration_at, reason_at, re
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from storage.models import Article, Comment, ModerationAction, User
-from storage.repos import comments, users
+from storage.repos import comments, learning, users
 from storage.repos import moderation as repo
 from storage.repos import outbox as outbox_repo
 
@@ -104,6 +104,8 @@ async def decide_in(
         details=details or {},
         created_at=now,
     )
+    if mod.user_id != AUTO_MODERATOR and (details or reason != BANNED.code):  # a moderator's own judgement
+        await learning.learn_decision(session, comment.id, comment.text, rejected=not approved, reason=reason, now=now)
     article = await session.get(Article, comment.article_id, populate_existing=True)
     author = await session.get(User, comment.author_id, populate_existing=True)
     if article is not None:
@@ -264,6 +266,7 @@ async def undo(deps: Deps, comment_id: int, mod: Moderator) -> Outcome:
             return Outcome(Result.ALREADY, t.ALREADY_DECIDED)
         await _remember(session, mod, now)
         await session.refresh(comment)
+        await learning.forget(session, learning.comment_key(comment.id), comment.text)  # the model unlearns it too
         action = await repo.add_action(
             session,
             comment_id=comment.id,

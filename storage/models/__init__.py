@@ -3,6 +3,7 @@
 from storage.models.article import Article, Feed
 from storage.models.base import Base
 from storage.models.comment import Captcha, Comment
+from storage.models.learning import LearnedExample, LearnedFeature
 from storage.models.moderation import ModerationAction, QueueView
 from storage.models.outbox import Delivery, Lease
 from storage.models.user import User
@@ -15,6 +16,8 @@ __all__ = [
     "Comment",
     "Delivery",
     "Feed",
+    "LearnedExample",
+    "LearnedFeature",
     "Lease",
     "ModerationAction",
     "QueueView",

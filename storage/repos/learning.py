@@ -1,0 +1,121 @@
+"""The learned model in the database: count a decision once, take it back, read the counts a text needs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.checks.learned import DOCS, Counts, Estimate, estimate, features, text_words
+from storage.models import LearnedExample, LearnedFeature
+from storage.repos.upsert import insert_for
+
+_CHUNK = 300  # rows per statement: well under SQLite's and asyncpg's parameter limits
+
+
+def comment_key(comment_id: int) -> str:
+    """The key of a moderator's decision on a comment."""
+    return f"comment:{comment_id}"
+
+
+def import_key(text: str, rejected: bool) -> str:
+    """The key of an imported decision: the same line imported twice is counted once."""
+    digest = hashlib.sha256(f"{int(rejected)}\n{text}".encode()).hexdigest()[:40]
+    return f"import:{digest}"
+
+
+async def _add(session: AsyncSession, text: str, rejected: bool, sign: int) -> None:
+    # Sorted, so two transactions lock the rows they share in the same order (no deadlock).
+    names = sorted({DOCS, *features(text)})
+    approved, rejections = (0, sign) if rejected else (sign, 0)
+    for start in range(0, len(names), _CHUNK):
+        rows = [{"feature": n, "approved": approved, "rejected": rejections} for n in names[start : start + _CHUNK]]
+        stmt = insert_for(session, LearnedFeature).values(rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[LearnedFeature.feature],
+            set_={
+                "approved": LearnedFeature.approved + stmt.excluded.approved,
+                "rejected": LearnedFeature.rejected + stmt.excluded.rejected,
+            },
+        )
+        await session.execute(stmt)
+
+
+async def teach(
+    session: AsyncSession, key: str, text: str, *, rejected: bool, reason: str | None, source: str, now: datetime
+) -> bool:
+    """Count one decision unless ``key`` was counted already; whether it was counted now."""
+    stmt = insert_for(session, LearnedExample).values(
+        key=key, rejected=rejected, reason=(reason or None) and reason[:40], source=source, created_at=now
+    )
+    result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[LearnedExample.key]))
+    if not getattr(result, "rowcount", 0):
+        return False
+    await _add(session, text, rejected, 1)
+    return True
+
+
+async def forget(session: AsyncSession, key: str, text: str) -> bool:
+    """Take back a counted decision (a moderator's undo); whether there was one."""
+    example = await session.get(LearnedExample, key)
+    if example is None:
+        return False
+    rejected = example.rejected
+    await session.execute(delete(LearnedExample).where(LearnedExample.key == key))
+    await _add(session, text, rejected, -1)
+    return True
+
+
+async def counts_for(session: AsyncSession, names: Iterable[str]) -> Counts:
+    """The counts of ``names`` (the features of one text) and of all decisions."""
+    wanted = sorted({DOCS, *names})
+    found: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        stmt = select(LearnedFeature.feature, LearnedFeature.approved, LearnedFeature.rejected).where(
+            LearnedFeature.feature.in_(wanted[start : start + _CHUNK])
+        )
+        for name, approved, rejected in (await session.execute(stmt)).all():
+            found[name] = (approved, rejected)
+    approved_docs, rejected_docs = found.pop(DOCS, (0, 0))
+    return Counts(approved_docs, rejected_docs, found)
+
+
+async def all_counts(session: AsyncSession) -> Counts:
+    """Every feature's counts (for `khabar check`, which scores many texts)."""
+    rows = (await session.execute(select(LearnedFeature.feature, LearnedFeature.approved, LearnedFeature.rejected))).all()
+    found = {name: (approved, rejected) for name, approved, rejected in rows}
+    approved_docs, rejected_docs = found.pop(DOCS, (0, 0))
+    return Counts(approved_docs, rejected_docs, found)
+
+
+async def summary(session: AsyncSession) -> dict[str, int]:
+    """How many decisions are counted, by kind and source, and how many features the model knows."""
+    stmt = select(LearnedExample.source, LearnedExample.rejected, func.count()).group_by(
+        LearnedExample.source, LearnedExample.rejected
+    )
+    out: dict[str, int] = {}
+    for source, rejected, count in (await session.execute(stmt)).all():
+        out[f"{source}_{'rejected' if rejected else 'approved'}"] = int(count)
+    features_known = await session.scalar(select(func.count()).select_from(LearnedFeature))
+    out["features"] = max(int(features_known or 0) - 1, 0)
+    return out
+
+
+async def learn_decision(
+    session: AsyncSession, comment_id: int, text: str, *, rejected: bool, reason: str | None, now: datetime
+) -> bool:
+    """A moderator approved or rejected a comment: teach the model (once per comment)."""
+    return await teach(session, comment_key(comment_id), text, rejected=rejected, reason=reason, source="decision",
+                       now=now)
+
+
+async def estimate_text(session: AsyncSession, text: str) -> Estimate | None:
+    """The model's estimate for one text, reading only the counts it needs (None: too few decisions)."""
+    docs = await session.get(LearnedFeature, DOCS)
+    if docs is None or not Counts(docs.approved, docs.rejected, {}).ready:
+        return None  # one row read: most newsrooms start with no model
+    names = features(text)
+    return estimate(names, await counts_for(session, names), text_words(text))
