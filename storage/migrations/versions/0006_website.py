@@ -1,7 +1,7 @@
 """The website: comments from it (name, address key), its typed captchas and its signing key.
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-01 09:50:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import storage.models.base
 
 revision: str = '0006'
-down_revision: str | None = '0002'
+down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
