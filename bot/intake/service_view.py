@@ -107,10 +107,8 @@ async def begin_reply(deps: Deps, who: Author, comment_id: int) -> Screen | None
 async def cancel(deps: Deps, who: Author) -> bool:
     """«انصراف»: forget the draft; False if there was none (a second, stale press: nothing to show)."""
     async with deps.db.transaction() as session:
-        user = await remember(session, deps, who, private=True)
-        had = user.draft_article_id is not None
-        await repo.set_draft(session, who.id, None, None, None)
-        return had
+        await remember(session, deps, who, private=True)
+        return await repo.clear_draft(session, who.id)
 
 
 async def mine(deps: Deps, who: Author) -> Screen:

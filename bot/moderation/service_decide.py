@@ -153,7 +153,8 @@ async def _decide(
         await remember(session, mod, now)
         comment = await decide_in(session, deps, comment_id, new, mod, now, reason=reason)
         if comment is None:
-            return Outcome(Result.ALREADY, await already_text(session, await comments.get(session, comment_id)))
+            await session.refresh(found)  # what the winner wrote (PostgreSQL: committed meanwhile)
+            return Outcome(Result.ALREADY, await already_text(session, found))
         article_id = comment.article_id if new == S.APPROVED else None
         text = done_text.format(excerpt=excerpt(comment.text))
     after_commit(deps, article_id)
@@ -198,7 +199,8 @@ async def ban(deps: Deps, comment_id: int, duration_index: int, mod: Moderator) 
         details: dict[str, object] = {"ban": True, "days": duration.days, "duration_label": duration.label}
         comment = await decide_in(session, deps, comment_id, S.REJECTED, mod, now, reason=BANNED.code, details=details)
         if comment is None:
-            return Outcome(Result.ALREADY, await already_text(session, await comments.get(session, comment_id)))
+            await session.refresh(found)
+            return Outcome(Result.ALREADY, await already_text(session, found))
         await ban_user_in(session, deps, comment.author_id, until, mod, now, closed=[comment.id], details=details)
         text = t.DONE_BANNED.format(duration=duration.label, excerpt=excerpt(comment.text))
     after_commit(deps, None)

@@ -99,9 +99,10 @@ async def claim_due(
     """Claim due rows (queued, or sending with an expired lease) for ``owner``, oldest first.
 
     Per chat, rows go strictly in order (by id): a row is not claimed while an earlier row for the
-    same chat waits on a retry (``retry_after``, backoff) or is being sent by another worker, or is
-    due but was not visible to this claim (locked by another worker's claim). Rows scheduled for later
-    on purpose (never attempted, ``not_before``) hold nothing up.
+    same chat waits on a retry (``retry_after``, backoff), or is due but was not visible to this claim
+    (locked by another worker's claim). Rows scheduled for later on purpose (never attempted,
+    ``not_before``) hold nothing up, and neither does a row another live instance is sending right
+    now (an instance that died must not stall a chat until its lease runs out).
 
     On PostgreSQL the candidate rows are locked with SKIP LOCKED so that concurrent workers
     take disjoint rows; SQLite transactions are already serialised (BEGIN IMMEDIATE).
@@ -121,7 +122,6 @@ async def claim_due(
     chats = list({row.chat_key for row in rows})
     in_the_way = or_(
         and_(Delivery.status == QUEUED, Delivery.attempts > 0, Delivery.next_attempt_at > now),
-        and_(Delivery.status == SENDING, Delivery.claimed_until >= now),
         and_(due, Delivery.id.not_in([row.id for row in rows])),  # locked by another worker's claim
     )
     heads = select(Delivery.chat_key, func.min(Delivery.id)).where(
