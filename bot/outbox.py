@@ -169,6 +169,7 @@ class OutboxWorker:
                 lease=self.lease,
                 limit=self.batch,
                 exclude_chats=list(self._lanes),
+                ordered_chats=self.repair_chats,
             )
         by_chat: dict[str, list[Delivery]] = {}
         for row in rows:
@@ -184,12 +185,13 @@ class OutboxWorker:
         self._wake.set()
 
     async def _lane(self, rows: list[Delivery]) -> None:
-        """One chat's rows, strictly in order: a row put back to wait (retry_after, backoff) holds up
-        the rest of its chat, which go back to the queue behind it (claim_due keeps them there)."""
+        """One chat's rows in order. In a discussion group (a thread must read in the order moderators
+        approved) a row put back to wait (retry_after, backoff) holds up the rest of its chat, which go
+        back to the queue behind it (claim_due keeps them there); elsewhere the rest go on."""
         for i, row in enumerate(rows):
             if self._stopping:
                 return  # still claimed by this owner: resent after a restart
-            if not await self.deliver(row):
+            if not await self.deliver(row) and row.chat_key in self.repair_chats:
                 rest = [r.id for r in rows[i + 1 :]]
                 if rest:
                     async with self.db.transaction() as session:

@@ -95,10 +95,12 @@ async def claim_due(
     limit: int,
     exclude_chats: Collection[str] = (),
     per_chat: int = 5,
+    ordered_chats: Collection[str] = (),
 ) -> list[Delivery]:
     """Claim due rows (queued, or sending with an expired lease) for ``owner``, oldest first.
 
-    Per chat, rows go strictly in order (by id): a row is not claimed while an earlier row for the
+    In ``ordered_chats`` (the discussion groups, where a thread must read in order), rows go strictly
+    in order (by id): a row is not claimed while an earlier row for the
     same chat waits on a retry (``retry_after``, backoff), or is due but was not visible to this claim
     (locked by another worker's claim). Rows scheduled for later on purpose (never attempted,
     ``not_before``) hold nothing up, and neither does a row another live instance is sending right
@@ -119,14 +121,14 @@ async def claim_due(
     rows = list((await session.execute(stmt)).scalars())
     if not rows:
         return []
-    chats = list({row.chat_key for row in rows})
+    chats = list({row.chat_key for row in rows} & set(ordered_chats))
     in_the_way = or_(
         and_(Delivery.status == QUEUED, Delivery.attempts > 0, Delivery.next_attempt_at > now),
         and_(due, Delivery.id.not_in([row.id for row in rows])),  # locked by another worker's claim
     )
     heads = select(Delivery.chat_key, func.min(Delivery.id)).where(
         Delivery.chat_key.in_(chats), in_the_way).group_by(Delivery.chat_key)
-    first_in_way = {chat: int(first) for chat, first in (await session.execute(heads)).all()}
+    first_in_way = {chat: int(first) for chat, first in (await session.execute(heads)).all()} if chats else {}
     taken: list[Delivery] = []
     per: dict[str, int] = {}
     blocked: set[str] = set()
