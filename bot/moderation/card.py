@@ -128,7 +128,7 @@ def estimate_line(estimate: Estimate) -> str:
 
 
 def decision_line(decision: Decision, tz: ZoneInfo) -> str:
-    """«✅ منتشر شد · مدیر یک · پنجشنبه …»."""
+    """«✅ منتشر شد · مدیر یک · پنج‌شنبه …»."""
     when = format_datetime(decision.at, tz)
     who = html.escape(clip(decision.who, 64))
     if decision.kind == "approve":

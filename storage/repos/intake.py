@@ -136,6 +136,18 @@ async def recent_by_author(session: AsyncSession, author_id: int, limit: int = 1
 
 
 # ----- users ---------------------------------------------------------------------------------------------
+async def clear_draft(session: AsyncSession, user_id: int) -> bool:
+    """Forget the user's draft; False if there was none (checked and cleared in one statement, so of
+    two presses at once only one finds it)."""
+    stmt = (
+        update(User)
+        .where(User.id == user_id, User.draft_article_id.is_not(None))
+        .values(draft_article_id=None, draft_parent_id=None, draft_expires_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
 async def set_draft(
     session: AsyncSession, user_id: int, article_id: int | None, parent_id: int | None, expires_at: datetime | None
 ) -> None:
