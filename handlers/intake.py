@@ -42,6 +42,8 @@ def _shown(message: Message, bot_id: int) -> tuple[Shown, int | None]:
     parent = message.reply_to_message
     if parent is None or parent.from_user is None or parent.from_user.id != bot_id:
         return Shown(), None
+    if parent.reply_markup is None:
+        return Shown(), parent.message_id  # e.g. a captcha (answers are typed): found by its message id
     markup = parent.reply_markup
     datas = [b.callback_data for row in markup.inline_keyboard for b in row
              if isinstance(b.callback_data, str)] if markup else []
@@ -70,7 +72,15 @@ async def on_text(update: Update, context: KhabarContext) -> None:
     if message is None or user is None or message.text is None or user.is_bot:
         return
     shown, replied_id = _shown(message, context.bot.id)
-    await service_submit.submit_private(context.deps, context.bot, author_of(user), message.text, shown, replied_id)
+    await service_submit.submit_private(context.deps, context.bot, author_of(user), message.text, shown, replied_id,
+                                        message.message_id)
+
+
+async def on_unknown_command(update: Update, context: KhabarContext) -> None:
+    """A command the bot does not have, in private: say so and list the ones it has."""
+    if update.effective_user is not None and not update.effective_user.is_bot:
+        text = common.UNKNOWN_COMMAND.format(commands=common.COMMANDS)
+        await send(context.deps, context.bot, update.effective_user.id, Screen(text))
 
 
 async def on_other(update: Update, context: KhabarContext) -> None:
