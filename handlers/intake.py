@@ -77,7 +77,13 @@ async def on_text(update: Update, context: KhabarContext) -> None:
 
 
 async def on_unknown_command(update: Update, context: KhabarContext) -> None:
-    """A command the bot does not have, in private: say so and list the ones it has."""
+    """A command the bot does not have, in private: say so and list the ones it has (a command addressed
+    to another bot, «/start@other_bot», is not ours to answer)."""
+    message = update.effective_message
+    command = (message.text or "").split(maxsplit=1)[0] if message is not None and message.text else ""
+    _, _, addressee = command.partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return
     if update.effective_user is not None and not update.effective_user.is_bot:
         text = common.UNKNOWN_COMMAND.format(commands=common.COMMANDS)
         await send(context.deps, context.bot, update.effective_user.id, Screen(text))

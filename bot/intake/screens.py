@@ -76,9 +76,10 @@ def author_name(user: User | None) -> str:
 
 def article_view(
     article: Article, comments: list[Comment], names: dict[int, User], page: Page, total: int, tz: ZoneInfo,
-    parents: dict[int, ParentRef] | None = None,
+    parents: dict[int, ParentRef] | None = None, writing_limit: int | None = None,
 ) -> Screen:
-    """Title, Jalali date, one page of approved comments (oldest first, stable numbers) and the buttons."""
+    """Title, Jalali date, one page of approved comments (oldest first, stable numbers), whether the
+    reader is writing on it (``writing_limit`` set: their next text is a comment), and the buttons."""
     parents = parents or {}
     parts = [t.ARTICLE_HEAD.format(title=title_of(article), date=format_datetime(article.published_at, tz))]
     rows: list[list[InlineKeyboardButton]] = []
@@ -101,6 +102,8 @@ def article_view(
             replies.append(InlineKeyboardButton(t.BUTTON_REPLY.format(n=fa_digits(n)),
                                                 callback_data=encode(Action.REPLY, comment.id)))
         rows.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
+    # Whether the reader's next text is a comment on this article, said where they look.
+    parts.append(t.VIEW_WRITING.format(limit=fa_number(writing_limit)) if writing_limit else t.VIEW_NOT_WRITING)
     rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
     paging: list[InlineKeyboardButton] = []
     if page.has_prev:

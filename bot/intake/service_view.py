@@ -35,7 +35,7 @@ from storage.repos import intake as repo
 S = CommentStatus
 
 
-async def _view(session: AsyncSession, deps: Deps, article: Article, page: int) -> Screen:
+async def _view(session: AsyncSession, deps: Deps, article: Article, page: int, user_id: int) -> Screen:
     total = await repo.approved_total(session, article.id)
     where = page_of(total, page)
     rows = await repo.approved_page(session, article.id, where.offset, where.limit)
@@ -44,7 +44,11 @@ async def _view(session: AsyncSession, deps: Deps, article: Article, page: int) 
     names = await repo.authors(session, {c.author_id for c in rows} | {p.author_id for p in parent_rows})
     for parent in parent_rows:
         parents[parent.id] = ParentRef(await repo.approved_number(session, parent), author_name(names.get(parent.author_id)))
-    return article_view(article, rows, names, where, total, deps.settings.tz, parents)
+    user = await session.get(User, user_id, populate_existing=True)
+    writing = (user is not None and user.draft_article_id == article.id and user.draft_parent_id is None
+               and user.draft_expires_at is not None and user.draft_expires_at > deps.clock())
+    return article_view(article, rows, names, where, total, deps.settings.tz, parents,
+                        _limit(deps) if writing else None)
 
 
 def _limit(deps: Deps) -> int:
@@ -71,7 +75,6 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
     link = parse_payload(payload)
     continue_id: int | None = None
     extra: Screen | None = None
-    prompt: Screen | None = None
     async with deps.db.transaction() as session:
         await remember(session, deps, who, private=True)
         if link is None:
@@ -85,8 +88,7 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
                 screen = await _latest(session, deps, t.BAD_LINK)
             else:
                 await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
-                screen = await _view(session, deps, article, 0)
-                prompt = write_prompt(article, _limit(deps))
+                screen = await _view(session, deps, article, 0, who.id)
         else:
             comment = await comments.by_token(session, link.token)
             if comment is None or comment.author_id != who.id:
@@ -101,9 +103,8 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
         return
     if screen is not None:
         await send(deps, bot, who.id, screen)
-    for more in (prompt, extra):
-        if more is not None:
-            await send(deps, bot, who.id, more)
+    if extra is not None:
+        await send(deps, bot, who.id, extra)
 
 
 async def page(deps: Deps, who: Author, article_id: int, number: int) -> Screen | None:
@@ -111,7 +112,7 @@ async def page(deps: Deps, who: Author, article_id: int, number: int) -> Screen 
     async with deps.db.transaction() as session:
         await remember(session, deps, who, private=True)
         article = await session.get(Article, article_id)
-        return await _view(session, deps, article, number) if article else None
+        return await _view(session, deps, article, number, who.id) if article else None
 
 
 async def begin_write(deps: Deps, who: Author, article_id: int) -> Screen | None:

@@ -9,8 +9,8 @@ from bot.intake import service_captcha
 from fakegram.actors import CallbackHandle, FakeUser
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
-from tests.e2e.harness import Khabar, World
 from storage.models import Captcha
+from tests.e2e.harness import Khabar, World
 from tests.e2e.test_intake_support import (
     COMMENT,
     add_article,
@@ -23,7 +23,6 @@ from tests.e2e.test_intake_support import (
     status_of,
     typed,
 )
-
 
 OTHER = "نانوایی‌های محله ما از صبح شلوغ هستند و مردم برای خرید نان بربری در صف می‌ایستند."
 

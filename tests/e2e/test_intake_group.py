@@ -12,8 +12,8 @@ from tests.e2e.harness import Khabar, World
 from tests.e2e.test_intake_support import (
     COMMENT,
     add_approved,
-    captcha_for,
     answer_typed,
+    captcha_for,
     comments_of,
     sent_to,
     status_of,

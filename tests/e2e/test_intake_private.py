@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.callbacks import Action, encode
-from storage.models import Comment
 from fakegram.control import FakeTelegram
+from storage.models import Comment
 from tests.e2e.harness import Khabar, World
 from tests.e2e.test_intake_support import (
     COMMENT,
@@ -46,7 +46,12 @@ async def test_deep_link_enters_writing_with_a_visible_prompt(fake: FakeTelegram
     article = await add_article(khabar)
     reader = fake.make_user("زهرا")
     await reader.start_bot(f"a-{article.token}")
-    prompt = await sent_to(fake, reader, "بنویسید و بفرستید")
+    view = await sent_to(fake, reader, "بنویسید و بفرستید")  # said in the article view itself
+    assert "حداکثر ۱٬۰۰۰ نویسه" in view.params["text"] and "قیمت نان" in view.params["text"]
+    # The «✍️ ثبت نظر» button says it again in a prompt of its own, with «انصراف».
+    message = next(m for m in reversed(fake.bot_messages(reader.private_chat)) if "📰" in (m.text or ""))
+    await (await reader.press(message, encode(Action.WRITE, article.id))).wait_answered()
+    prompt = await sent_to(fake, reader, "نظر خود را دربارهٔ «افزایش")
     assert "حداکثر ۱٬۰۰۰ نویسه" in prompt.params["text"]
     assert encode(Action.CANCEL) in str(prompt.params["reply_markup"])
 
@@ -75,7 +80,7 @@ async def test_sending_a_registered_comment_again_shows_its_receipt(
     reader = fake.make_user("زهرا", "zahra")
     await reader.start_bot(f"a-{article.token}")
     await sent_to(fake, reader, "قیمت نان")
-    comment, captcha, message = await comment_and_captcha(fake, khabar, reader)
+    comment, captcha, _message = await comment_and_captcha(fake, khabar, reader)
     await answer_typed(fake, reader, captcha)
     await khabar.settle()
     for _ in range(2):
@@ -103,7 +108,7 @@ async def test_reply_button_is_stored_with_its_parent(fake: FakeTelegram, world:
     assert prompt.params["text"].startswith("↩️ در پاسخ به نظر علی &lt;i&gt;ع&lt;/i&gt;: «قیمت نان سنگک")
     assert "&lt;b&gt;دو برابر&lt;/b&gt;" in prompt.params["text"]  # the parent is escaped
     assert encode(Action.CANCEL) in str(prompt.params["reply_markup"])
-    comment, captcha, message = await comment_and_captcha(fake, khabar, reader,
+    comment, captcha, _message = await comment_and_captcha(fake, khabar, reader,
                                                           "موافقم، قیمت نان سنگک در محلهٔ ما هم گران شده است.")
     assert comment.parent_id == parent.id and comment.article_id == article.id
     await answer_typed(fake, reader, captcha)

@@ -98,6 +98,19 @@ def option_data(captcha: Captcha, right: bool) -> str:
     return encode(Action.CAPTCHA, captcha.id, captcha.generation, index)
 
 
+async def as_button_captcha(khabar: Khabar, captcha: Captcha) -> Captcha:
+    """Turn a captcha into one made before answers were typed (four answer buttons), as an upgrade leaves it."""
+    right = captcha.a + captcha.b
+    async with khabar.db.transaction() as session:
+        row = await session.get(Captcha, captcha.id)
+        assert row is not None
+        row.options = [right + 1, right, right - 1, right + 2]
+    async with khabar.db.transaction() as session:
+        fresh = await session.get(Captcha, captcha.id)
+        assert fresh is not None
+        return fresh
+
+
 def typed(captcha: Captcha, right: bool = True, digits: str = "۰۱۲۳۴۵۶۷۸۹") -> str:
     """The answer a reader types (or a wrong one), in the given digits."""
     value = captcha.a + captcha.b + (0 if right else 1)
