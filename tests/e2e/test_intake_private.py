@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
 from bot.callbacks import Action, encode
+from fakegram.actors import FakeUser
 from fakegram.control import FakeTelegram
-from storage.models import Comment
+from storage.models import Comment, User
 from tests.e2e.harness import Khabar, World
 from tests.e2e.test_intake_support import (
     COMMENT,
@@ -235,3 +237,25 @@ async def test_buttons_welcome_names_the_post_button(fake: FakeTelegram, world: 
     await reader.start_bot()
     welcome = await sent_to(fake, reader, "سلام")
     assert "«💬 ثبت نظر»" in welcome.params["text"] and "دربارهٔ" in welcome.params["text"]
+
+
+async def test_trusted_author_receipt_promises_no_review(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    article = await add_article(khabar)
+    reader = fake.make_user("مورد اعتماد")
+    await reader.start_bot(f"a-{article.token}")
+    await sent_to(fake, reader, "بنویسید و بفرستید")
+    async with khabar.db.transaction() as session:
+        await session.execute(update(User).where(User.id == reader.id).values(trusted=True))
+    comment, captcha, message = await comment_and_captcha(fake, khabar, reader,
+                                                          COMMENT + " <b>نان</b> & آرد")
+    assert "&lt;b&gt;نان&lt;/b&gt; &amp; آرد" in last_sent_text(fake, reader, "= ؟")  # quoted, escaped
+    receipt = await answer_typed(fake, reader, captcha)
+    assert "ثبت شد" in (receipt.text or "") and "پس از بررسی" not in (receipt.text or "")
+    assert "به‌زودی منتشر می‌شود" in (message.text or "")
+    assert comment.id
+
+
+def last_sent_text(fake: FakeTelegram, reader: FakeUser, contains: str) -> str:
+    """The HTML of the newest sendMessage to ``reader`` containing ``contains``."""
+    calls = [c for c in fake.calls_of("sendMessage") if to(reader)(c) and contains in c.params.get("text", "")]
+    return str(calls[-1].params["text"])
