@@ -86,7 +86,8 @@ async def test_sending_a_registered_comment_again_shows_its_receipt(
     await answer_typed(fake, reader, captcha)
     await khabar.settle()
     for _ in range(2):
-        await reader.start_bot(f"a-{article.token}")
+        await reader.start_bot(f"a-{article.token}")  # the receipt ended writing: open the article again
+        await sent_to(fake, reader, "بنویسید و بفرستید")
         await reader.send(COMMENT)
         note = await sent_to(fake, reader, "پیش‌تر ثبت شده")
         assert comment.token in note.params["text"] and "ثبت نشد" not in note.params["text"]
