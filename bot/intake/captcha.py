@@ -10,6 +10,7 @@ guesser passes about 0.4 % of comments, where four buttons and three tries let 5
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -75,6 +76,15 @@ def parse_answer(text: str) -> int | None:
         return None
     value = int(numbers[0])
     return value if value <= MAX_TYPED else None
+
+
+_QUESTION = re.compile(r"(\d+)\s*\+\s*(\d+)\s*=\s*؟")
+
+
+def read_question(text: str) -> tuple[int, int] | None:
+    """The numbers of the question a message shows («۳۴۷ + ۸ = ؟» → (347, 8)), or None."""
+    match = _QUESTION.search(to_latin_digits(text))
+    return (int(match.group(1)), int(match.group(2))) if match else None
 
 
 def cooldown(failures: int) -> timedelta:

@@ -205,15 +205,6 @@ async def _write_again_later(session: AsyncSession, user_id: int, comment: Comme
     await repo.set_draft(session, user_id, comment.article_id, comment.parent_id, now + DRAFT_TTL)
 
 
-async def open_captcha(deps: Deps, user_id: int, message_id: int | None) -> int | None:
-    """The id of the author's open captcha (the one in ``message_id`` if given, else the newest)."""
-    async with deps.db.transaction() as session:
-        found = await repo.active_captcha(session, user_id, deps.clock(), message_id)
-        if found is None and message_id is not None:
-            found = await repo.active_captcha(session, user_id, deps.clock())
-        return found[0].id if found else None
-
-
 async def sweep(deps: Deps) -> int:
     """Expire comments whose captcha ran out (or that never got one); edit their captcha messages."""
     now = deps.clock()

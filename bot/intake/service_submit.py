@@ -14,7 +14,7 @@ from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
 from bot.deps import Deps
 from bot.intake import service_captcha
-from bot.intake.captcha import cooldown, parse_answer
+from bot.intake.captcha import cooldown, parse_answer, read_question, render
 from bot.intake.checking import HISTORY_WINDOW, ChecksResources
 from bot.intake.payload import new_token
 from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
@@ -145,31 +145,47 @@ async def _target(session: AsyncSession, user: User, shown: Shown, now: datetime
     return article, parent
 
 
-async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, replied_id: int | None,
+async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, replied: tuple[int, str] | None,
                         message_id: int | None) -> bool:
-    """A typed number goes to the captcha the reader is looking at (the one replied to, else the one shown
-    last), with a visible reply; True if the text was handled as an answer (or as a non-answer to a
-    captcha it replies to)."""
+    """A typed number goes to the captcha the reader is looking at, with a visible reply; True if the text
+    was handled as an answer (or as a non-answer to a captcha it replies to).
+
+    Replying to a message that shows a question, the answer is for those numbers: charged to the open
+    captcha asking them, or — a question renewed since, or shown by a message whose edit was lost —
+    to none (the reader is shown the question now asked). Otherwise it goes to the captcha shown last.
+    """
+    if typed is None and replied is None:
+        return False
     async with deps.db.transaction() as session:
-        replied = await repo.active_captcha(session, who.id, deps.clock(), replied_id) if replied_id else None
-        found = replied or await repo.active_captcha(session, who.id, deps.clock())
+        open_ = await repo.open_captchas(session, who.id, deps.clock())
+    replied_id, replied_text = replied if replied else (None, "")
+    by_message = next((c for c in open_ if replied_id is not None and c.message_id == replied_id), None)
     if typed is None:
-        if replied is None:
+        if by_message is None:
             return False
         await send(deps, bot, who.id, Screen(t.NOT_AN_ANSWER), reply_to=message_id)  # a reply to the question
         return True
-    if found is None:
+    if not open_:
         await send(deps, bot, who.id, Screen(t.NO_QUESTION), reply_to=message_id)
         return True
-    await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(found[0].id, typed=typed,
+    seen = read_question(replied_text)
+    target = (by_message or open_[0]) if seen is None else next((c for c in open_ if (c.a, c.b) == seen), None)
+    if target is None:
+        current = by_message or open_[0]
+        note = t.STALE_QUESTION.format(question=render(current.a, current.b))
+        await send(deps, bot, who.id, Screen(note), reply_to=message_id)
+        return True
+    await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(target.id, typed=typed,
                                                                           reply_to=message_id))
     return True
 
 
-async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Shown, replied_id: int | None,
-                         message_id: int | None = None) -> None:
-    """A reader's private text: a typed captcha answer, a comment while they are writing one, else help."""
-    if await _typed_answer(deps, bot, who, parse_answer(text), replied_id, message_id):
+async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Shown,
+                         replied: tuple[int, str] | None = None, message_id: int | None = None) -> None:
+    """A reader's private text: a typed captcha answer, a comment while they are writing one, else help.
+
+    ``replied``: the id and text of the bot message the text replies to, if any."""
+    if await _typed_answer(deps, bot, who, parse_answer(text), replied, message_id):
         return
     now = deps.clock()
     ready = None

@@ -267,27 +267,18 @@ async def get_captcha(session: AsyncSession, captcha_id: int) -> Captcha | None:
     return await session.get(Captcha, captcha_id, populate_existing=True)
 
 
-async def active_captcha(
-    session: AsyncSession, author_id: int, now: datetime, message_id: int | None = None
-) -> tuple[Captcha, Comment] | None:
-    """The author's open captcha shown last — the one they are looking at (or the one in ``message_id``)."""
+async def open_captchas(session: AsyncSession, author_id: int, now: datetime, limit: int = 10
+                        ) -> list[Captcha]:
+    """The author's open, shown captchas, the one shown last first."""
     stmt = (
-        select(Captcha, Comment)
+        select(Captcha)
         .join(Comment, Comment.id == Captcha.comment_id)
-        .where(
-            Comment.author_id == author_id,
-            Comment.status == S.AWAITING_CAPTCHA.value,
-            Captcha.solved_at.is_(None),
-            Captcha.expires_at > now,
-            Captcha.message_id.is_not(None),
-        )
+        .where(Comment.author_id == author_id, Comment.status == S.AWAITING_CAPTCHA.value,
+               Captcha.solved_at.is_(None), Captcha.expires_at > now, Captcha.message_id.is_not(None))
         .order_by(Captcha.message_id.desc(), Captcha.id.desc())
-        .limit(1)
+        .limit(limit)
     )
-    if message_id is not None:
-        stmt = stmt.where(Captcha.chat_id == author_id, Captcha.message_id == message_id)
-    row = (await session.execute(stmt)).first()
-    return (row[0], row[1]) if row else None
+    return list((await session.execute(stmt)).scalars())
 
 
 async def set_captcha_message(session: AsyncSession, captcha_id: int, chat_id: int, message_id: int) -> None:

@@ -49,13 +49,17 @@ async def test_wrong_typed_answer_is_answered_below_it_and_renews_the_question(
     assert "درست نبود" in (reply.text or "") and "دو فرصت دیگر" in (reply.text or "")
     assert question in (reply.text or "")  # the new question is right under the reader's answer
     assert "دو فرصت دیگر" in (message.text or "") and question in (message.text or "")  # and in the captcha
-    # An answer to the first numbers no longer counts.
-    stale = await reader.send(typed(captcha, right=True))
-    if renewed.a + renewed.b != captcha.a + captcha.b:
-        await fake.wait_for("sendMessage", lambda c: "یک فرصت دیگر" in c.params.get("text", ""))
-        assert stale.message_id
-        renewed = await captcha_for(khabar, comment.id)
-    receipt = await answer_typed(fake, reader, renewed, right=True)
+    # Wrong again, replying to that reply: a third question, shown under it.
+    second = await answer_typed(fake, reader, renewed, right=False, reply_to=reply)
+    third = await captcha_for(khabar, comment.id)
+    assert third.tries_left == 1 and "یک فرصت دیگر" in (second.text or "")
+    # The right sum of the question shown in the first reply, typed under it: that question is no longer
+    # asked, so no try is used and the reader is shown the one now asked.
+    stale = await answer_typed(fake, reader, renewed, right=True, reply_to=reply)
+    assert "دیگر پرسیده نمی‌شود" in (stale.text or "")
+    assert (await captcha_for(khabar, comment.id)).tries_left == 1
+    renewed = third
+    receipt = await answer_typed(fake, reader, renewed, right=True, reply_to=second)
     assert "پس از بررسی، در صورت تأیید منتشر می‌شود" in (receipt.text or "")
     assert "ثبت شد" in (message.text or "") and await status_of(khabar, comment.id) == "pending"
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.intake.captcha import Challenge, cooldown, label, new_challenge, parse_answer, render
+from bot.intake.captcha import Challenge, cooldown, label, new_challenge, parse_answer, read_question, render
 
 
 @pytest.mark.parametrize("seed", range(200))
@@ -59,3 +59,9 @@ def test_cooldown_grows_and_is_capped() -> None:
     assert cooldown(0) == timedelta(0)
     assert [cooldown(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
     assert cooldown(7) == timedelta(hours=1) == cooldown(50)
+
+
+def test_read_question_from_a_message() -> None:
+    assert read_question("نظر شما …\n\n۳۴۷ + ۸ = ؟\n\n⏳ ۳ دقیقه") == (347, 8)
+    assert read_question("❌ ۱۲۷ درست نبود. پرسش تازه:\n۴۷۳ + ۷ = ؟") == (473, 7)
+    assert read_question("✅ نظر شما ثبت شد") is None
