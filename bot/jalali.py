@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-WEEKDAYS = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه")
+WEEKDAYS = ("شنبه", "یک‌شنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنج‌شنبه", "جمعه")
 MONTHS = (
     "فروردین",
     "اردیبهشت",
@@ -37,10 +37,10 @@ def _local(moment: datetime, tz: ZoneInfo) -> jdatetime.datetime:
 
 
 def format_datetime(moment: datetime, tz: ZoneInfo) -> str:
-    """«پنجشنبه ۱۸ دی ۱۴۰۴ - ۱۵:۰۶»: weekday, day, month, year, time, Persian digits."""
+    """«پنج‌شنبه ۱۸ دی ۱۴۰۴، ساعت ۱۵:۰۶»: weekday, day, month, year, time, Persian digits."""
     j = _local(moment, tz)
     weekday = WEEKDAYS[j.weekday()]  # jdatetime: 0 = Saturday (شنبه)
-    text = f"{weekday} {j.day} {MONTHS[j.month - 1]} {j.year} - {j.hour:02d}:{j.minute:02d}"
+    text = f"{weekday} {j.day} {MONTHS[j.month - 1]} {j.year}، ساعت {j.hour:02d}:{j.minute:02d}"
     return fa_digits(text)
 
 

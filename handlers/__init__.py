@@ -45,6 +45,7 @@ def register(app: KhabarApp) -> None:
     private_new = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL
     app.add_handler(MessageHandler(private_new & filters.TEXT & ~filters.COMMAND, intake.on_text))
     app.add_handler(MessageHandler(private_new & ~filters.TEXT, intake.on_other))
+    app.add_handler(MessageHandler(private_new & filters.COMMAND, intake.on_unknown_command))  # after every command
     app.add_handler(MessageHandler(filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, intake.on_edit))
     # group 10: members' replies in the discussion group (pre-moderation: taken down, continued
     # privately). Its own group, so it neither blocks nor is blocked by other group handlers; the

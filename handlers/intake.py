@@ -38,14 +38,15 @@ def forged(data: object) -> bool:
     return not isinstance(data, str) or parse(data) is None
 
 
-def _shown(message: Message, bot_id: int) -> tuple[Shown, int | None]:
+def _shown(message: Message, bot_id: int) -> tuple[Shown, tuple[int, str] | None]:
+    """What the bot message a text replies to shows (its buttons), and its id and text."""
     parent = message.reply_to_message
     if parent is None or parent.from_user is None or parent.from_user.id != bot_id:
         return Shown(), None
     markup = parent.reply_markup
     datas = [b.callback_data for row in markup.inline_keyboard for b in row
              if isinstance(b.callback_data, str)] if markup else []
-    return what_it_shows(datas), parent.message_id
+    return what_it_shows(datas), (parent.message_id, parent.text or "")
 
 
 async def start(update: Update, context: KhabarContext) -> None:
@@ -69,8 +70,22 @@ async def on_text(update: Update, context: KhabarContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None or message.text is None or user.is_bot:
         return
-    shown, replied_id = _shown(message, context.bot.id)
-    await service_submit.submit_private(context.deps, context.bot, author_of(user), message.text, shown, replied_id)
+    shown, replied = _shown(message, context.bot.id)
+    await service_submit.submit_private(context.deps, context.bot, author_of(user), message.text, shown, replied,
+                                        message.message_id)
+
+
+async def on_unknown_command(update: Update, context: KhabarContext) -> None:
+    """A command the bot does not have, in private: say so and list the ones it has (a command addressed
+    to another bot, «/start@other_bot», is not ours to answer)."""
+    message = update.effective_message
+    command = (message.text or "").split(maxsplit=1)[0] if message is not None and message.text else ""
+    _, _, addressee = command.partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return
+    if update.effective_user is not None and not update.effective_user.is_bot:
+        text = common.UNKNOWN_COMMAND.format(commands=common.COMMANDS)
+        await send(context.deps, context.bot, update.effective_user.id, Screen(text))
 
 
 async def on_other(update: Update, context: KhabarContext) -> None:

@@ -16,12 +16,12 @@ TEHRAN = ZoneInfo("Asia/Tehran")
     ("utc", "expected"),
     [
         # The sample page: Thursday 18 Dey 1404, 15:06 Tehran (UTC+3:30).
-        (datetime(2026, 1, 8, 11, 36, tzinfo=UTC), "پنجشنبه ۱۸ دی ۱۴۰۴ - ۱۵:۰۶"),
+        (datetime(2026, 1, 8, 11, 36, tzinfo=UTC), "پنج‌شنبه ۱۸ دی ۱۴۰۴، ساعت ۱۵:۰۶"),
         # Nowruz 1405: the year turns at the March equinox.
-        (datetime(2026, 3, 20, 20, 30, tzinfo=UTC), "شنبه ۱ فروردین ۱۴۰۵ - ۰۰:۰۰"),
-        (datetime(2026, 3, 20, 20, 29, tzinfo=UTC), "جمعه ۲۹ اسفند ۱۴۰۴ - ۲۳:۵۹"),
+        (datetime(2026, 3, 20, 20, 30, tzinfo=UTC), "شنبه ۱ فروردین ۱۴۰۵، ساعت ۰۰:۰۰"),
+        (datetime(2026, 3, 20, 20, 29, tzinfo=UTC), "جمعه ۲۹ اسفند ۱۴۰۴، ساعت ۲۳:۵۹"),
         # Gregorian new year is mid-Dey.
-        (datetime(2025, 12, 31, 20, 30, tzinfo=UTC), "پنجشنبه ۱۱ دی ۱۴۰۴ - ۰۰:۰۰"),
+        (datetime(2025, 12, 31, 20, 30, tzinfo=UTC), "پنج‌شنبه ۱۱ دی ۱۴۰۴، ساعت ۰۰:۰۰"),
     ],
 )
 def test_format_datetime(utc: datetime, expected: str) -> None:

@@ -1,4 +1,4 @@
-"""Deep-link payloads (`a-`, `r-`, `c-` plus a token) and comment reference tokens (pure)."""
+"""Deep-link payloads (`a-`, `c-` plus a token) and comment reference tokens (pure)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-_PAYLOAD = re.compile(r"([arc])-([A-Za-z0-9_-]{4,60})")
+_PAYLOAD = re.compile(r"([ac])-([A-Za-z0-9_-]{4,60})")
 _TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 TOKEN_LENGTH = 8
 
@@ -16,7 +16,6 @@ class LinkKind(StrEnum):
     """What a deep link asks for."""
 
     ARTICLE = "a"  # open an article (view + write)
-    REPLY = "r"  # reply to a comment
     CONTINUE = "c"  # continue a comment started in the discussion group
 
 

@@ -12,11 +12,13 @@ from bot.callbacks import Action, encode, parse
 from bot.intake import captcha as captcha_domain
 from bot.intake.paging import COMMENT_CHARS, Page, trim
 from bot.intake.payload import LinkKind, make_payload, parse_payload
+from bot.intake.wording import fa_number, tries
 from bot.jalali import fa_digits, format_datetime, format_short
 from bot.texts import intake as t
 from storage.models import Article, Comment, User
 
 TITLE_CHARS = 200
+EXCERPT_CHARS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +61,26 @@ def title_of(article: Article) -> str:
     return escape(trim(article.title, TITLE_CHARS))
 
 
+@dataclass(frozen=True, slots=True)
+class ParentRef:
+    """Whom a reply in the article view answers: the parent's stable number (None: not shown) and name."""
+
+    number: int | None
+    name: str
+
+
+def author_name(user: User | None) -> str:
+    """A reader's display name, trimmed and escaped (or «خواننده»)."""
+    return escape(trim(user.display_name, 60)) if user and user.display_name else t.ANONYMOUS
+
+
 def article_view(
-    article: Article, comments: list[Comment], names: dict[int, User], page: Page, total: int, tz: ZoneInfo
+    article: Article, comments: list[Comment], names: dict[int, User], page: Page, total: int, tz: ZoneInfo,
+    parents: dict[int, ParentRef] | None = None, writing_limit: int | None = None,
 ) -> Screen:
-    """Title, Jalali date, one page of approved comments (newest first) and the buttons."""
+    """Title, Jalali date, one page of approved comments (oldest first, stable numbers), whether the
+    reader is writing on it (``writing_limit`` set: their next text is a comment), and the buttons."""
+    parents = parents or {}
     parts = [t.ARTICLE_HEAD.format(title=title_of(article), date=format_datetime(article.published_at, tz))]
     rows: list[list[InlineKeyboardButton]] = []
     if not comments:
@@ -72,16 +90,20 @@ def article_view(
                                             pages=fa_digits(page.count)))
         replies: list[InlineKeyboardButton] = []
         for n, comment in enumerate(comments, start=page.offset + 1):
-            user = names.get(comment.author_id)
-            author = escape(trim(user.display_name, 60)) if user and user.display_name else t.ANONYMOUS
             when = comment.published_at or comment.decided_at or comment.created_at
-            mark = t.COMMENT_REPLY_MARK if comment.parent_id else ""
-            parts.append(t.COMMENT_ITEM.format(n=fa_digits(n), author=author, date=format_short(when, tz),
+            mark = ""
+            ref = parents.get(comment.parent_id) if comment.parent_id else None
+            if ref is not None:
+                mark = (t.COMMENT_REPLY_TO.format(n=fa_digits(ref.number), name=ref.name) if ref.number
+                        else t.COMMENT_REPLY_TO_GONE.format(name=ref.name))
+            parts.append(t.COMMENT_ITEM.format(n=fa_digits(n), author=author_name(names.get(comment.author_id)),
+                                               date=format_short(when, tz),
                                                text=mark + escape(trim(comment.text, COMMENT_CHARS))))
             replies.append(InlineKeyboardButton(t.BUTTON_REPLY.format(n=fa_digits(n)),
                                                 callback_data=encode(Action.REPLY, comment.id)))
         rows.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
-    parts.append(t.WRITE_HINT)
+    # Whether the reader's next text is a comment on this article, said where they look.
+    parts.append(t.VIEW_WRITING.format(limit=fa_number(writing_limit)) if writing_limit else t.VIEW_NOT_WRITING)
     rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
     paging: list[InlineKeyboardButton] = []
     if page.has_prev:
@@ -96,18 +118,19 @@ def article_view(
 
 
 def cancel_markup() -> InlineKeyboardMarkup:
-    """The one «انصراف» button under a draft prompt."""
+    """The one «انصراف» button under a writing prompt."""
     return InlineKeyboardMarkup([[InlineKeyboardButton(t.BUTTON_CANCEL, callback_data=encode(Action.CANCEL))]])
 
 
-def write_prompt(article: Article) -> Screen:
-    """«write your comment on …» with a cancel button."""
-    return Screen(t.WRITE_PROMPT.format(title=title_of(article)), cancel_markup())
+def write_prompt(article: Article, limit: int) -> Screen:
+    """«write your comment on … (at most n characters)» with a cancel button."""
+    return Screen(t.WRITE_PROMPT.format(title=title_of(article), limit=fa_number(limit)), cancel_markup())
 
 
-def reply_prompt(parent: Comment) -> Screen:
-    """«شما در حال ارسال پاسخ به نظر «…» هستید» with the parent quoted (trimmed) and cancel."""
-    return Screen(t.REPLY_PROMPT.format(quote=escape(trim(parent.text))), cancel_markup())
+def reply_prompt(parent: Comment, author: User | None, limit: int) -> Screen:
+    """«در پاسخ به نظر {name}: «…»» with the parent quoted (trimmed) and cancel."""
+    return Screen(t.REPLY_PROMPT.format(name=author_name(author), quote=escape(trim(parent.text)),
+                                        limit=fa_number(limit)), cancel_markup())
 
 
 def latest(articles: list[Article], bot_username: str, head: str) -> Screen:
@@ -125,13 +148,16 @@ def latest(articles: list[Article], bot_username: str, head: str) -> Screen:
 
 def captcha_screen(
     captcha_id: int, generation: int, a: int, b: int, options: list[int], title: str, minutes: int, *,
-    wrong_tries: int | None = None,
+    excerpt: str = "", wrong_tries: int | None = None,
 ) -> Screen:
-    """The question and its four answer buttons (ids only in the callback data)."""
-    text = t.CAPTCHA.format(title=escape(trim(title, 80)), question=captcha_domain.render(a, b),
-                            minutes=fa_digits(minutes))
+    """The question, the comment it guards (quoted), and — only on captchas made before answers were
+    typed — the old answer buttons (ids only in the callback data)."""
+    text = t.CAPTCHA.format(title=escape(trim(title, 80)), excerpt=escape(trim(excerpt, EXCERPT_CHARS)),
+                            question=captcha_domain.render(a, b), minutes=fa_digits(minutes))
     if wrong_tries is not None:
-        text = t.CAPTCHA_WRONG.format(tries=fa_digits(wrong_tries)) + text
+        text = t.CAPTCHA_WRONG.format(tries=tries(wrong_tries)) + text
+    if not options:
+        return Screen(text)
     buttons = [
         InlineKeyboardButton(captcha_domain.label(value), callback_data=encode(Action.CAPTCHA, captcha_id,
                                                                                generation, index))
@@ -140,20 +166,53 @@ def captcha_screen(
     return Screen(text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
 
 
+def write_again(text: str, article_id: int, parent_id: int | None) -> Screen:
+    """A failed or expired captcha's note, with a button that opens writing again (same article/parent)."""
+    data = encode(Action.REPLY, parent_id) if parent_id else encode(Action.WRITE, article_id)
+    return Screen(text, InlineKeyboardMarkup([[InlineKeyboardButton(t.BUTTON_WRITE_AGAIN, callback_data=data)]]))
+
+
+def continue_url(bot_username: str, comment_token: str) -> str:
+    """The deep link that shows an unfinished comment's captcha in private."""
+    return create_deep_linked_url(bot_username, make_payload(LinkKind.CONTINUE, comment_token))
+
+
 def continue_markup(bot_username: str, comment_token: str) -> InlineKeyboardMarkup:
     """The group note's deep-link button that continues a comment in private."""
-    url = create_deep_linked_url(bot_username, make_payload(LinkKind.CONTINUE, comment_token))
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.GROUP_BUTTON, url=url)]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t.GROUP_BUTTON, url=continue_url(bot_username, comment_token))]])
 
 
-def my_comments(rows: list[tuple[Comment, str]], tz: ZoneInfo) -> Screen:
-    """The author's recent comments with status and Jalali date."""
+def my_comments(rows: list[tuple[Comment, str]], tz: ZoneInfo, bot_username: str, open_ids: set[int]) -> Screen:
+    """The author's recent comments with status and Jalali date; unfinished ones get a «تکمیل» button."""
     if not rows:
         return Screen(t.MY_EMPTY)
-    items = [
-        t.MY_ITEM.format(n=fa_digits(n), status=t.STATUS.get(c.status, c.status),
-                         date=format_short(c.created_at, tz), text=escape(trim(c.text, 100)),
-                         title=escape(trim(title, 60)), ref=escape(c.token))
-        for n, (c, title) in enumerate(rows, start=1)
-    ]
-    return Screen("\n\n".join([t.MY_HEAD, *items]))
+    items: list[str] = []
+    buttons: list[InlineKeyboardButton] = []
+    for n, (c, title) in enumerate(rows, start=1):
+        status = t.STATUS.get(c.status, c.status)
+        if c.status == "awaiting_captcha" and c.id not in open_ids:
+            status = t.STATUS["expired"]
+        items.append(t.MY_ITEM.format(n=fa_digits(n), status=status, date=format_short(c.created_at, tz),
+                                      text=escape(trim(c.text, 100)), title=escape(trim(title, 60)),
+                                      ref=escape(c.token)))
+        if c.id in open_ids:
+            buttons.append(InlineKeyboardButton(t.BUTTON_CONTINUE_N.format(n=fa_digits(n)),
+                                                url=continue_url(bot_username, c.token)))
+    markup = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]) if buttons else None
+    return Screen("\n\n".join([t.MY_HEAD, *items]), markup)
+
+
+def unfinished(rows: list[tuple[Comment, str]], bot_username: str) -> Screen | None:
+    """/start's note about comments still waiting for their captcha (None: there are none)."""
+    if not rows:
+        return None
+    if len(rows) == 1:
+        comment, title = rows[0]
+        text = t.UNFINISHED.format(title=escape(trim(title, 80)), text=escape(trim(comment.text, EXCERPT_CHARS)))
+        buttons = [InlineKeyboardButton(t.BUTTON_CONTINUE, url=continue_url(bot_username, comment.token))]
+    else:
+        text = t.UNFINISHED_MANY.format(n=fa_digits(len(rows)))
+        buttons = [InlineKeyboardButton(t.BUTTON_CONTINUE_N.format(n=fa_digits(n)),
+                                        url=continue_url(bot_username, c.token))
+                   for n, (c, _) in enumerate(rows, start=1)]
+    return Screen(text, InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]))

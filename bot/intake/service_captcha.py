@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,27 +12,40 @@ from telegram import Bot
 
 from bot.deps import Deps
 from bot.intake import captcha as domain
-from bot.intake.screens import Screen, captcha_screen
+from bot.intake.screens import Screen, captcha_screen, write_again
 from bot.intake.telegram_io import edit, send
+from bot.intake.wording import duration, tries
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
-from storage.models import Article, Captcha
+from storage.models import Article, Captcha, Comment, User
 from storage.repos import comments, outbox
 from storage.repos import intake as repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
 SWEEP_BATCH = 200
+FAILED = "captcha_failed"  # the reason an expired comment carries when its tries ran out
+DRAFT_TTL = timedelta(hours=1)
 
 
 def _minutes(deps: Deps) -> int:
     return max(1, round(deps.settings.captcha_ttl_seconds / 60))
 
 
-def _screen(deps: Deps, captcha: Captcha, title: str, wrong_tries: int | None = None) -> Screen:
+def _screen(deps: Deps, captcha: Captcha, title: str, comment: Comment, wrong_tries: int | None = None) -> Screen:
     return captcha_screen(captcha.id, captcha.generation, captcha.a, captcha.b, list(captcha.options), title,
-                          _minutes(deps), wrong_tries=wrong_tries)
+                          _minutes(deps), excerpt=comment.text, wrong_tries=wrong_tries)
+
+
+def _receipt(comment: Comment, author: User | None) -> Screen:
+    """The receipt: trusted authors are published without review, so theirs does not promise one."""
+    text = t.RECEIPT_TRUSTED if author is not None and author.trusted else t.RECEIPT
+    return Screen(text.format(ref=comment.token))
+
+
+def _again(text: str, comment: Comment) -> Screen:
+    return write_again(text, comment.article_id, comment.parent_id)
 
 
 async def show(deps: Deps, bot: Bot, comment_id: int) -> bool:
@@ -71,11 +84,11 @@ async def prepare(session: AsyncSession, deps: Deps, comment_id: int) -> Ready |
     if captcha is None:
         challenge = domain.new_challenge(deps.rng)
         captcha = await repo.add_captcha(
-            session, comment_id=comment_id, a=challenge.a, b=challenge.b, options=list(challenge.options),
+            session, comment_id=comment_id, a=challenge.a, b=challenge.b, options=[],
             generation=1, tries_left=deps.settings.captcha_tries, created_at=now,
             expires_at=now + timedelta(seconds=deps.settings.captcha_ttl_seconds),
         )
-    return Ready(comment_id, comment.author_id, captcha.id, _screen(deps, captcha, title))
+    return Ready(comment_id, comment.author_id, captcha.id, _screen(deps, captcha, title, comment))
 
 
 async def deliver(deps: Deps, bot: Bot, ready: Ready) -> bool:
@@ -100,6 +113,7 @@ class Answer:
     option: int | None = None
     typed: int | None = None
     shown_in: tuple[int, int] | None = None  # the pressed message, if the row does not know it yet
+    reply_to: int | None = None  # a typed answer's own message: the reader gets a visible reply to it
 
 
 @dataclass
@@ -108,13 +122,22 @@ class _Result:
     screen: Screen | None = None
     where: tuple[int, int] | None = None
     pending: int | None = None
+    reply: str | None = None  # what a typed answer is told (default: the screen's text, else the toast)
 
 
 async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
-    """Check an answer, move the comment, edit the captcha message; the short note for the reader."""
+    """Check an answer, move the comment, edit the captcha message; the short note for the reader.
+
+    A typed answer also gets a reply right under it (the captcha message may be far above): the
+    receipt, the new question, or why nothing changed.
+    """
     result = await _decide(deps, user_id, given)
     if result.screen is not None and result.where is not None:
         await edit(bot, result.where[0], result.where[1], result.screen)
+    if given.reply_to is not None:
+        note = result.reply or (result.screen.text if result.screen is not None else result.toast)
+        markup = result.screen.markup if result.screen is not None and result.reply is None else None
+        await send(deps, bot, user_id, Screen(note, markup), reply_to=given.reply_to)
     if result.pending is not None:
         deps.events.emit("comment_pending", result.pending)
     return result.toast
@@ -129,20 +152,20 @@ async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
             return _Result(t.ANSWER_INVALID)
         if comment.author_id != user_id:
             return _Result(t.ANSWER_NOT_YOURS)
+        author = await session.get(User, user_id)
         where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
-        if captcha.solved_at is not None:
-            # Show the receipt again: heals a process that died between the commit and the edit.
-            return _Result(t.ANSWER_ALREADY, Screen(t.RECEIPT.format(ref=comment.token)), where)
-        if comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
-            # Solved by a press that committed between our two reads (READ COMMITTED on PostgreSQL).
-            return _Result(t.ANSWER_ALREADY, Screen(t.RECEIPT.format(ref=comment.token)), where)
+        if captcha.solved_at is not None or comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
+            # Show the receipt again: heals a process that died between the commit and the edit, or a
+            # press that committed between our two reads (READ COMMITTED on PostgreSQL).
+            return _Result(t.ANSWER_ALREADY, _receipt(comment, author), where)
         if comment.status != S.AWAITING_CAPTCHA.value:
             return _Result(t.ANSWER_EXPIRED)
         if given.generation is not None and given.generation != captcha.generation:
             return _Result(t.ANSWER_OLD)
         if captcha.expires_at <= now:
             if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
-                return _Result(t.ANSWER_EXPIRED, Screen(t.CAPTCHA_EXPIRED), where)
+                await _write_again_later(session, user_id, comment, now)
+                return _Result(t.ANSWER_EXPIRED, _again(t.CAPTCHA_EXPIRED, comment), where)
             return _Result(t.ANSWER_EXPIRED)
         challenge = domain.Challenge(captcha.a, captcha.b, tuple(captcha.options))
         value = challenge.option(given.option) if given.option is not None else given.typed
@@ -155,29 +178,31 @@ async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
             if not await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.PENDING, now=now,
                                              submitted_at=now):
                 return _Result(t.ANSWER_EXPIRED)
+            await repo.end_draft(session, user_id, comment.article_id, comment.parent_id)
             log.info("comment submitted", extra={"comment_id": comment.id})
-            return _Result(t.ANSWER_RIGHT, Screen(t.RECEIPT.format(ref=comment.token)), where, comment.id)
+            return _Result(t.ANSWER_RIGHT, _receipt(comment, author), where, comment.id)
         if captcha.tries_left <= 1:
-            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
-                return _Result(t.ANSWER_WRONG, Screen(t.CAPTCHA_FAILED), where)
+            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now, reason=FAILED):
+                failures, _ = await repo.captcha_failures(session, user_id, now - repo.FAILURE_MEMORY)
+                await _write_again_later(session, user_id, comment, now)
+                log.info("captcha failed", extra={"comment_id": comment.id, "failures": failures})
+                text = t.CAPTCHA_FAILED.format(wait=duration(domain.cooldown(failures)))
+                return _Result(t.ANSWER_WRONG, _again(text, comment), where)
             return _Result(t.ANSWER_OLD)
         fresh = domain.new_challenge(deps.rng)
-        if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b,
-                                        options=list(fresh.options)):
+        if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b, options=[]):
             return _Result(t.ANSWER_OLD)
         await session.refresh(captcha)
         article = await session.get(Article, comment.article_id)
-        screen = _screen(deps, captcha, article.title if article else "", wrong_tries=captcha.tries_left)
-        return _Result(t.ANSWER_WRONG, screen, where)
+        screen = _screen(deps, captcha, article.title if article else "", comment, wrong_tries=captcha.tries_left)
+        reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),
+                                     question=domain.render(captcha.a, captcha.b))
+        return _Result(t.ANSWER_WRONG, screen, where, reply=reply)
 
 
-async def open_captcha(deps: Deps, user_id: int, message_id: int | None) -> int | None:
-    """The id of the author's open captcha (the one in ``message_id`` if given, else the newest)."""
-    async with deps.db.transaction() as session:
-        found = await repo.active_captcha(session, user_id, deps.clock(), message_id)
-        if found is None and message_id is not None:
-            found = await repo.active_captcha(session, user_id, deps.clock())
-        return found[0].id if found else None
+async def _write_again_later(session: AsyncSession, user_id: int, comment: Comment, now: datetime) -> None:
+    """After a failed or expired captcha the reader is writing on the same article again (a resend works)."""
+    await repo.set_draft(session, user_id, comment.article_id, comment.parent_id, now + DRAFT_TTL)
 
 
 async def sweep(deps: Deps) -> int:
@@ -191,8 +216,9 @@ async def sweep(deps: Deps) -> int:
                 continue
             expired += 1
             if captcha is not None and captcha.chat_id and captcha.message_id:
+                note = _again(t.CAPTCHA_EXPIRED, comment)
                 payload = call("edit_message_text", chat_id=captcha.chat_id, message_id=captcha.message_id,
-                               text=t.CAPTCHA_EXPIRED)
+                               text=note.text, reply_markup=note.markup.to_dict() if note.markup else None)
                 await outbox.enqueue(session, kind="intake_edit", dedupe_key=f"captcha-expired:{comment.id}",
                                      chat_key=captcha.chat_id, payload=payload, now=now, comment_id=comment.id)
     if expired:

@@ -14,12 +14,13 @@ from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
 from bot.deps import Deps
 from bot.intake import service_captcha
-from bot.intake.captcha import parse_answer
+from bot.intake.captcha import cooldown, parse_answer, read_question, render
 from bot.intake.checking import HISTORY_WINDOW, ChecksResources
 from bot.intake.payload import new_token
-from bot.intake.screens import Screen, Shown, continue_markup, latest
+from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
-from bot.jalali import format_datetime
+from bot.intake.wording import duration, fa_number
+from bot.jalali import fa_digits, format_datetime
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
@@ -29,7 +30,7 @@ from storage.repos import intake as repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
-DRAFT_TTL = timedelta(hours=1)
+DRAFT_TTL = service_captcha.DRAFT_TTL
 NOTE_KIND = "intake_note"
 
 
@@ -42,18 +43,45 @@ class Outcome:
     note: str | None = None  # HTML, already escaped
 
 
+SPLIT_WINDOW = timedelta(seconds=10)  # Telegram clients send a long text's parts within a second or two
+
+
 async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime, *, rate: bool = True) -> Outcome | None:
-    """Banned (told once) or over the rate limit: a refusal; None lets the comment through."""
+    """Banned (told once), cooling down after failed captchas, or over the rate limit: a refusal;
+    None lets the comment through."""
     if user.banned_until is not None and user.banned_until > now:
         if await repo.claim_ban_notice(session, user.id):
             return Outcome(note=t.BANNED.format(until=format_datetime(user.banned_until, deps.settings.tz)))
         return Outcome()
     if not rate:
         return None
-    since = now - timedelta(seconds=deps.settings.rate_limit_window_seconds)
-    if await comments.count_recent_by_author(session, user.id, since) >= deps.settings.rate_limit_comments:
-        return Outcome(note=t.RATE_LIMITED)
+    failures, last = await repo.captcha_failures(session, user.id, now - repo.FAILURE_MEMORY)
+    if last is not None and now < last + cooldown(failures):
+        return Outcome(note=t.COOLDOWN.format(wait=duration(last + cooldown(failures) - now)))
+    window = timedelta(seconds=deps.settings.rate_limit_window_seconds)
+    counted = await repo.counted_since(session, user.id, now - window)
+    limit = deps.settings.rate_limit_comments
+    if len(counted) >= limit:
+        frees_at = counted[len(counted) - limit] + window  # when enough of them leave the window
+        return Outcome(note=t.RATE_LIMITED.format(window=duration(window), count=fa_digits(len(counted)),
+                                                  wait=duration(frees_at - now)))
     return None
+
+
+async def _split_tail(session: AsyncSession, deps: Deps, user: User, article: Article, now: datetime) -> bool:
+    """Whether this text follows, within seconds, a refused too-long text on the same article: the tail
+    of one long message that the reader's Telegram split into parts (never a comment on its own)."""
+    newest = await repo.newest_by_author(session, user.id)
+    return (newest is not None and newest.status == S.AUTO_REJECTED.value and newest.article_id == article.id
+            and len(newest.text) > deps.settings.max_comment_length and now - newest.created_at <= SPLIT_WINDOW)
+
+
+def _explain(codes: list[str], text: str, deps: Deps) -> str:
+    """The refusal in sentences; «too long» says the limit and the length."""
+    limit = deps.settings.max_comment_length
+    lines = [t.TOO_LONG.format(length=fa_number(len(text)), limit=fa_number(limit)) if code == "too_long"
+             else explain(code) for code in codes]
+    return "\n".join(dict.fromkeys(line for line in lines if line)) or t.REJECTED_GENERIC
 
 
 async def accept(
@@ -71,6 +99,9 @@ async def accept(
         return Outcome(comment_id=earlier.id, token=earlier.token)  # its captcha never showed up: show it again
     if earlier is not None:  # sent again (a lost receipt, a double send): it is registered, say so
         return Outcome(note=t.ALREADY_REGISTERED.format(ref=earlier.token))
+    if await _split_tail(session, deps, user, article, now):
+        log.info("tail of a split long text refused", extra={"user_id": user.id})
+        return Outcome(note=t.SPLIT_TAIL.format(limit=fa_number(deps.settings.max_comment_length)))
     refused = await _gate(session, deps, user, now)
     if refused is not None:
         return refused
@@ -91,9 +122,8 @@ async def accept(
     )
     if rejected:
         await repo.count_auto_rejected(session, user.id)
-        why = "\n".join(dict.fromkeys(explain(code) for code in reject_codes if explain(code))) or t.REJECTED_GENERIC
         log.info("comment rejected by the checks", extra={"comment_id": comment.id, "reasons": reject_codes})
-        return Outcome(note=t.REJECTED.format(why=why))
+        return Outcome(note=t.REJECTED.format(why=_explain(reject_codes, verdict.cleaned_text, deps)))
     return Outcome(comment_id=comment.id, token=comment.token)
 
 
@@ -115,35 +145,69 @@ async def _target(session: AsyncSession, user: User, shown: Shown, now: datetime
     return article, parent
 
 
-async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Shown, replied_id: int | None) -> None:
-    """A reader's private text: a typed captcha answer, or a comment on what they are drafting."""
-    typed = parse_answer(text)
-    if typed is not None or shown.captcha_id is not None:
-        captcha_id = await service_captcha.open_captcha(deps, who.id, replied_id if shown.captcha_id else None)
-        if captcha_id is not None and typed is not None:
-            await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(captcha_id, typed=typed))
-            return
+async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, replied: tuple[int, str] | None,
+                        message_id: int | None) -> bool:
+    """A typed number goes to the captcha the reader is looking at, with a visible reply; True if the text
+    was handled as an answer (or as a non-answer to a captcha it replies to).
+
+    Replying to a message that shows a question, the answer is for those numbers: charged to the open
+    captcha asking them, or — a question renewed since, or shown by a message whose edit was lost —
+    to none (the reader is shown the question now asked). Otherwise it goes to the captcha shown last.
+    """
+    if typed is None and replied is None:
+        return False
+    async with deps.db.transaction() as session:
+        open_ = await repo.open_captchas(session, who.id, deps.clock())
+    replied_id, replied_text = replied if replied else (None, "")
+    by_message = next((c for c in open_ if replied_id is not None and c.message_id == replied_id), None)
+    if typed is None:
+        if by_message is None:
+            return False
+        await send(deps, bot, who.id, Screen(t.NOT_AN_ANSWER), reply_to=message_id)  # a reply to the question
+        return True
+    if not open_:
+        await send(deps, bot, who.id, Screen(t.NO_QUESTION), reply_to=message_id)
+        return True
+    seen = read_question(replied_text)
+    target = (by_message or open_[0]) if seen is None else next((c for c in open_ if (c.a, c.b) == seen), None)
+    if target is None:
+        current = by_message or open_[0]
+        note = t.STALE_QUESTION.format(question=render(current.a, current.b))
+        await send(deps, bot, who.id, Screen(note), reply_to=message_id)
+        return True
+    await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(target.id, typed=typed,
+                                                                          reply_to=message_id))
+    return True
+
+
+async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Shown,
+                         replied: tuple[int, str] | None = None, message_id: int | None = None) -> None:
+    """A reader's private text: a typed captcha answer, a comment while they are writing one, else help.
+
+    ``replied``: the id and text of the bot message the text replies to, if any."""
+    if await _typed_answer(deps, bot, who, parse_answer(text), replied, message_id):
+        return
     now = deps.clock()
     ready = None
     async with deps.db.transaction() as session:
         user = await remember(session, deps, who, private=True)
         target = await _target(session, user, shown, now)
         if target is None:
-            screen = latest(await repo.latest_articles(session), deps.bot_username, t.NO_DRAFT)
+            screen = latest(await repo.latest_articles(session), deps.bot_username, t.NOT_WRITING)
             outcome = None
         else:
             article, parent = target
             outcome = await accept(session, deps, user, article, parent, text)
             if outcome.comment_id is not None:
-                # Later texts still comment on the article (two quick comments are two comments).
-                await repo.set_draft(session, user.id, article.id, None, now + DRAFT_TTL)
+                # Still writing on this article until the captcha is solved (a second text is a second comment).
+                await repo.set_draft(session, user.id, article.id, parent.id if parent else None, now + DRAFT_TTL)
                 ready = await service_captcha.prepare(session, deps, outcome.comment_id)
     if outcome is None:
         await send(deps, bot, who.id, screen)
     elif ready is not None:
         await service_captcha.deliver(deps, bot, ready)
     elif outcome.note:
-        await send(deps, bot, who.id, Screen(outcome.note))
+        await send(deps, bot, who.id, Screen(outcome.note), reply_to=message_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +270,10 @@ async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
         if user is None:  # pragma: no cover - just written
             return True
         reachable = user.started_bot and not user.blocked_bot
+        private_note = None
         if msg.text is None:
             outcome = Outcome(note=t.GROUP_TEXT_ONLY)
+            private_note = t.GROUP_TEXT_ONLY_PRIVATE.format(title=title_of(article))
         else:
             outcome = await accept(session, deps, user, article, parent, msg.text, source="group",
                                    origin=(msg.chat_id, msg.message_id))
@@ -221,7 +287,8 @@ async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
             async with deps.db.transaction() as session:
                 await _group_note(session, deps, msg, root, "", (outcome.comment_id, outcome.token or ""))
             deps.outbox.wake()
-    elif reachable and outcome.note and await send(deps, bot, msg.author.id, Screen(outcome.note)) is None:
+    elif reachable and outcome.note and await send(deps, bot, msg.author.id,
+                                                   Screen(private_note or outcome.note)) is None:
         async with deps.db.transaction() as session:
             await _group_note(session, deps, msg, root, outcome.note)
         deps.outbox.wake()

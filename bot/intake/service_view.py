@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.helpers import escape
@@ -10,25 +12,58 @@ from bot.deps import Deps
 from bot.intake import service_captcha
 from bot.intake.paging import page_of
 from bot.intake.payload import LinkKind, parse_payload
-from bot.intake.screens import Screen, article_view, latest, my_comments, reply_prompt, write_prompt
+from bot.intake.screens import (
+    ParentRef,
+    Screen,
+    article_view,
+    author_name,
+    latest,
+    my_comments,
+    reply_prompt,
+    unfinished,
+    write_prompt,
+)
 from bot.intake.service_submit import DRAFT_TTL
 from bot.intake.telegram_io import Author, remember, send
 from bot.states import CommentStatus
 from bot.texts import common
 from bot.texts import intake as t
-from storage.models import Article
+from storage.models import Article, Comment, User
 from storage.repos import comments
 from storage.repos import intake as repo
 
 S = CommentStatus
 
 
-async def _view(session: AsyncSession, deps: Deps, article: Article, page: int) -> Screen:
+async def _view(session: AsyncSession, deps: Deps, article: Article, page: int, user_id: int) -> Screen:
     total = await repo.approved_total(session, article.id)
     where = page_of(total, page)
     rows = await repo.approved_page(session, article.id, where.offset, where.limit)
-    names = await repo.authors(session, {c.author_id for c in rows})
-    return article_view(article, rows, names, where, total, deps.settings.tz)
+    parents: dict[int, ParentRef] = {}
+    parent_rows = [p for p in [await comments.get(session, c.parent_id) for c in rows if c.parent_id] if p]
+    names = await repo.authors(session, {c.author_id for c in rows} | {p.author_id for p in parent_rows})
+    for parent in parent_rows:
+        parents[parent.id] = ParentRef(await repo.approved_number(session, parent), author_name(names.get(parent.author_id)))
+    user = await session.get(User, user_id, populate_existing=True)
+    writing = (user is not None and user.draft_article_id == article.id and user.draft_parent_id is None
+               and user.draft_expires_at is not None and user.draft_expires_at > deps.clock())
+    return article_view(article, rows, names, where, total, deps.settings.tz, parents,
+                        _limit(deps) if writing else None)
+
+
+def _limit(deps: Deps) -> int:
+    return deps.settings.max_comment_length
+
+
+def _welcome(deps: Deps) -> str:
+    channel = escape(deps.chats.channel_title or deps.settings.channel or "")
+    text = common.WELCOME_NATIVE if deps.settings.comment_mode == "native" else common.WELCOME
+    return text.format(channel=channel, commands=common.COMMANDS)
+
+
+async def _unfinished(session: AsyncSession, deps: Deps, user_id: int) -> list[tuple[Comment, str]]:
+    now = deps.clock()
+    return await repo.unfinished(session, user_id, now, now - timedelta(hours=deps.settings.comment_expiry_hours))
 
 
 async def _latest(session: AsyncSession, deps: Deps, head: str) -> Screen:
@@ -39,28 +74,24 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
     """``/start [payload]``: open an article, start a reply, continue a group comment, or explain."""
     link = parse_payload(payload)
     continue_id: int | None = None
+    extra: Screen | None = None
     async with deps.db.transaction() as session:
         await remember(session, deps, who, private=True)
         if link is None:
-            channel = deps.chats.channel_title or deps.settings.channel or ""
-            head = t.BAD_LINK if payload else common.WELCOME.format(channel=escape(channel))
-            screen = await _latest(session, deps, head)
+            # /start or /help: out of any writing state; what the reader left unfinished is offered again.
+            await repo.set_draft(session, who.id, None, None, None)
+            screen = await _latest(session, deps, t.BAD_LINK if payload else _welcome(deps))
+            extra = unfinished(await _unfinished(session, deps, who.id), deps.bot_username)
         elif link.kind is LinkKind.ARTICLE:
             article = await repo.article_by_token(session, link.token)
             if article is None:
                 screen = await _latest(session, deps, t.BAD_LINK)
             else:
                 await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
-                screen = await _view(session, deps, article, 0)
+                screen = await _view(session, deps, article, 0, who.id)
         else:
             comment = await comments.by_token(session, link.token)
-            if link.kind is LinkKind.REPLY:
-                if comment is None or comment.status != S.APPROVED.value:
-                    screen = await _latest(session, deps, t.BAD_LINK)
-                else:
-                    await repo.set_draft(session, who.id, comment.article_id, comment.id, deps.clock() + DRAFT_TTL)
-                    screen = reply_prompt(comment)
-            elif comment is None or comment.author_id != who.id:
+            if comment is None or comment.author_id != who.id:
                 screen = await _latest(session, deps, t.BAD_LINK)
             elif comment.status != S.AWAITING_CAPTCHA.value:
                 screen = Screen(t.CONTINUE_DONE)
@@ -72,6 +103,8 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
         return
     if screen is not None:
         await send(deps, bot, who.id, screen)
+    if extra is not None:
+        await send(deps, bot, who.id, extra)
 
 
 async def page(deps: Deps, who: Author, article_id: int, number: int) -> Screen | None:
@@ -79,7 +112,7 @@ async def page(deps: Deps, who: Author, article_id: int, number: int) -> Screen 
     async with deps.db.transaction() as session:
         await remember(session, deps, who, private=True)
         article = await session.get(Article, article_id)
-        return await _view(session, deps, article, number) if article else None
+        return await _view(session, deps, article, number, who.id) if article else None
 
 
 async def begin_write(deps: Deps, who: Author, article_id: int) -> Screen | None:
@@ -90,7 +123,7 @@ async def begin_write(deps: Deps, who: Author, article_id: int) -> Screen | None
         if article is None:
             return None
         await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
-        return write_prompt(article)
+        return write_prompt(article, _limit(deps))
 
 
 async def begin_reply(deps: Deps, who: Author, comment_id: int) -> Screen | None:
@@ -101,7 +134,7 @@ async def begin_reply(deps: Deps, who: Author, comment_id: int) -> Screen | None
         if parent is None or parent.status != S.APPROVED.value:
             return None
         await repo.set_draft(session, who.id, parent.article_id, parent.id, deps.clock() + DRAFT_TTL)
-        return reply_prompt(parent)
+        return reply_prompt(parent, await session.get(User, parent.author_id), _limit(deps))
 
 
 async def cancel(deps: Deps, who: Author) -> bool:
@@ -112,8 +145,11 @@ async def cancel(deps: Deps, who: Author) -> bool:
 
 
 async def mine(deps: Deps, who: Author) -> Screen:
-    """/my: the author's last ten comments with status and date."""
+    """/my: the author's last ten comments with status and date; unfinished ones can be continued."""
     async with deps.db.transaction() as session:
         await remember(session, deps, who, private=True)
-        return my_comments(await repo.recent_by_author(session, who.id, 10), deps.settings.tz)
+        await repo.set_draft(session, who.id, None, None, None)
+        rows = await repo.recent_by_author(session, who.id, 10)
+        open_ids = {c.id for c, _ in await _unfinished(session, deps, who.id)}
+        return my_comments(rows, deps.settings.tz, deps.bot_username, open_ids)
 

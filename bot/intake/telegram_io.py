@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.deps import Deps
@@ -33,11 +33,13 @@ async def remember(session: AsyncSession, deps: Deps, who: Author, *, private: b
                               now=deps.clock(), started_bot=True if private else None)
 
 
-async def send(deps: Deps, bot: Bot, chat_id: int, screen: Screen) -> int | None:
-    """Send ``screen``; the message id, or None if Telegram refused (a 403 marks the user blocked)."""
+async def send(deps: Deps, bot: Bot, chat_id: int, screen: Screen, *, reply_to: int | None = None) -> int | None:
+    """Send ``screen`` (as a reply to ``reply_to`` if given); the message id, or None if Telegram refused
+    (a 403 marks the user blocked)."""
+    reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
     try:
         message = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup,
-                                         link_preview_options=_NO_PREVIEW)
+                                         link_preview_options=_NO_PREVIEW, reply_parameters=reply)
     except Forbidden:
         async with deps.db.transaction() as session:
             await users.mark_blocked(session, chat_id)

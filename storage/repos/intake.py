@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -62,17 +62,32 @@ async def add_comment(session: AsyncSession, **values: Any) -> Comment:
     return comment
 
 
+def _approved_order() -> Any:
+    """When a comment joined the article view: its approval (moderators' order), then its id."""
+    return func.coalesce(Comment.decided_at, Comment.created_at)
+
+
 async def approved_page(session: AsyncSession, article_id: int, offset: int, limit: int) -> list[Comment]:
-    """One page of an article's approved comments, newest first."""
-    newest = func.coalesce(Comment.published_at, Comment.decided_at, Comment.created_at)
+    """One page of an article's approved comments, oldest first (numbers stay put as new ones arrive)."""
     stmt = (
         select(Comment)
         .where(Comment.article_id == article_id, Comment.status == S.APPROVED.value)
-        .order_by(newest.desc(), Comment.id.desc())
+        .order_by(_approved_order(), Comment.id)
         .offset(offset)
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def approved_number(session: AsyncSession, comment: Comment) -> int | None:
+    """An approved comment's 1-based number in its article's view (None if it is not approved)."""
+    if comment.status != S.APPROVED.value:
+        return None
+    at = comment.decided_at or comment.created_at
+    earlier = (_approved_order() < at) | ((_approved_order() == at) & (Comment.id < comment.id))
+    stmt = select(func.count()).where(Comment.article_id == comment.article_id,
+                                      Comment.status == S.APPROVED.value, earlier)
+    return int((await session.execute(stmt)).scalar_one()) + 1
 
 
 async def approved_total(session: AsyncSession, article_id: int) -> int:
@@ -93,7 +108,8 @@ async def recent_texts(session: AsyncSession, author_id: int, since: datetime) -
     """An author's recent normalised texts and times (the checks' duplicate rule)."""
     stmt = (
         select(Comment.normalized_text, Comment.created_at)
-        .where(Comment.author_id == author_id, Comment.created_at >= since)
+        # A comment whose captcha failed or ran out was never sent: resending it is not a duplicate.
+        .where(Comment.author_id == author_id, Comment.created_at >= since, Comment.status != S.EXPIRED.value)
         .order_by(Comment.id.desc())
         .limit(50)
     )
@@ -121,6 +137,55 @@ async def same_text(
         .limit(1)
     )
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+# What the rate limit counts: comments that passed the checks (waiting for their captcha, with the
+# moderators, or decided by them) — not texts the checks turned away, nor captchas never finished.
+RATE_COUNTED = (S.AWAITING_CAPTCHA.value, S.PENDING.value, S.APPROVED.value, S.REJECTED.value)
+FAILURE_MEMORY = timedelta(days=1)
+
+
+async def counted_since(session: AsyncSession, author_id: int, since: datetime) -> list[datetime]:
+    """When the author's rate-counted comments since ``since`` were written, oldest first."""
+    stmt = (
+        select(Comment.created_at)
+        .where(Comment.author_id == author_id, Comment.created_at >= since, Comment.status.in_(RATE_COUNTED))
+        .order_by(Comment.created_at)
+        .limit(1000)
+    )
+    return [row[0] for row in (await session.execute(stmt)).all()]
+
+
+async def captcha_failures(session: AsyncSession, author_id: int, since: datetime) -> tuple[int, datetime | None]:
+    """How many of the author's captchas failed (tries used up) since ``since``, and when the last did."""
+    stmt = select(func.count(), func.max(Comment.status_changed_at)).where(
+        Comment.author_id == author_id, Comment.status == S.EXPIRED.value, Comment.reason == "captcha_failed",
+        Comment.status_changed_at >= since,
+    )
+    row = (await session.execute(stmt)).one()
+    return int(row[0]), row[1]
+
+
+async def newest_by_author(session: AsyncSession, author_id: int) -> Comment | None:
+    """The author's newest comment, whatever its status."""
+    stmt = select(Comment).where(Comment.author_id == author_id).order_by(Comment.id.desc()).limit(1)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def unfinished(session: AsyncSession, author_id: int, now: datetime, never_shown_after: datetime,
+                     limit: int = 5) -> list[tuple[Comment, str]]:
+    """The author's comments still waiting for their captcha and still able to get it, newest first."""
+    stmt = (
+        select(Comment, Article.title)
+        .join(Article, Article.id == Comment.article_id)
+        .outerjoin(Captcha, Captcha.comment_id == Comment.id)
+        .where(Comment.author_id == author_id, Comment.status == S.AWAITING_CAPTCHA.value)
+        .where(((Captcha.id.is_not(None)) & (Captcha.expires_at > now))
+               | ((Captcha.id.is_(None)) & (Comment.created_at > never_shown_after)))
+        .order_by(Comment.id.desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
 
 
 async def recent_by_author(session: AsyncSession, author_id: int, limit: int = 10) -> list[tuple[Comment, str]]:
@@ -156,6 +221,18 @@ async def set_draft(
         update(User)
         .where(User.id == user_id)
         .values(draft_article_id=article_id, draft_parent_id=parent_id, draft_expires_at=expires_at)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt)
+
+
+async def end_draft(session: AsyncSession, user_id: int, article_id: int, parent_id: int | None) -> None:
+    """The comment the reader was writing is sent: leave the writing state (if it is still that one)."""
+    stmt = (
+        update(User)
+        .where(User.id == user_id, User.draft_article_id == article_id)
+        .where(User.draft_parent_id.is_(None) if parent_id is None else User.draft_parent_id == parent_id)
+        .values(draft_article_id=None, draft_parent_id=None, draft_expires_at=None)
         .execution_options(synchronize_session=False)
     )
     await session.execute(stmt)
@@ -202,27 +279,18 @@ async def get_captcha(session: AsyncSession, captcha_id: int) -> Captcha | None:
     return await session.get(Captcha, captcha_id, populate_existing=True)
 
 
-async def active_captcha(
-    session: AsyncSession, author_id: int, now: datetime, message_id: int | None = None
-) -> tuple[Captcha, Comment] | None:
-    """The author's newest open captcha (or the one shown in ``message_id``)."""
+async def open_captchas(session: AsyncSession, author_id: int, now: datetime, limit: int = 10
+                        ) -> list[Captcha]:
+    """The author's open, shown captchas, the one shown last first."""
     stmt = (
-        select(Captcha, Comment)
+        select(Captcha)
         .join(Comment, Comment.id == Captcha.comment_id)
-        .where(
-            Comment.author_id == author_id,
-            Comment.status == S.AWAITING_CAPTCHA.value,
-            Captcha.solved_at.is_(None),
-            Captcha.expires_at > now,
-            Captcha.message_id.is_not(None),
-        )
-        .order_by(Captcha.id.desc())
-        .limit(1)
+        .where(Comment.author_id == author_id, Comment.status == S.AWAITING_CAPTCHA.value,
+               Captcha.solved_at.is_(None), Captcha.expires_at > now, Captcha.message_id.is_not(None))
+        .order_by(Captcha.message_id.desc(), Captcha.id.desc())
+        .limit(limit)
     )
-    if message_id is not None:
-        stmt = stmt.where(Captcha.chat_id == author_id, Captcha.message_id == message_id)
-    row = (await session.execute(stmt)).first()
-    return (row[0], row[1]) if row else None
+    return list((await session.execute(stmt)).scalars())
 
 
 async def set_captcha_message(session: AsyncSession, captcha_id: int, chat_id: int, message_id: int) -> None:

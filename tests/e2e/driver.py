@@ -48,6 +48,22 @@ def captcha_button(message: StoredMessage, answer: int) -> str:
     raise LookupError(f"no button {answer} on {message}")
 
 
+def is_captcha(message: StoredMessage) -> bool:
+    """Whether a bot message asks a captcha question («۳۴۷ + ۸ = ؟»)."""
+    return _SUM.search(message.text or "") is not None
+
+
+def persian(value: int) -> str:
+    """A number as a reader on a Persian keyboard types it."""
+    return str(value).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+async def type_answer(reader: FakeUser, captcha: StoredMessage, answer: int | None = None) -> StoredMessage:
+    """Type the captcha's answer (Persian digits) as a reply to it, as a person does; the typed message."""
+    value = captcha_answer(captcha.text or "") if answer is None else answer
+    return await reader.send(persian(value), reply_to=captcha)
+
+
 async def send_comment(fake: FakeTelegram, reader: FakeUser, payload: str, text: str, timeout: float = 10) -> CallRecord:
     """Open the deep link, write the comment; the bot's captcha message (a sendMessage record)."""
     await reader.start_bot(payload)
@@ -59,11 +75,9 @@ async def send_comment(fake: FakeTelegram, reader: FakeUser, payload: str, text:
 
 
 async def solve_captcha(fake: FakeTelegram, reader: FakeUser, captcha: CallRecord, timeout: float = 10) -> CallRecord:
-    """Press the right answer; the edit that turns the captcha into the receipt."""
+    """Type the right answer; the edit that turns the captcha into the receipt."""
     message = fake.resolve_message(captcha.result)
-    data = captcha_button(message, captcha_answer(message.text or ""))
-    handle = await reader.press(message, data)
-    await handle.wait_answered(timeout)
+    await type_answer(reader, message)
     return await fake.wait_for(
         "editMessageText",
         lambda c: _to(reader)(c) and c.params.get("message_id") in (message.message_id, str(message.message_id)),  # type: ignore[operator]

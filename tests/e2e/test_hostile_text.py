@@ -209,7 +209,7 @@ async def test_long_texts_are_refused_in_persian_without_echo(fake: FakeTelegram
         await h.opened(fake, reader, article)
         await reader.send(LONG[key])
         reply = await h.reply_to(fake, reader)
-        assert "نظر شما ثبت نشد" in reply.params["text"] and "بلندتر" in reply.params["text"], key
+        assert "نظر شما ثبت نشد" in reply.params["text"] and "حداکثر ۱٬۰۰۰ نویسه" in reply.params["text"], key
         assert len(reply.params["text"]) < 500  # the text is never echoed back
         [comment] = await comments_of(khabar, reader)
         assert (comment.status, comment.reason) == ("auto_rejected", "too_long") and len(comment.text) <= 4096

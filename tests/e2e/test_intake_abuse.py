@@ -37,10 +37,28 @@ async def test_rate_limit_and_two_quick_comments(fake: FakeTelegram, world: Worl
                                              "نانوایی محله‌ی ما هم قیمت نان بربری را بالا برده است.")
     assert first.id != second.id  # two comments, each with its own captcha
     await reader.send("قیمت آرد هم گران شده و نانوایان حق دارند قیمت نان را بالا ببرند.")
-    await sent_to(fake, reader, "نظرهای زیادی")
+    limited = await sent_to(fake, reader, "بیش از این پذیرفته نمی‌شود")
+    assert "۱۰ دقیقه گذشته ۲ نظر" in limited.params["text"] and "لطفاً ۱۰ دقیقه دیگر" in limited.params["text"]
     assert len(await comments_of(khabar, reader)) == 2
-    khabar.clock.advance(khabar.settings.rate_limit_window_seconds + 1)
+    khabar.clock.advance(240)
+    await reader.send("قیمت آرد هم گران شده و نانوایان حق دارند قیمت نان را بالا ببرند.")
+    later = await sent_to(fake, reader, "بیش از این پذیرفته نمی‌شود")
+    assert "لطفاً ۶ دقیقه دیگر" in later.params["text"]
+    khabar.clock.advance(khabar.settings.rate_limit_window_seconds - 240 + 1)
     await comment_and_captcha(fake, khabar, reader, "قیمت آرد هم گران شده و نانوایان حق دارند قیمت نان را بالا ببرند.")
+
+
+@pytest.mark.khabar_settings(rate_limit_comments="2")
+async def test_refused_texts_do_not_count_against_the_rate_limit(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    reader = await _reader_with_draft(fake, khabar)
+    for n in range(5):  # rewriting as told, five times
+        await reader.send(f"Bread prices keep going up every single month here, attempt {n}.")
+        await sent_to(fake, reader, "نظر شما ثبت نشد")
+    first, _, _ = await comment_and_captcha(fake, khabar, reader)  # still welcome: nothing reached moderators
+    assert first.status == "awaiting_captcha"
+    assert [c.status for c in await comments_of(khabar, reader)].count("auto_rejected") == 5
 
 
 async def test_every_non_text_kind_gets_a_polite_note(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
@@ -79,10 +97,27 @@ async def test_huge_text_is_refused_without_echo(fake: FakeTelegram, world: Worl
     reader = await _reader_with_draft(fake, khabar)
     huge = "قیمت نان " * 450
     await reader.send(huge)
-    reply = await sent_to(fake, reader, "بلندتر")
-    assert "قیمت نان قیمت نان" not in reply.params["text"]
+    reply = await sent_to(fake, reader, "حداکثر ۱٬۰۰۰ نویسه پذیرفته می‌شود")
+    assert "قیمت نان قیمت نان" not in reply.params["text"] and "۴٬۰۴۹ نویسه" in reply.params["text"]
     [row] = await comments_of(khabar, reader)
     assert row.status == "auto_rejected" and row.reason == "too_long"
+
+
+async def test_the_tail_of_a_split_long_text_is_not_a_comment(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    """A 5,000-character text arrives as Telegram clients split it: 4,096 + 904 characters."""
+    reader = await _reader_with_draft(fake, khabar)
+    whole = ("قیمت نان در محلهٔ ما هر ماه بالاتر می‌رود و خانواده‌ها نگران هستند. " * 80)[:5000]
+    await reader.send(whole[:4096])
+    await sent_to(fake, reader, "حداکثر ۱٬۰۰۰ نویسه")
+    khabar.clock.advance(2)
+    await reader.send(whole[4096:])
+    tail = await sent_to(fake, reader, "دنبالهٔ همان پیام بلند")
+    assert "حداکثر ۱٬۰۰۰ نویسه" in tail.params["text"]
+    assert [c.status for c in await comments_of(khabar, reader)] == ["auto_rejected"]  # no captcha for a fragment
+    # Written again, shortened, a little later: a comment.
+    khabar.clock.advance(30)
+    comment, _, _ = await comment_and_captcha(fake, khabar, reader, whole[:300].rsplit(" ", 1)[0])
+    assert comment.status == "awaiting_captcha"
 
 
 async def test_invisible_characters_are_cleaned(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
@@ -95,7 +130,7 @@ async def test_edits_are_ignored_with_a_note(fake: FakeTelegram, world: World, k
     reader = await _reader_with_draft(fake, khabar)
     await comment_and_captcha(fake, khabar, reader)
     sent = next(m for m in reader.private_chat.messages.values() if m.text == COMMENT)
-    await reader.edit(sent, "متن ویرایش‌شده‌ی نظر درباره‌ی قیمت نان")
+    await reader.edit(sent, "متن ویرایش‌شدهٔ نظر دربارهٔ قیمت نان")
     await sent_to(fake, reader, "ویرایش")
     [row] = await comments_of(khabar, reader)
     assert row.text == COMMENT

@@ -12,9 +12,9 @@ from tests.e2e.harness import Khabar, World
 from tests.e2e.test_intake_support import (
     COMMENT,
     add_approved,
+    answer_typed,
     captcha_for,
     comments_of,
-    option_data,
     sent_to,
     status_of,
     thread_article,
@@ -24,7 +24,7 @@ from tests.e2e.test_intake_support import (
 
 async def _captcha_message(fake: FakeTelegram, user_id: int) -> StoredMessage:
     sent = await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(user_id)
-                               and "v1:cp:" in str(c.params.get("reply_markup")))
+                               and "= ؟" in str(c.params.get("text")))
     return fake.chat(user_id).messages[int(sent.response["result"]["message_id"])]
 
 
@@ -43,8 +43,8 @@ async def test_group_comment_by_a_started_reader_ends_pending(
     assert (comment.source, comment.article_id, comment.parent_id) == ("group", article.id, None)
     assert (comment.origin_chat_id, comment.origin_message_id) == (world.group.id, mine.message_id)
     captcha = await captcha_for(khabar, comment.id)
-    await (await reader.press(message, option_data(captcha, right=True))).wait_answered()
-    await fake.wait_for("editMessageText", lambda c: "ثبت شد" in c.params.get("text", ""))
+    await answer_typed(fake, reader, captcha, reply_to=message)
+    assert "ثبت شد" in (message.text or "")
     assert await status_of(khabar, comment.id) == "pending"
     assert [m for m in fake.bot_messages(world.group)] == []  # nothing said in the group
 
@@ -64,8 +64,8 @@ async def test_reader_who_never_started_the_bot(fake: FakeTelegram, world: World
     await reader.start_bot(f"c-{comment.token}")
     message = await _captcha_message(fake, reader.id)
     captcha = await captcha_for(khabar, comment.id)
-    await (await reader.press(message, option_data(captcha, right=True))).wait_answered()
-    await fake.wait_for("editMessageText", lambda c: "ثبت شد" in c.params.get("text", ""))
+    await answer_typed(fake, reader, captcha)
+    assert "ثبت شد" in (message.text or "")
     assert await status_of(khabar, comment.id) == "pending"
     # The note goes away about a minute later (a scheduled outbox row, so restarts keep it).
     khabar.clock.advance(61)
@@ -74,6 +74,38 @@ async def test_reader_who_never_started_the_bot(fake: FakeTelegram, world: World
     # The link cannot be used twice, nor by someone else.
     await reader.start_bot(f"c-{comment.token}")
     await sent_to(fake, reader, "پیش‌تر ثبت شده")
+
+
+async def test_group_comment_stays_reachable_after_the_note_is_gone(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    """A reader who starts the bot minutes after writing in the group (the note long deleted) finds the
+    comment on /start and /my with a continue button, and finishes it."""
+    _, copy = await thread_article(fake, world, khabar)
+    reader = fake.make_user("امیر")
+    await reader.send(world.group, COMMENT, reply_to=copy)
+    await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(world.group.id))
+    await khabar.settle()
+    khabar.clock.advance(600)
+    await khabar.settle()
+    assert fake.bot_messages(world.group) == []  # the note with its button is gone
+    [comment] = await comments_of(khabar, reader)
+    await reader.start_bot()
+    offer = await sent_to(fake, reader, "منتظر پاسخ به پرسش امنیتی")
+    assert "گرانی نان" in offer.params["text"] and f"start=c-{comment.token}" in str(offer.params["reply_markup"])
+    await reader.send("/my", entities=[{"type": "bot_command", "offset": 0, "length": 3}])
+    listing = await sent_to(fake, reader, "نظرهای اخیر شما")
+    assert f"start=c-{comment.token}" in str(listing.params["reply_markup"])
+    await reader.start_bot(f"c-{comment.token}")  # what the button opens
+    message = await _captcha_message(fake, reader.id)
+    await answer_typed(fake, reader, await captcha_for(khabar, comment.id), reply_to=message)
+    assert await status_of(khabar, comment.id) == "pending"
+    # Done: /start offers nothing unfinished any more.
+    await reader.start_bot()
+    welcome = await sent_to(fake, reader, "سلام")
+    await khabar.settle()
+    assert welcome and not any("منتظر پاسخ به پرسش امنیتی" in (m.text or "")
+                               for m in fake.bot_messages(reader.private_chat)[-2:])
 
 
 async def test_reply_to_a_published_comment_in_the_thread(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
@@ -114,7 +146,8 @@ async def test_group_sticker_and_not_persian(fake: FakeTelegram, world: World, k
     await reader.start_bot()
     await sent_to(fake, reader, "ثبت نظر")
     sticker = await reader.send_sticker(world.group, reply_to=copy)
-    await sent_to(fake, reader, "فقط نظر متنی")
+    private = await sent_to(fake, reader, "فقط نظر متنی")
+    assert "در این گفت" not in private.params["text"] and "گفت‌وگوی زیر خبر «افزایش" in private.params["text"]
     stranger = fake.make_user("Tom")
     english = await stranger.send(world.group, "Bread is expensive everywhere these days, sadly.", reply_to=copy)
     note = await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(world.group.id))

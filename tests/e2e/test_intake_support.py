@@ -92,10 +92,42 @@ async def captcha_for(khabar: Khabar, comment_id: int) -> Captcha:
 
 
 def option_data(captcha: Captcha, right: bool) -> str:
-    """Callback data of the right (or a wrong) option."""
+    """Callback data of the right (or a wrong) option — old button captchas only (made with options)."""
     answer = captcha.a + captcha.b
     index = next(i for i, v in enumerate(captcha.options) if (v == answer) == right)
     return encode(Action.CAPTCHA, captcha.id, captcha.generation, index)
+
+
+async def as_button_captcha(khabar: Khabar, captcha: Captcha) -> Captcha:
+    """Turn a captcha into one made before answers were typed (four answer buttons), as an upgrade leaves it."""
+    right = captcha.a + captcha.b
+    async with khabar.db.transaction() as session:
+        row = await session.get(Captcha, captcha.id)
+        assert row is not None
+        row.options = [right + 1, right, right - 1, right + 2]
+    async with khabar.db.transaction() as session:
+        fresh = await session.get(Captcha, captcha.id)
+        assert fresh is not None
+        return fresh
+
+
+def typed(captcha: Captcha, right: bool = True, digits: str = "۰۱۲۳۴۵۶۷۸۹") -> str:
+    """The answer a reader types (or a wrong one), in the given digits."""
+    value = captcha.a + captcha.b + (0 if right else 1)
+    return str(value).translate(str.maketrans("0123456789", digits))
+
+
+async def answer_typed(fake: FakeTelegram, reader: FakeUser, captcha: Captcha, right: bool = True,
+                       reply_to: StoredMessage | None = None, digits: str = "۰۱۲۳۴۵۶۷۸۹") -> StoredMessage:
+    """Type an answer; the bot's visible reply to it (the receipt, the new question, or why not)."""
+    mine = await reader.send(typed(captcha, right, digits), reply_to=reply_to)
+    call = await fake.wait_for("sendMessage", lambda c: to(reader)(c) and _replies_to(c, mine.message_id))
+    return reader.private_chat.messages[int(call.response["result"]["message_id"])]
+
+
+def _replies_to(call: CallRecord, message_id: int) -> bool:
+    params = call.params.get("reply_parameters")
+    return isinstance(params, dict) and int(params.get("message_id", 0)) == message_id
 
 
 async def comment_and_captcha(fake: FakeTelegram, khabar: Khabar, reader: FakeUser,
@@ -103,7 +135,7 @@ async def comment_and_captcha(fake: FakeTelegram, khabar: Khabar, reader: FakeUs
     """Send a comment privately (a draft must be open) and wait for its captcha."""
     before = len(await comments_of(khabar, reader))
     await reader.send(text)
-    sent = await fake.wait_for("sendMessage", lambda c: to(reader)(c) and "v1:cp:" in str(c.params.get("reply_markup")))
+    sent = await fake.wait_for("sendMessage", lambda c: to(reader)(c) and "= ؟" in str(c.params.get("text")))
     comment = (await comments_of(khabar, reader))[before]
     captcha = await captcha_for(khabar, comment.id)
     return comment, captcha, reader.private_chat.messages[int(sent.response["result"]["message_id"])]

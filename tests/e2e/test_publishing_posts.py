@@ -34,7 +34,7 @@ async def test_post_format_buttons_and_discussion_link(fake: FakeTelegram, world
     (post,) = channel_posts(fake, world)
     assert post.text is not None
     assert post.text.split("\n")[:2] == ["روتیتر & نکته", "<b>AT&T</b> «ویژه»"]
-    assert "🕒 پنجشنبه ۱۸ دی ۱۴۰۴ - ۱۵:۰۶" in post.text
+    assert "🕒 پنج‌شنبه ۱۸ دی ۱۴۰۴، ساعت ۱۵:۰۶" in post.text
     bold = [e for e in post.entities if e["type"] == "bold"]
     assert len(bold) == 1
     links = [e for e in post.entities if e["type"] == "text_link"]

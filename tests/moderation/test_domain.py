@@ -52,7 +52,7 @@ def test_card_escapes_and_shows_everything() -> None:
     assert '<a href="https://x.test/a?b=1&amp;c=2">عنوان &lt;خبر&gt;</a>' in text
     assert "@user_name" in text and "<code>101</code>" in text and "✅ ۳" in text and "❌ ۱" in text
     assert "پاسخ تازه" in text and "متن والد" in text and "⚠️ توهین" in text
-    assert "۱ فروردین ۱۴۰۴ - ۰۰:۱۵" in text and "رد شد</b> (توهین) · مدیر &lt;۱&gt;" in text
+    assert "۱ فروردین ۱۴۰۴، ساعت ۰۰:۱۵" in text and "رد شد</b> (توهین) · مدیر &lt;۱&gt;" in text
     assert len(render_card(view(1, "ب" * 4000), TZ)) < 4096
 
 

@@ -45,7 +45,7 @@ def test_layout_kicker_bold_title_lead_date_link_hashtags() -> None:
     assert lines[0] == "در جلسه شورای هماهنگی روابط عمومی‌های لرستان مطرح شد؛"
     assert lines[1] == "<b>تاکید بر نقش روابط عمومی‌ها</b>"
     assert LEAD in rendered.html
-    assert "🕒 پنجشنبه ۱۸ دی ۱۴۰۴ - ۱۵:۰۶" in lines
+    assert "🕒 پنج‌شنبه ۱۸ دی ۱۴۰۴، ساعت ۱۵:۰۶" in lines
     assert '<a href="https://example.ir/news/1?a=1&amp;b=2">ادامهٔ خبر</a>' in lines
     assert lines[-1] == "#لرستان #خبر"
     assert visible_text(rendered.html) == rendered.visible
@@ -72,7 +72,8 @@ def test_long_lead_trimmed_at_word_boundary(limit: int) -> None:
     shown_lead = rendered.visible.split("\n")[2]
     assert shown_lead.endswith("…")
     assert " ".join(lead.split()).startswith(shown_lead[:-1])
-    assert lead.split()[len(shown_lead[:-1].split()) - 1] == shown_lead[:-1].split()[-1]  # whole last word
+    # whole last word (a comma after it may be dropped before «…»)
+    assert lead.split()[len(shown_lead[:-1].split()) - 1].rstrip("،,") == shown_lead[:-1].split()[-1].rstrip("،,")
     assert "ادامهٔ خبر" in rendered.visible and "#خبر" in rendered.visible
 
 
@@ -99,13 +100,13 @@ def test_trim_words_counts_utf16() -> None:
     ("moment", "expected"),
     [
         # Nowruz 1405: the vernal equinox falls on 20 March 2026, 1 Farvardin 1405 is a Saturday.
-        (datetime(2026, 3, 20, 20, 30, tzinfo=UTC), "شنبه ۱ فروردین ۱۴۰۵ - ۰۰:۰۰"),
-        (datetime(2026, 3, 20, 20, 29, tzinfo=UTC), "جمعه ۲۹ اسفند ۱۴۰۴ - ۲۳:۵۹"),
+        (datetime(2026, 3, 20, 20, 30, tzinfo=UTC), "شنبه ۱ فروردین ۱۴۰۵، ساعت ۰۰:۰۰"),
+        (datetime(2026, 3, 20, 20, 29, tzinfo=UTC), "جمعه ۲۹ اسفند ۱۴۰۴، ساعت ۲۳:۵۹"),
         # Gregorian New Year is 11 Dey in Tehran.
-        (datetime(2025, 12, 31, 20, 30, tzinfo=UTC), "پنجشنبه ۱۱ دی ۱۴۰۴ - ۰۰:۰۰"),
+        (datetime(2025, 12, 31, 20, 30, tzinfo=UTC), "پنج‌شنبه ۱۱ دی ۱۴۰۴، ساعت ۰۰:۰۰"),
         # 1403 was a leap year: 30 Esfand exists.
-        (datetime(2025, 3, 20, 8, 0, tzinfo=UTC), "پنجشنبه ۳۰ اسفند ۱۴۰۳ - ۱۱:۳۰"),
-        (WHEN, "پنجشنبه ۱۸ دی ۱۴۰۴ - ۱۵:۰۶"),
+        (datetime(2025, 3, 20, 8, 0, tzinfo=UTC), "پنج‌شنبه ۳۰ اسفند ۱۴۰۳، ساعت ۱۱:۳۰"),
+        (WHEN, "پنج‌شنبه ۱۸ دی ۱۴۰۴، ساعت ۱۵:۰۶"),
     ],
 )
 def test_jalali_date_in_post(moment: datetime, expected: str) -> None:

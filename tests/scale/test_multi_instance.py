@@ -26,7 +26,7 @@ from fakegram.world import StoredMessage
 from storage import migrate
 from storage.db import Database
 from storage.models import Article, Comment, Delivery, Feed
-from tests.e2e.driver import captcha_answer, captcha_button, start_payload
+from tests.e2e.driver import is_captcha, start_payload, type_answer
 from tests.e2e.harness import World
 from tests.local_http import serve
 from tests.scale.cluster import Cluster, base_env, nginx_binary
@@ -100,7 +100,7 @@ class Reader:
         self.receipt = False
 
     def _captchas(self) -> list[StoredMessage]:
-        return [m for m in self.fake.bot_messages(self.user.private_chat) if "؟" in (m.text or "") and m.buttons()]
+        return [m for m in self.fake.bot_messages(self.user.private_chat) if is_captcha(m)]
 
     async def run(self) -> None:
         for _attempt in range(4):
@@ -114,18 +114,14 @@ class Reader:
             if len(self._captchas()) <= seen:
                 continue  # the update died with an instance: write again
             message = self._captchas()[-1]
-            data = captcha_button(message, captcha_answer(message.text or ""))
-            for _press in range(3):  # no answer: tap again, as a person would
-                handle = await self.user.press(message, data)
+            for _press in range(3):  # no answer: type it again, as a person would
+                await type_answer(self.user, message)
                 deadline = time.monotonic() + 8
                 while time.monotonic() < deadline:
                     if "ثبت شد" in (self.fake.resolve_message(message).text or ""):
                         self.receipt = True
                         return
                     await asyncio.sleep(0.05)
-                if not handle.answered:
-                    continue
-                break
         return
 
 
