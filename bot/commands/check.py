@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 
@@ -20,4 +21,16 @@ def run(args: argparse.Namespace) -> int:
     """Print one JSON verdict per input line."""
     from bot.checks.cli import run_check
 
+    if args.article:
+        try:
+            Path(args.article).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"khabar check: cannot read the article file {args.article}: {_reason(exc)}\n")
+            return 2
     return run_check(sys.stdin, sys.stdout, args.article)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return "not UTF-8 text"
