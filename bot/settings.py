@@ -261,7 +261,7 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         from_file = read_env_file(env_path)
     from_env = {k: v for k, v in source.items() if k.startswith(PREFIX)}
     merged = {**from_file, **{k: v for k, v in from_env.items() if v.strip()}}
-    values = {
+    values: dict[str, Any] = {
         k[len(PREFIX) :].lower(): v
         for k, v in merged.items()
         if v.strip() and not k.startswith(PREFIX + "TEST_") and k != ENV_FILE_VARIABLE
