@@ -189,6 +189,12 @@ class Settings(BaseSettings):
         """The newsroom's time zone."""
         return ZoneInfo(self.timezone)
 
+    def require_token(self) -> None:
+        """Raise ConfigError when the token is missing or not a real one."""
+        problem = _problem("bot_token", self.bot_token)
+        if problem:
+            raise ConfigError(problem)
+
     def require_bot(self, *, webhook: bool = False) -> None:
         """Raise ConfigError naming every key ``khabar run`` needs but lacks."""
         needed = ["bot_token", "channel", "moderator_chat"]

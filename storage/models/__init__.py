@@ -5,6 +5,7 @@ from storage.models.base import Base
 from storage.models.comment import Captcha, Comment
 from storage.models.moderation import ModerationAction, QueueView
 from storage.models.outbox import Delivery, Lease
+from storage.models.seen import SeenChat
 from storage.models.user import User
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "Lease",
     "ModerationAction",
     "QueueView",
+    "SeenChat",
     "User",
 ]
