@@ -15,9 +15,9 @@ from bot.settings import ENV_FILE_VARIABLE, ConfigError, env_file_default
 
 def _commands() -> list[ModuleType]:
     """Subcommand modules in --help order; each has ``add_parser(sub)`` and ``run(args) -> int``."""
-    from bot.commands import check, db, doctor, export, feeds, post, run
+    from bot.commands import backup, chats, check, db, doctor, export, feeds, post, run
 
-    return [run, db, doctor, check, post, feeds, export]
+    return [run, db, doctor, chats, check, post, feeds, export, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:
