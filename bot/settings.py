@@ -262,24 +262,20 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
     """
     source = os.environ if environ is None else environ
     env_path = Path(env_file) if env_file else None
-    from_file: dict[str, str] = {}
-    if env_path is not None and env_path.is_file():
-        from_file = read_env_file(env_path)
+    from_file = read_env_file(env_path) if env_path is not None and env_path.is_file() else {}
     from_env = {k: v for k, v in source.items() if k.startswith(PREFIX)}
-    merged = {**from_file, **{k: v for k, v in from_env.items() if v.strip()}}
-    values: dict[str, Any] = {
-        k[len(PREFIX) :].lower(): v
-        for k, v in merged.items()
-        if v.strip() and not k.startswith(PREFIX + "TEST_") and k != ENV_FILE_VARIABLE
-    }
+    from_file, from_env = ({k: v for k, v in d.items() if _is_setting(k)} for d in (from_file, from_env))
     known = set(Settings.model_fields)
     unknown = sorted(
-        f"{k} (in {env_path})" if k in from_file and k not in from_env else k
+        f"{k} (in {env_path})" if k not in from_env else k
         for k in {*from_file, *from_env}
-        if k[len(PREFIX) :].lower() not in known and not k.startswith(PREFIX + "TEST_") and k != ENV_FILE_VARIABLE
+        if k[len(PREFIX) :].lower() not in known
     )
     if unknown:
         raise ConfigError("\n".join(_unknown(key, known) for key in unknown))
+    # The environment wins over the file; an empty value in either means the default.
+    merged = {**from_file, **{k: v for k, v in from_env.items() if v.strip()}}
+    values: dict[str, Any] = {k[len(PREFIX) :].lower(): v for k, v in merged.items() if v.strip()}
     if env_path is not None and env_path.is_file():
         url = values.get("database_url", Settings.model_fields["database_url"].default)
         values["database_url"] = _anchor_sqlite(url, env_path.resolve().parent)
@@ -287,6 +283,11 @@ def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path
         return Settings(**values)
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
+
+
+def _is_setting(key: str) -> bool:
+    """A ``KHABAR_*`` name that must be a setting (the tests' variables and KHABAR_ENV_FILE are not)."""
+    return not key.startswith(PREFIX + "TEST_") and key != ENV_FILE_VARIABLE
 
 
 def _unknown(key: str, known: set[str]) -> str:
