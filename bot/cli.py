@@ -11,6 +11,7 @@ from types import ModuleType
 
 from bot import __version__
 from bot.settings import ENV_FILE_VARIABLE, ConfigError, env_file_default
+from storage.db import DatabaseUnavailable
 
 
 def _commands() -> list[ModuleType]:
@@ -52,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except DatabaseUnavailable as exc:
+        sys.stderr.write(f"khabar: configuration error:\nKHABAR_DATABASE_URL: {exc}\n")
+        return 2
     except Exception as exc:
         if not _is_database_error(exc):
             raise
@@ -73,7 +77,7 @@ def _settings_file(args: argparse.Namespace) -> None:
     """Resolve ``--env-file``; a file the operator named must exist (the default ``.env`` may not)."""
     how = "--env-file" if args.env_file else ENV_FILE_VARIABLE if os.environ.get(ENV_FILE_VARIABLE) else None
     args.env_file = args.env_file or env_file_default()
-    if how and not Path(args.env_file).is_file():
+    if how and not Path(args.env_file).exists():  # /dev/null is allowed: "no file, the environment only"
         raise ConfigError(f"the settings file {args.env_file} does not exist (named by {how})")
 
 

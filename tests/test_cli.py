@@ -151,8 +151,12 @@ def test_check_with_a_missing_article_file_exits_2_without_traceback(tmp_path: P
 def test_unusable_database_exits_without_traceback(tmp_path: Path) -> None:
     env = {"KHABAR_DATABASE_URL": f"sqlite:///{tmp_path}/missing-folder/k.db"}
     result = khabar("db", "upgrade", cwd=tmp_path, env=env)
-    assert result.returncode == 1
-    assert "KHABAR_DATABASE_URL" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert "KHABAR_DATABASE_URL: the folder" in result.stderr and "missing-folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    refused = khabar("db", "current", cwd=tmp_path, env={"KHABAR_DATABASE_URL": "postgresql://u:p@127.0.0.1:9/x"})
+    assert refused.returncode == 1 and "KHABAR_DATABASE_URL" in refused.stderr
+    assert "Traceback" not in refused.stderr and "u:p@" not in refused.stderr
 
 
 def test_python_dash_m_bot_is_the_cli(tmp_path: Path) -> None:
@@ -160,3 +164,9 @@ def test_python_dash_m_bot_is_the_cli(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "--version"], cwd=tmp_path, capture_output=True, text=True,
                             env={**base, "PYTHONPATH": str(ROOT)}, timeout=60, check=False)
     assert result.returncode == 0 and result.stdout.strip() == f"khabar {__version__}"
+
+
+def test_env_file_dev_null_means_the_environment_only(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("KHABAR_LOG_LEVEL=LOUD\n", encoding="utf-8")  # would fail if read
+    result = khabar("--env-file", os.devnull, "db", "current", cwd=tmp_path)
+    assert result.returncode == 1 and "(empty)" in result.stdout, result.stderr
