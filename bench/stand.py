@@ -105,7 +105,7 @@ def khabar_env(fake: FakeTelegram, db_url: str, **settings: str) -> dict[str, st
 async def khabar_cli(env: dict[str, str], tmp: Path, *args: str, stdin: bytes | None = None) -> str:
     """Run ``python -m bot.cli ARGS`` to completion (raises on a non-zero exit); its stdout."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "--env-file", str(tmp / "no.env"), *args,
+        sys.executable, "-m", "bot.cli", "--env-file", os.devnull, *args,
         cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -196,7 +196,7 @@ async def spawn(name: str, args: Sequence[str], env: dict[str, str], tmp: Path) 
 
 async def spawn_khabar(env: dict[str, str], tmp: Path, name: str = "khabar") -> Proc:
     """``python -m bot.cli run`` (long polling) as its own process."""
-    return await spawn(name, ["-m", "bot.cli", "--env-file", str(tmp / "no.env"), "run"], env, tmp)
+    return await spawn(name, ["-m", "bot.cli", "--env-file", os.devnull, "run"], env, tmp)
 
 
 async def quiet(fake: FakeTelegram, seconds: float = 1.0, limit: float = 120.0,

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from dotenv import dotenv_values
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 PREFIX = "KHABAR_"
 TELEGRAM_API = "https://api.telegram.org/bot"
+# Where ``khabar`` looks for its settings file when --env-file is not given (read from the environment).
+ENV_FILE_VARIABLE = PREFIX + "ENV_FILE"
 Action = Literal["reject", "review", "allow"]
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+# Values people paste from guides instead of their own; treated as "not set" by require_bot.
+PLACEHOLDERS = frozenset({"changeme", "change_me", "123456:change_me", "123456:abc", "your_token", "token",
+                          "@your_channel", "@channel", "-100…", "-100...", "-100"})
 
 
 class ConfigError(Exception):
@@ -24,14 +31,14 @@ class ConfigError(Exception):
 class Settings(BaseSettings):
     """Every operator setting. Field ``x`` is read from ``KHABAR_X``."""
 
-    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="forbid", frozen=True)
 
     bot_token: SecretStr | None = None
     channel: str | None = None
     discussion_chat: str | None = None
     moderator_chat: str | None = None
     moderators: tuple[int, ...] = ()
-    database_url: str = "sqlite+aiosqlite:///./khabar.db"
+    database_url: str = "sqlite+aiosqlite:///khabar.db"
     db_pool_size: int = Field(5, ge=1, le=200)
     db_max_overflow: int = Field(10, ge=0, le=500)
     bot_api_url: str = TELEGRAM_API
@@ -101,6 +108,7 @@ class Settings(BaseSettings):
         if (value.startswith("@") and len(value) > 5) or value.lstrip("-").isdigit():
             return value
         raise ValueError("must be a numeric chat id (e.g. -1001234567890) or @username")
+
     # The newsroom's website (handlers/web): off unless KHABAR_WEB_PORT is set.
     web_port: int | None = Field(None, ge=1, le=65535)
     web_listen: str = "127.0.0.1"
@@ -119,13 +127,24 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """The mapping given to load_settings wins over ``.env``; os.environ is read only by it."""
-        return (init_settings, dotenv_settings)
+        """Only what load_settings passes: it reads the environment and the .env file itself, alike."""
+        return (init_settings,)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @field_validator("log_format", "comment_mode", "link_policy", mode="before")
+    @classmethod
+    def _lower(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("moderators", mode="before")
     @classmethod
     def _split_ids(cls, value: Any) -> Any:
         if isinstance(value, str):
+            value = value.strip().removeprefix("[").removesuffix("]")
             parts = [p for p in value.replace(";", ",").replace(" ", ",").split(",") if p]
             try:
                 return tuple(int(p) for p in parts)
@@ -169,6 +188,8 @@ class Settings(BaseSettings):
         if value is None or value.strip() == "":
             return None
         value = value.strip()
+        if value.lower() in PLACEHOLDERS:
+            return value  # require_bot names it with the fix, together with every other missing key
         if value.startswith("@") and len(value) > 5:
             return value
         try:
@@ -183,8 +204,12 @@ class Settings(BaseSettings):
         value = value.strip()
         if value.startswith(("postgres://", "postgresql://")):
             value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith("sqlite://"):
+            value = "sqlite+aiosqlite://" + value.split("://", 1)[1]
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+            raise ValueError(
+                "must start with sqlite:///, sqlite+aiosqlite:///, postgresql:// or postgresql+asyncpg://"
+            )
         return value
 
     @field_validator("bot_api_url", "webhook_url", mode="after")
@@ -215,13 +240,12 @@ class Settings(BaseSettings):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
-    @model_validator(mode="after")
-    def _token_shape(self) -> Settings:
-        if self.bot_token is not None:
-            raw = self.bot_token.get_secret_value().strip()
-            if raw in {"", "changeme", "123456:CHANGE_ME"} or ":" not in raw:
-                raise ValueError("KHABAR_BOT_TOKEN: looks like a placeholder; paste the token BotFather gave you")
-        return self
+    @field_validator("bot_token", mode="after")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or value.get_secret_value().strip() == "":
+            return None
+        return value
 
     @property
     def token(self) -> str:
@@ -241,14 +265,21 @@ class Settings(BaseSettings):
         """The newsroom's time zone."""
         return ZoneInfo(self.timezone)
 
+    def require_token(self) -> None:
+        """Raise ConfigError when the token is missing or not a real one."""
+        problem = _problem("bot_token", self.bot_token)
+        if problem:
+            raise ConfigError(problem)
+
     def require_bot(self, *, webhook: bool = False) -> None:
         """Raise ConfigError naming every key ``khabar run`` needs but lacks."""
         needed = ["bot_token", "channel", "moderator_chat"]
         if webhook:
             needed += ["webhook_url", "webhook_secret"]
-        missing = [name for name in needed if getattr(self, name) is None]
-        if missing:
-            raise ConfigError("\n".join(_missing(name) for name in missing))
+        problems = [_problem(name, getattr(self, name)) for name in needed]
+        found = [p for p in problems if p]
+        if found:
+            raise ConfigError("\n".join(found))
 
 
 _FIXES = {
@@ -265,25 +296,92 @@ def _missing(name: str) -> str:
     return f"{key} is not set: {_FIXES.get(name, 'set it in .env')}"
 
 
-def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
-    """Build settings from ``environ`` (default: os.environ) over ``env_file``; ConfigError if bad."""
+def _problem(name: str, value: object) -> str | None:
+    """Why a value ``khabar run`` needs is unusable (never echoing a secret), or None when it is fine."""
+    key = PREFIX + name.upper()
+    if value is None:
+        return _missing(name)
+    raw = value.get_secret_value().strip() if isinstance(value, SecretStr) else str(value)
+    if raw.lower() in PLACEHOLDERS:
+        return f"{key} holds a placeholder, not a real value: {_FIXES.get(name, 'set it in .env')}"
+    if name == "bot_token" and not _token_shaped(raw):
+        return f"{key} does not look like a bot token (digits, a colon, then letters): {_FIXES[name]}"
+    return None
+
+
+def _token_shaped(raw: str) -> bool:
+    head, sep, tail = raw.partition(":")
+    return bool(sep) and head.isdigit() and len(tail) >= 20
+
+
+def env_file_default(environ: Mapping[str, str] | None = None) -> str:
+    """The settings file used when --env-file is not given: ``$KHABAR_ENV_FILE``, else ``./.env``."""
     source = os.environ if environ is None else environ
-    values = {
-        k[len(PREFIX) :].lower(): v
-        for k, v in source.items()
-        if k.startswith(PREFIX) and not k.startswith(PREFIX + "TEST_")
-    }
-    known = set(Settings.model_fields)
-    unknown = sorted(PREFIX + k.upper() for k in values if k not in known)
-    if unknown:
-        raise ConfigError(f"unknown setting {', '.join(unknown)}: check the spelling against .env.example")
-    env_path = Path(env_file) if env_file else None
-    kwargs: dict[str, Any] = dict(values)
-    kwargs["_env_file"] = env_path if env_path and env_path.exists() else None
+    return source.get(ENV_FILE_VARIABLE) or ".env"
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """The ``KHABAR_*`` lines of a .env file (python-dotenv's syntax: quotes, ``#`` comments)."""
     try:
-        return Settings(**kwargs)
+        values = dotenv_values(path, encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the settings file {path}: {exc}") from None
+    return {k: v for k, v in values.items() if k.startswith(PREFIX) and v is not None}
+
+
+def load_settings(environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
+    """Build settings from ``environ`` (default: os.environ) over ``env_file``; ConfigError if bad.
+
+    Both sources are read the same way: an empty value means the default, an unknown ``KHABAR_*`` key
+    is refused by name, lists are comma-separated. A relative SQLite path is taken from the directory
+    of the settings file, so ``khabar --env-file /srv/khabar/.env …`` finds one database from anywhere.
+    """
+    source = os.environ if environ is None else environ
+    env_path = Path(env_file) if env_file else None
+    from_file = read_env_file(env_path) if env_path is not None and env_path.is_file() else {}
+    from_env = {k: v for k, v in source.items() if k.startswith(PREFIX)}
+    from_file, from_env = ({k: v for k, v in d.items() if _is_setting(k)} for d in (from_file, from_env))
+    known = set(Settings.model_fields)
+    unknown = sorted(
+        f"{k} (in {env_path})" if k not in from_env else k
+        for k in {*from_file, *from_env}
+        if k[len(PREFIX) :].lower() not in known
+    )
+    if unknown:
+        raise ConfigError("\n".join(_unknown(key, known) for key in unknown))
+    # The environment wins over the file; an empty value in either means the default.
+    merged = {**from_file, **{k: v for k, v in from_env.items() if v.strip()}}
+    values: dict[str, Any] = {k[len(PREFIX) :].lower(): v for k, v in merged.items() if v.strip()}
+    if env_path is not None and env_path.is_file():
+        url = values.get("database_url", Settings.model_fields["database_url"].default)
+        values["database_url"] = _anchor_sqlite(url, env_path.resolve().parent)
+    try:
+        return Settings(**values)
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from None
+
+
+def _is_setting(key: str) -> bool:
+    """A ``KHABAR_*`` name that must be a setting (the tests' variables and KHABAR_ENV_FILE are not)."""
+    return not key.startswith(PREFIX + "TEST_") and key != ENV_FILE_VARIABLE
+
+
+def _unknown(key: str, known: set[str]) -> str:
+    """The refusal of one unknown key, with the nearest real one when the spelling is close."""
+    name = key.split(" ", 1)[0]
+    near = difflib.get_close_matches(name, [PREFIX + k.upper() for k in known], n=1, cutoff=0.75)
+    hint = f"did you mean {near[0]}?" if near else "check the spelling against .env.example"
+    return f"unknown setting {key}: {hint}"
+
+
+def _anchor_sqlite(url: str, base: Path) -> str:
+    """A SQLite URL whose relative file path is made absolute under ``base``; other URLs unchanged."""
+    for scheme in ("sqlite+aiosqlite:///", "sqlite:///"):
+        if url.startswith(scheme):
+            path = url[len(scheme) :]
+            if path and not path.startswith(("/", ":memory:")) and "mode=memory" not in path:
+                return scheme + os.path.normpath(base / path)
+    return url
 
 
 def _describe(exc: ValidationError) -> str:

@@ -7,13 +7,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, T
 
 from bot.callbacks import Action
 from bot.deps import KhabarApp
-from handlers import discussion, errors, intake, moderation, monitoring, publishing
+from handlers import discussion, errors, intake, moderation, monitoring, publishing, seen
 
 
 def register(app: KhabarApp) -> None:
     """Every handler Khabar has, in the order PTB should try them."""
     # group -1000: count every update by kind (metrics), before any handler may stop the update.
     app.add_handler(TypeHandler(Update, monitoring.count_update), group=-1000)
+    # group -300: note the group or channel and its sender (for `khabar chats`); a dict lookup unless
+    # the chat or person is new. Never stops later groups.
+    app.add_handler(TypeHandler(Update, seen.record), group=-300)
     # group -200: tell the outbox which ids arrive from groups (never the bot's own messages), so its
     # duplicate check in the discussion group never probes them. Never stops later groups.
     app.add_handler(MessageHandler(filters.ChatType.GROUPS, discussion.remember_incoming), group=-200)

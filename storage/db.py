@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -49,10 +51,29 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class DatabaseUnavailable(Exception):
+    """The database named by the URL cannot be opened; the message says where and why."""
+
+
+def _check_sqlite_path(url: str) -> None:
+    """Refuse a SQLite file whose folder is missing or read-only before a connection is tried (a failed
+    aiosqlite connect leaves its thread reporting to a closed event loop)."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise DatabaseUnavailable(f"the folder {folder} of the SQLite database {path} does not exist")
+    if not path.exists() and not os.access(folder, os.W_OK):
+        raise DatabaseUnavailable(f"the SQLite database {path} cannot be created: {folder} is not writable")
+
+
 def make_engine(url: str, pool: PoolOptions | None = None, *, echo: bool = False) -> AsyncEngine:
     """Create the async engine for ``url`` with the right settings for its backend."""
     pool = pool or PoolOptions()
     if is_sqlite(url):
+        _check_sqlite_path(url)
         engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
         _tune_sqlite(engine)
         return engine

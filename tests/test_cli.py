@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot import __version__
+
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
 
 
@@ -84,3 +86,87 @@ def test_run_waits_for_an_unreachable_telegram_then_names_the_setting(tmp_path: 
     assert result.stderr.count("not reachable yet; retrying") >= 1  # one log line per try
     assert "KHABAR_BOT_API_URL" in result.stderr and "did not answer" in result.stderr
     assert "Traceback" not in result.stderr and TOKEN not in result.stderr
+    # Telegram is asked before any migration: no Alembic line precedes the error, the schema is not made.
+    assert "alembic" not in result.stderr.lower()
+    assert khabar("db", "current", cwd=tmp_path).returncode == 1
+
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_untouched_env_example_names_all_three_required_keys(tmp_path: Path) -> None:
+    """The README's run command on a fresh copy of .env.example: exit 2, every missing key, no traceback."""
+    (tmp_path / ".env").write_text((ROOT / ".env.example").read_text(encoding="utf-8"), encoding="utf-8")
+    result = khabar("run", "--migrate", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    for key in ("KHABAR_BOT_TOKEN", "KHABAR_CHANNEL", "KHABAR_MODERATOR_CHAT"):
+        assert f"{key} is not set" in result.stderr
+    assert "Traceback" not in result.stderr and "alembic" not in result.stderr.lower()
+    assert not (tmp_path / "khabar.db").exists()
+
+
+def test_placeholder_token_in_env_file_is_named_with_the_rest(tmp_path: Path) -> None:
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    (tmp_path / ".env").write_text(example.replace("KHABAR_BOT_TOKEN=\n", "KHABAR_BOT_TOKEN=123456:CHANGE_ME\n"),
+                                   encoding="utf-8")
+    result = khabar("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "KHABAR_BOT_TOKEN holds a placeholder" in result.stderr
+    assert "KHABAR_CHANNEL is not set" in result.stderr and "KHABAR_MODERATOR_CHAT is not set" in result.stderr
+
+
+def test_misspelt_key_in_env_file_exits_2_naming_it(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"KHABAR_BOT_TOKEN={TOKEN}\nKHABAR_MODERATOR=501\n", encoding="utf-8")
+    result = khabar("doctor", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "KHABAR_MODERATOR (in .env)" in result.stderr and "KHABAR_MODERATORS" in result.stderr
+    assert "Traceback" not in result.stderr and TOKEN not in result.stderr
+
+
+def test_missing_env_file_named_by_flag_or_variable_exits_2(tmp_path: Path) -> None:
+    by_flag = khabar("--env-file", "prod.env", "db", "current", cwd=tmp_path)
+    assert by_flag.returncode == 2 and "prod.env does not exist (named by --env-file)" in by_flag.stderr
+    by_var = khabar("db", "current", cwd=tmp_path, env={"KHABAR_ENV_FILE": str(tmp_path / "gone.env")})
+    assert by_var.returncode == 2 and "gone.env does not exist (named by KHABAR_ENV_FILE)" in by_var.stderr
+
+
+def test_env_file_variable_places_the_database_beside_the_file(tmp_path: Path) -> None:
+    """Where .env and the database live does not depend on the working directory."""
+    home, elsewhere = tmp_path / "srv", tmp_path / "elsewhere"
+    home.mkdir()
+    elsewhere.mkdir()
+    (home / "khabar.env").write_text("KHABAR_DATABASE_URL=sqlite:///data.db\n", encoding="utf-8")
+    result = khabar("db", "upgrade", cwd=elsewhere, env={"KHABAR_ENV_FILE": str(home / "khabar.env")})
+    assert result.returncode == 0, result.stderr
+    assert (home / "data.db").exists() and not list(elsewhere.iterdir())
+    assert str(home / "data.db") in result.stdout
+
+
+def test_check_with_a_missing_article_file_exits_2_without_traceback(tmp_path: Path) -> None:
+    result = khabar("check", "--article", "no-such-article.txt", cwd=tmp_path, stdin="سلام\n")
+    assert result.returncode == 2
+    assert "no-such-article.txt" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unusable_database_exits_without_traceback(tmp_path: Path) -> None:
+    env = {"KHABAR_DATABASE_URL": f"sqlite:///{tmp_path}/missing-folder/k.db"}
+    result = khabar("db", "upgrade", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "KHABAR_DATABASE_URL: the folder" in result.stderr and "missing-folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    refused = khabar("db", "current", cwd=tmp_path, env={"KHABAR_DATABASE_URL": "postgresql://u:p@127.0.0.1:9/x"})
+    assert refused.returncode == 1 and "KHABAR_DATABASE_URL" in refused.stderr
+    assert "Traceback" not in refused.stderr and "u:p@" not in refused.stderr
+
+
+def test_python_dash_m_bot_is_the_cli(tmp_path: Path) -> None:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    result = subprocess.run([sys.executable, "-m", "bot", "--version"], cwd=tmp_path, capture_output=True, text=True,
+                            env={**base, "PYTHONPATH": str(ROOT)}, timeout=60, check=False)
+    assert result.returncode == 0 and result.stdout.strip() == f"khabar {__version__}"
+
+
+def test_env_file_dev_null_means_the_environment_only(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("KHABAR_LOG_LEVEL=LOUD\n", encoding="utf-8")  # would fail if read
+    result = khabar("--env-file", os.devnull, "db", "current", cwd=tmp_path)
+    assert result.returncode == 1 and "(empty)" in result.stdout, result.stderr

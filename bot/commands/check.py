@@ -56,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
     from bot.checks.cli import run_check
     from bot.checks.policy import Policy
 
+    if args.article:
+        try:
+            Path(args.article).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            sys.stderr.write(f"khabar check: cannot read the article file {args.article}: {_reason(exc)}\n")
+            return 2
     settings = load_settings(env_file=args.env_file)
     counts = None if args.no_model else asyncio.run(_read_model(settings.database_url))
     if counts is not None and counts.ready:
@@ -71,3 +77,9 @@ def run(args: argparse.Namespace) -> int:
         model_reject_confidence=settings.model_reject_confidence,
     )
     return run_check(sys.stdin, sys.stdout, args.article, counts=counts, policy=policy)
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return "not UTF-8 text"

@@ -8,9 +8,10 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Bot, ChatMemberAdministrator, ChatMemberOwner
+from telegram import Bot, ChatFullInfo, ChatMemberAdministrator, ChatMemberOwner
 from telegram.error import TelegramError
 
+from bot.logs import TOKEN_RE
 from bot.network import telegram_request
 from bot.settings import Settings, load_settings
 from storage import migrate
@@ -45,21 +46,69 @@ def run(args: argparse.Namespace) -> int:
     return 0 if all(c.ok for c in checks) else 1
 
 
-async def _rights(bot: Bot, chat: str, label: str, needed: dict[str, str]) -> list[Check]:
+async def _chat(bot: Bot, ref: str, label: str, needed: dict[str, str]) -> tuple[ChatFullInfo | None, list[Check]]:
+    """Reach the chat and check the bot's rights there; the numeric id is always shown."""
     try:
-        target = await bot.get_chat(int(chat) if chat.lstrip("-").isdigit() else chat)
+        target = await bot.get_chat(int(ref) if ref.lstrip("-").isdigit() else ref)
         member = await bot.get_chat_member(target.id, bot.id)
     except TelegramError as exc:
-        return [Check(False, f"{label} {chat}: reachable ({exc.message})", f"add the bot to {label} {chat}")]
-    out = [Check(True, f"{label} «{target.title or chat}» is reachable")]
+        return None, [Check(False, f"{label} {ref}: reachable ({exc.message})", f"add the bot to {label} {ref}")]
+    name = f"{label} «{target.title or ref}» (id {target.id})"
+    out = [Check(True, f"{name} is reachable")]
     if isinstance(member, ChatMemberOwner):
-        return [*out, Check(True, f"bot owns {label}")]
+        return target, [*out, Check(True, f"bot owns {label}")]
     if not isinstance(member, ChatMemberAdministrator):
-        return [*out, Check(False, f"bot is an admin of {label}", f"make the bot an admin of {label} {chat}")]
-    for right, name in needed.items():
+        return target, [*out, Check(False, f"bot is an admin of {label}", f"make the bot an admin of {label} {ref}")]
+    for right, title in needed.items():
         ok = bool(getattr(member, right, False))
-        out.append(Check(ok, f"{label}: right '{name}'", f"make the bot an admin of {label} with '{name}'"))
+        out.append(Check(ok, f"{label}: right '{title}'", f"make the bot an admin of {label} with '{title}'"))
+    return target, out
+
+
+async def _discussion(bot: Bot, settings: Settings, channel: ChatFullInfo | None) -> list[Check]:
+    """The linked discussion group: the configured one, or (as `khabar run` does) the channel's link."""
+    linked = channel.linked_chat_id if channel is not None else None
+    ref = settings.discussion_chat or (str(linked) if linked else None)
+    if ref is None:
+        native = settings.comment_mode == "native"
+        return [Check(not native, "the channel has no linked discussion group: comments come through the bot's "
+                      "private chat only", "link a discussion group to the channel (KHABAR_COMMENT_MODE=native needs one)")]
+    label = "the discussion group" + ("" if settings.discussion_chat else " (linked to the channel)")
+    group, checks = await _chat(bot, ref, label, {"can_delete_messages": "Delete messages"})
+    if settings.discussion_chat and group is not None and linked is not None and group.id != linked:
+        checks.append(Check(False, f"KHABAR_DISCUSSION_CHAT is the channel's linked group (linked: id {linked})",
+                            f"set KHABAR_DISCUSSION_CHAT={linked}, or leave it empty to use the channel's link"))
+    return checks
+
+
+async def _moderators(bot: Bot, settings: Settings, chat_id: int) -> list[Check]:
+    """Who may moderate: the configured ids (each must be in the moderators' group), or its human admins."""
+    if not settings.moderators:
+        try:
+            admins = [m.user for m in await bot.get_chat_administrators(chat_id) if not m.user.is_bot]
+        except TelegramError as exc:
+            return [Check(False, f"moderators: the admins of the moderators' group ({exc.message})",
+                          "make the bot an admin of the moderators' group")]
+        names = ", ".join(f"«{u.full_name}» (id {u.id})" for u in admins) or "nobody"
+        return [Check(bool(admins), f"moderators: every admin of the moderators' group may moderate: {names}",
+                      "make the moderators admins of that group, or list their ids in KHABAR_MODERATORS")]
+    out = []
+    for uid in settings.moderators:
+        try:
+            member = await bot.get_chat_member(chat_id, uid)
+        except TelegramError as exc:
+            out.append(Check(False, f"moderator id {uid}: in the moderators' group ({exc.message})",
+                             f"add user {uid} to the moderators' group, or correct KHABAR_MODERATORS (`khabar chats`)"))
+            continue
+        inside = member.status not in ("left", "kicked")
+        out.append(Check(inside, f"moderator «{member.user.full_name}» (id {uid}) is in the moderators' group",
+                         f"add user {uid} to the moderators' group, or correct KHABAR_MODERATORS (`khabar chats`)"))
     return out
+
+
+def _redact(text: str, settings: Settings) -> str:
+    """Telegram's (and PTB's) error text with the token taken out: some of them quote it back."""
+    return TOKEN_RE.sub("***", text.replace(settings.token, "***"))
 
 
 async def diagnose(settings: Settings) -> list[Check]:
@@ -70,19 +119,21 @@ async def diagnose(settings: Settings) -> list[Check]:
     try:
         async with bot:
             me = await bot.get_me()
-            checks.append(Check(True, f"token works: @{me.username}"))
+            checks.append(Check(True, f"token works: @{me.username} (id {me.id})"))
             post = {"can_post_messages": "Post messages", "can_edit_messages": "Edit messages of others",
                     "can_delete_messages": "Delete messages of others"}
-            checks += await _rights(bot, settings.channel or "", "the channel", post)
-            if settings.discussion_chat:
-                checks += await _rights(
-                    bot, settings.discussion_chat, "the discussion group", {"can_delete_messages": "Delete messages"}
-                )
-            checks += await _rights(
+            channel, found = await _chat(bot, settings.channel or "", "the channel", post)
+            checks += found
+            checks += await _discussion(bot, settings, channel)
+            mods, found = await _chat(
                 bot, settings.moderator_chat or "", "the moderators' group", {"can_delete_messages": "Delete messages"}
             )
+            checks += found
+            if mods is not None:
+                checks += await _moderators(bot, settings, mods.id)
     except TelegramError as exc:
-        checks.append(Check(False, f"token works ({exc.message})", "check KHABAR_BOT_TOKEN and KHABAR_BOT_API_URL"))
+        checks.append(Check(False, f"token works ({_redact(exc.message, settings)})",
+                            "copy the token again from @BotFather (/mybots → API Token); check KHABAR_BOT_API_URL"))
     rev = await migrate.current_revision(settings.database_url)
     head = migrate.head_revision()
     checks.append(Check(rev == head, f"database schema at {rev or '(empty)'} (newest {head})", "run `khabar db upgrade`"))

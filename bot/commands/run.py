@@ -40,21 +40,11 @@ def secrets_of(settings: Settings) -> list[str]:
     return out + proxy_secrets(settings)
 
 
-def ensure_schema(settings: Settings, *, migrate_now: bool) -> bool:
-    """True when the schema is current (after upgrading, if asked); prints the fix otherwise."""
+def schema_gap(settings: Settings) -> tuple[str | None, str | None] | None:
+    """None when the schema is current, else (current revision, the code's head revision)."""
     current = asyncio.run(migrate.current_revision(settings.database_url))
     head = migrate.head_revision()
-    if current == head:
-        return True
-    if migrate_now:
-        log.info("upgrading database schema", extra={"from": current, "to": head})
-        migrate.upgrade(settings.database_url)
-        return True
-    sys.stderr.write(
-        f"khabar: the database schema is {'empty' if current is None else 'at ' + current}, "
-        f"the code needs {head}.\nRun `khabar db upgrade` (or `khabar run --migrate`).\n"
-    )
-    return False
+    return None if current == head else (current, head)
 
 
 async def wait_for_telegram(settings: Settings, *, give_up_after: float | None = None) -> str:
@@ -97,11 +87,21 @@ def run(args: argparse.Namespace) -> int:
     """Check configuration and schema, then run until SIGINT/SIGTERM."""
     settings = load_settings(env_file=args.env_file)
     settings.require_bot(webhook=args.webhook)
-    setup_logging(settings.log_level, settings.log_format, secrets_of(settings))
-    if not ensure_schema(settings, migrate_now=args.migrate):
+    # The schema is read before logging is set up, so Alembic's INFO lines never precede a config error.
+    gap = schema_gap(settings)
+    if gap is not None and not args.migrate:
+        sys.stderr.write(
+            f"khabar: the database schema is {'empty' if gap[0] is None else 'at ' + gap[0]}, "
+            f"the code needs {gap[1]}.\nRun `khabar db upgrade` (or `khabar run --migrate`).\n"
+        )
         return 2
+    setup_logging(settings.log_level, settings.log_format, secrets_of(settings))
+    # Telegram before any migration: a refused token is a configuration error, reported first.
     username = asyncio.run(wait_for_telegram(settings, give_up_after=args.wait_for_telegram))
     log.info("Telegram answered", extra={"bot": username})
+    if gap is not None:
+        log.info("upgrading database schema", extra={"from": gap[0], "to": gap[1]})
+        migrate.upgrade(settings.database_url)
     from bot.app import build_application
 
     app = build_application(settings, mode="webhook" if args.webhook else "polling")

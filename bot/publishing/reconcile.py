@@ -117,6 +117,8 @@ async def settle_known_posts(db: Database, now: datetime, lease: timedelta) -> i
     settled = 0
     async with db.transaction() as session:
         for row, message_id in (await session.execute(stmt)).all():
+            if message_id is None:  # excluded by the query; narrows the type (SQLAlchemy 2.1 types rows)
+                continue
             await _settle_delivery(session, row, int(message_id), now)
             settled += 1
             log.warning("post delivery settled from its automatic forward", extra={"article_id": row.article_id})

@@ -227,7 +227,7 @@ async def audit(db: Database, fake: FakeTelegram, world: World, tally: Tally) ->
     async with db.transaction() as session:
         rows = list((await session.execute(select(Comment))).scalars())
         articles = list((await session.execute(select(Article))).scalars())
-        captchas = list((await session.execute(select(Captcha, Comment.status).join(Comment))).tuples())
+        captchas = [tuple(row) for row in await session.execute(select(Captcha, Comment.status).join(Comment))]
     thread = Counter(n for m in fake.bot_messages(world.group) for n in numbers(m.text))
     by_n: dict[int, list[Comment]] = {}
     for row in rows:

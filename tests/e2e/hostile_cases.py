@@ -136,7 +136,7 @@ async def snapshot(khabar: Khabar) -> dict[str, Any]:
         banned = (await session.execute(select(func.count()).select_from(User).where(
             User.banned_until.is_not(None)))).scalar_one()
         trusted = (await session.execute(select(func.count()).select_from(User).where(User.trusted))).scalar_one()
-        statuses = dict((await session.execute(select(Comment.id, Comment.status))).tuples().all())
+        statuses = {cid: status for cid, status in await session.execute(select(Comment.id, Comment.status))}
     return {"actions": actions, "banned": banned, "trusted": trusted, "statuses": statuses}
 
 

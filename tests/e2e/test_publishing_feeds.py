@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -157,7 +158,7 @@ def _cli_env(fake: FakeTelegram, world: World, khabar: Khabar) -> dict[str, str]
 
 async def _khabar_cli(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "--env-file", "/nonexistent", *args,
+        sys.executable, "-m", "bot.cli", "--env-file", os.devnull, *args,  # no settings file: env only
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await proc.communicate()
