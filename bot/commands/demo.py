@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import os
 import signal
+import socket
 import sys
 import webbrowser
 from pathlib import Path
@@ -49,6 +50,13 @@ def run(args: argparse.Namespace) -> int:
     return asyncio.run(_serve(args.port, db, browser=not args.no_browser))
 
 
+def _free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _can_show_browser() -> bool:
     """False on a Linux machine without a display, where webbrowser would start a text browser."""
     if sys.platform.startswith("linux"):
@@ -64,8 +72,15 @@ async def _serve(port: int, db: Path | None, *, browser: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    demo = Demo(db)
-    server = DemoServer(demo)
+    page_port = port or _free_port()
+    web_port = _free_port()
+    # The website comment box runs too (the same bot's web server), shown in its own pane; only the
+    # demo page may frame it.
+    demo = Demo(db, settings_extra={
+        "KHABAR_WEB_PORT": str(web_port),
+        "KHABAR_WEB_ORIGINS": f"http://127.0.0.1:{page_port},http://localhost:{page_port}",
+    })
+    server = DemoServer(demo, web_url=f"http://127.0.0.1:{web_port}")
     try:
         sys.stdout.write("khabar demo: starting the stand-in Telegram and the bot…\n")
         sys.stdout.flush()
@@ -75,7 +90,7 @@ async def _serve(port: int, db: Path | None, *, browser: bool) -> int:
             sys.stderr.write(f"khabar demo: could not start: {exc}\n")
             return 1
         try:
-            await server.start(port=port)
+            await server.start(port=page_port)
         except OSError as exc:
             sys.stderr.write(f"khabar demo: cannot listen on 127.0.0.1:{port} ({exc.strerror}); "
                              "try --port 0 for any free port\n")

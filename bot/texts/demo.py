@@ -51,7 +51,7 @@ PAGE = {
     "as_reader": "خواننده:",
     "as_member": "به‌عنوان:",
     "role_moderator": "مدیر",
-    "role_outsider": "عضو عادی (مدیر نیست)",
+    "role_outsider": "عضو عادی، نه مدیر",
     "send": "فرستادن",
     "placeholder_private": "پیامی به ربات بنویسید…",
     "placeholder_thread": "نظری زیر خبر بنویسید…",

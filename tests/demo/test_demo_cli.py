@@ -140,3 +140,35 @@ async def test_a_db_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path)
     assert proc.returncode == 1, text
     assert "could not start" in text and "not a database" in text and "Traceback" not in text
     assert bad.read_text(encoding="utf-8") == "not a database"
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, dict(response.headers), response.read().decode()
+
+
+async def test_demo_runs_the_website_comment_box_in_its_own_pane(tmp_path: Path) -> None:
+    cwd, tmp = tmp_path / "work", tmp_path / "tmp"
+    cwd.mkdir()
+    tmp.mkdir()
+    proc, url, lines = await start(cwd, tmp)
+    try:
+        state = await asyncio.to_thread(get_state, url)
+        web = state["web"]
+        assert isinstance(web, dict), state
+        base = str(web["base"])
+        link = None
+        for _ in range(100):  # the sample article reaches the channel through the outbox
+            channel = (await asyncio.to_thread(get_state, url))["channel"]
+            link = re.search(r'"start": "a-([A-Za-z0-9_-]+)"', json.dumps(channel))
+            if link:
+                break
+            await asyncio.sleep(0.2)
+        assert link, "the sample article never reached the channel"
+        status, headers, page = await asyncio.to_thread(fetch, f"{base}/embed/{link.group(1)}")
+        assert status == 200 and 'dir="rtl"' in page
+        ancestors = headers["Content-Security-Policy"].split("frame-ancestors", 1)[1].split(";")[0].split()
+        assert url.rstrip("/") in ancestors, headers  # the demo page may frame it; other sites may not
+    finally:
+        code = await stop(proc, lines)
+    assert code == 0, "".join(lines)
