@@ -58,14 +58,15 @@ async def test_reader_comments_and_a_moderator_approves(temp_demo: DemoServer, b
     # The post's «ثبت نظر» deep link opens the article in the reader's private chat.
     await browser.click("#messages-channel .key[data-start]")
     await shows(browser, "#messages-private .msg", "/start a-")
-    await shows(browser, "#messages-private .msg", "برای ثبت نظر")
+    await shows(browser, "#messages-private .msg", "نظر خود را دربارهٔ این خبر بنویسید")
     await browser.type("#composer-private input", COMMENT)
     await browser.click("#composer-private button")
 
-    # The captcha: read the question off the page, press the button with the sum.
+    # The captcha: read the question off the page, type the sum in Persian digits as a reader would.
     question = await shows(browser, "#messages-private .msg", "= ؟")
     answer = captcha_answer(question)
-    await press(browser, "#messages-private .msg", "= ؟", _fa(answer))
+    await browser.type("#composer-private input", _fa(answer))
+    await browser.click("#composer-private button")
     await shows(browser, "#messages-private .msg", "نظر شما ثبت شد")
 
     # The card reaches the moderators' group; an outsider's press is refused, a moderator's works.
