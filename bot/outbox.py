@@ -43,6 +43,7 @@ class Hooks:
     on_failed: FailHook | None = None
     # Right before sending: the payload to send instead of the stored one (rendered from the
     # database as it is now), or None if there is nothing to send any more (the row counts as sent).
+    # When it returns a payload, ``on_sent`` and ``on_failed`` see that payload as ``row.payload``.
     before_send: PrepareHook | None = None
 
 
@@ -183,10 +184,17 @@ class OutboxWorker:
         self._wake.set()
 
     async def _lane(self, rows: list[Delivery]) -> None:
-        for row in rows:
+        """One chat's rows, strictly in order: a row put back to wait (retry_after, backoff) holds up
+        the rest of its chat, which go back to the queue behind it (claim_due keeps them there)."""
+        for i, row in enumerate(rows):
             if self._stopping:
                 return  # still claimed by this owner: resent after a restart
-            await self.deliver(row)
+            if not await self.deliver(row):
+                rest = [r.id for r in rows[i + 1 :]]
+                if rest:
+                    async with self.db.transaction() as session:
+                        await repo.release(session, rest, self.owner)
+                return
 
     async def _perform(self, payload: dict[str, Any]) -> int | None:
         """The Telegram call as its own future, so that ``stop`` can abandon it and nothing else."""
@@ -199,8 +207,9 @@ class OutboxWorker:
         finally:
             self._calls.discard(pending)
 
-    async def deliver(self, row: Delivery) -> None:
-        """Send one claimed row and record the outcome (never raises for Telegram errors)."""
+    async def deliver(self, row: Delivery) -> bool:
+        """Send one claimed row and record the outcome (never raises for Telegram errors); False if the
+        row was put back to be tried again later (its chat's later rows must wait for it)."""
         extra = {"delivery_id": row.id, "kind": row.kind}
         hooks = self.hooks.get(row.kind)
         prepare = hooks.before_send if hooks else None
@@ -214,7 +223,7 @@ class OutboxWorker:
             async with self.db.transaction() as session:
                 if not await repo.renew_claim(session, row.id, self.owner, self.clock() + self.lease):
                     log.warning("claim lost before sending; another worker has the row", extra=extra)
-                    return
+                    return True
                 if first_here:
                     row.after_message_id = await repo.last_message_id(session, row.chat_key)
                     if row.after_message_id is not None:  # no known message: no safe lower bound, no repair
@@ -223,7 +232,9 @@ class OutboxWorker:
                     payload = await prepare(session, row, self.clock())
         if payload is None:
             await self._sent(row, None)
-            return
+            return True
+        if prepare is not None:
+            row.payload = payload  # the hooks see what was sent (the stored row keeps its own payload)
         try:
             message_id = await self._perform(payload)
         except asyncio.CancelledError:
@@ -231,11 +242,12 @@ class OutboxWorker:
             if not self._stopping or (me is not None and me.cancelling()):
                 raise  # this lane itself was cancelled, not just its call
             log.info("stopping: a call in flight was abandoned; resent after restart", extra=extra)
-            return
+            return True
         except RetryAfter as exc:
             wait = _retry_seconds(exc)
             log.warning("flood limit: retrying after %ss", wait, extra=extra)
             await self._retry(row, wait, f"Too Many Requests: retry after {wait:g}")  # not held back (reconcile)
+            return False
         except BadRequest as exc:
             if any(text in exc.message.lower() for text in _ALREADY_DONE):
                 await self._sent(row, None)
@@ -245,10 +257,11 @@ class OutboxWorker:
         except (TimedOut, NetworkError) as exc:  # after BadRequest: PTB's BadRequest is a NetworkError
             if row.attempts >= MAX_ATTEMPTS:
                 await self._fail(row, f"gave up after {row.attempts} attempts: {exc}")
-                return
+                return True
             wait = min(300.0, self.backoff_base * 2.0 ** min(row.attempts - 1, 8)) * (0.5 + self._rng.random())
             log.warning("transient error, retrying in %.1fs: %s", wait, exc, extra=extra)
             await self._retry(row, wait, str(exc), uncertain=True)  # the call may have reached Telegram
+            return False
         except (Forbidden, TelegramError) as exc:
             log.warning("permanent error: %s", exc, extra=extra)
             await self._fail(row, str(exc))
@@ -256,10 +269,12 @@ class OutboxWorker:
             # A bug or a bad payload must not leave the row claimed forever: retry later, loudly.
             log.exception("unexpected error sending a delivery", extra=extra)
             await self._retry(row, min(600.0, 30.0 * row.attempts), repr(exc), uncertain=True)
+            return False
         else:
             await self._sent(row, message_id)
             if row.uncertain and message_id is not None and row.chat_key in self.repair_chats:
                 await self._repair(row, message_id)
+        return True
 
     async def _repair(self, row: Delivery, message_id: int, budget: float = REPAIR_BUDGET) -> None:
         """Look for the copies an uncertain attempt may have left (never raises: the row is sent)."""

@@ -33,6 +33,7 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("ban", moderation.ban))
     app.add_handler(CommandHandler("unban", moderation.unban))
     app.add_handler(CommandHandler("trust", moderation.trust))
+    app.add_handler(CommandHandler("untrust", moderation.untrust))
     app.add_handler(CommandHandler("notify", moderation.notify, filters.ChatType.PRIVATE))
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.

@@ -130,10 +130,10 @@ async def on_cancel(update: Update, context: KhabarContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    await service_view.cancel(context.deps, author_of(query.from_user))
-    if query.message is not None:
+    had_draft = await service_view.cancel(context.deps, author_of(query.from_user))
+    if had_draft and query.message is not None:  # a stale press would re-send identical content
         await edit(context.bot, query.message.chat.id, query.message.message_id, Screen(t.DRAFT_CANCELLED))
-    await query.answer()
+    await query.answer(None if had_draft else t.NOTHING_TO_CANCEL)
 
 
 async def on_forged(update: Update, context: KhabarContext) -> None:

@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.callbacks import Action, parse
 from bot.checks.normalize import clean_text, parse_number
 from bot.deps import Deps, KhabarContext
-from bot.moderation import service_cards, service_decide, service_tools
+from bot.moderation import service_cards, service_press, service_tools
 from bot.moderation.loading import markup
 from bot.moderation.service_decide import Moderator, Result
 from bot.texts import common
@@ -48,7 +48,7 @@ async def on_button(update: Update, context: KhabarContext) -> None:
     if cb.action in DECISIONS:
         pressed = query.message
         where = (pressed.chat.id, pressed.message_id) if isinstance(pressed, Message) else None
-        outcome = await service_decide.press(deps, cb.action, cb.args, mod, where)
+        outcome = await service_press.press(deps, cb.action, cb.args, mod, where)
         await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
         return
     message = query.message
@@ -71,13 +71,18 @@ async def _show(context: KhabarContext, message: Message, screen: service_cards.
     """Edit the pressed message in place (a menu or another page); Telegram refusals are only logged.
 
     Menus re-send the current text: PTB adds the default parse_mode to editMessageReplyMarkup,
-    which strict servers (and the fake) refuse.
+    which strict servers (and the fake) refuse. A stale press asking for what is already shown sends
+    nothing (Telegram would answer "message is not modified").
     """
     text = screen.text if screen.text is not None else message.text_html
+    wanted = markup(screen.keyboard) if screen.keyboard else None
+    if text == message.text_html and wanted == message.reply_markup:
+        return
     try:
-        await context.bot.edit_message_text(
-            text, message.chat.id, message.message_id, reply_markup=markup(screen.keyboard) if screen.keyboard else None
-        )
+        await context.bot.edit_message_text(text, message.chat.id, message.message_id, reply_markup=wanted)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            log.info("could not edit a moderators' message: %s", exc, extra={"message_id": message.message_id})
     except TelegramError as exc:
         log.info("could not edit a moderators' message: %s", exc, extra={"message_id": message.message_id})
 
@@ -155,6 +160,11 @@ async def unban(update: Update, context: KhabarContext) -> None:
 async def trust(update: Update, context: KhabarContext) -> None:
     """/trust <user id>."""
     await _on_one_user(update, context, t.TRUST_USAGE, service_tools.trust_user)
+
+
+async def untrust(update: Update, context: KhabarContext) -> None:
+    """/untrust <user id>."""
+    await _on_one_user(update, context, t.UNTRUST_USAGE, service_tools.untrust_user)
 
 
 async def notify(update: Update, context: KhabarContext) -> None:

@@ -104,11 +104,13 @@ async def begin_reply(deps: Deps, who: Author, comment_id: int) -> Screen | None
         return reply_prompt(parent)
 
 
-async def cancel(deps: Deps, who: Author) -> None:
-    """«انصراف»: forget the draft."""
+async def cancel(deps: Deps, who: Author) -> bool:
+    """«انصراف»: forget the draft; False if there was none (a second, stale press: nothing to show)."""
     async with deps.db.transaction() as session:
-        await remember(session, deps, who, private=True)
+        user = await remember(session, deps, who, private=True)
+        had = user.draft_article_id is not None
         await repo.set_draft(session, who.id, None, None, None)
+        return had
 
 
 async def mine(deps: Deps, who: Author) -> Screen:

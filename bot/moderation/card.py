@@ -110,7 +110,7 @@ def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) 
 
 
 def decision_line(decision: Decision, tz: ZoneInfo) -> str:
-    """«✅ منتشر شد · مدیر یک · پنجشنبه …»."""
+    """«✅ منتشر شد · مدیر یک · پنج‌شنبه …»."""
     when = format_datetime(decision.at, tz)
     who = html.escape(clip(decision.who, 64))
     if decision.kind == "approve":

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.moderation import queue_view as qv
 from bot.moderation.card import Decision, decided_keyboard, main_keyboard, render_card
-from bot.moderation.loading import load_view, load_views, markup_dict, message_edit, moderator_name
+from bot.moderation.loading import card_send, load_view, load_views, markup_dict, message_edit, moderator_name
 from bot.moderation.reasons import BAN_DURATIONS, reason_label
 from bot.outbox import Hooks, call
 from bot.states import CommentStatus
@@ -24,6 +24,7 @@ from storage.repos import outbox as outbox_repo
 log = logging.getLogger(__name__)
 
 CARD, CARD_EDIT, QUEUE, QUEUE_EDIT = "card", "card_edit", "queue", "queue_edit"
+CARD_AUTO = "card_auto"  # the trace of a trusted author's comment, published without waiting
 
 
 async def _enqueue_card_edit(
@@ -44,8 +45,8 @@ async def _enqueue_card_edit(
 
 
 def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
-    """Whether the decided card should still offer «↩️ بازگردانی»."""
-    if comment.decided_at is None or comment.moderator_id in (None, 0):
+    """Whether the decided card should still offer «↩️ لغو تصمیم» (automatic approvals too)."""
+    if comment.decided_at is None or comment.moderator_id is None:
         return False
     return now - comment.decided_at <= timedelta(seconds=deps.settings.undo_window_seconds)
 
@@ -57,7 +58,7 @@ async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, dec
     if comment.queue_view_id is not None:
         view = await session.get(QueueView, comment.queue_view_id)
         if view is not None:
-            await schedule_refresh(session, deps, view, now)
+            await schedule_refresh(session, deps, view, now, urgent=True)
     view_data = await load_view(session, comment)
     text = render_card(view_data, deps.settings.tz, decision)
     keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
@@ -76,7 +77,7 @@ async def show_reopened(
     if comment.queue_view_id is not None:
         view = await session.get(QueueView, comment.queue_view_id)
         if view is not None and view.closed_at is None:
-            await schedule_refresh(session, deps, view, deps.clock())
+            await schedule_refresh(session, deps, view, deps.clock(), urgent=True)
         else:
             comment.queue_view_id = None  # dispatch gives it a card or a place in a new view
 
@@ -117,8 +118,11 @@ async def close_stale_card(deps: Deps, comment_id: int, chat_id: int, message_id
         comment = await comments.get(session, comment_id)
         if comment is None or (comment.card_chat_id, comment.card_message_id) == (chat_id, message_id):
             return False
-        if await repo.view_by_message(session, chat_id, message_id) is not None:
-            return False  # the queue view (or a menu inside it) is refreshed on its own
+        view = await repo.view_by_message(session, chat_id, message_id)
+        if view is not None:  # a stale queue view: show what is pending now, at once
+            await schedule_refresh(session, deps, view, deps.clock(), urgent=True)
+            deps.outbox.wake()
+            return True
         decision = await decision_of(session, comment)
         if decision is None:
             return False
@@ -131,6 +135,49 @@ async def close_stale_card(deps: Deps, comment_id: int, chat_id: int, message_id
     return True
 
 
+async def show_auto(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision) -> None:
+    """A trusted author's comment was published without waiting: moderators get its card, decided,
+    with «↩️ لغو تصمیم» while the undo window is open (undoing it gives it the usual buttons)."""
+    view_data = await load_view(session, comment)
+    await outbox_repo.enqueue(
+        session,
+        kind=CARD_AUTO,
+        dedupe_key=f"card_auto:{comment.id}",
+        chat_key=deps.chats.moderators,
+        payload=card_send(deps, view_data, decided_keyboard(comment.id, undo=True), decision),
+        now=deps.clock(),
+        comment_id=comment.id,
+    )
+
+
+async def _auto_card_sent(
+    deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime
+) -> None:
+    """Remember the trace card as the comment's card; if it was undone or decided meanwhile, say so there."""
+    if row.comment_id is None or message_id is None:
+        return
+    comment = await comments.get(session, row.comment_id)
+    if comment is None:
+        return
+    if comment.card_message_id is None:
+        comment.card_chat_id, comment.card_message_id = int(row.chat_key), message_id
+        await session.flush()
+    auto = comment.status == CommentStatus.APPROVED.value and comment.moderator_id == 0
+    if auto and undo_open(deps, comment, now):
+        return
+    decision = await decision_of(session, comment)
+    text = render_card(await load_view(session, comment), deps.settings.tz, decision)
+    if (comment.card_chat_id, comment.card_message_id) == (int(row.chat_key), message_id):
+        keyboard = main_keyboard(comment.id) if decision is None else decided_keyboard(
+            comment.id, undo=undo_open(deps, comment, now))
+    else:
+        keyboard = []  # the comment has another card now: this one only says what became of it
+    await outbox_repo.enqueue(
+        session, kind=CARD_EDIT, dedupe_key=f"card_auto_late:{row.id}", chat_key=int(row.chat_key),
+        payload=message_edit(int(row.chat_key), message_id, text, keyboard), now=now, comment_id=comment.id,
+    )
+
+
 # ----- the queue view ----------------------------------------------------------------------------------------
 async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, list[list[tuple[str, str]]], bool]:
     """The view's current page (text, keyboard) and whether it is empty."""
@@ -141,11 +188,15 @@ async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tup
     return text, keyboard, not pending
 
 
-async def schedule_refresh(session: AsyncSession, deps: Deps, view: QueueView, now: datetime) -> None:
-    """Queue an edit of the view, at most every REFRESH_SECONDS (coalesced).
+async def schedule_refresh(
+    session: AsyncSession, deps: Deps, view: QueueView, now: datetime, *, urgent: bool = False
+) -> None:
+    """Queue an edit of the view: after a decision (``urgent``) at once, else at most every
+    REFRESH_SECONDS (new comments arriving in a surge, coalesced).
 
     The edit's content is rendered when it is sent (`_render_queued`): every decision and new comment
-    calls this, and rendering loads and paginates the whole queue.
+    calls this, and rendering loads and paginates the whole queue; decisions pressed while an edit is
+    still queued share that edit.
     """
     if view.message_id is None:
         text, keyboard, _ = await render_view(session, deps, view)
@@ -153,7 +204,9 @@ async def schedule_refresh(session: AsyncSession, deps: Deps, view: QueueView, n
         send = call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True)
         await outbox_repo.requeue(session, f"queue:{view.id}", send, now)
         return
-    if view.refreshed_at is not None and view.refreshed_at > now:
+    if urgent:
+        at = now  # moderators just acted on this list: show them the result, not a stale list
+    elif view.refreshed_at is not None and view.refreshed_at > now:
         at = view.refreshed_at  # one is already scheduled: replace its content, keep its time
     elif view.refreshed_at is not None:
         at = max(now, view.refreshed_at + timedelta(seconds=qv.REFRESH_SECONDS))
@@ -230,6 +283,7 @@ async def _queue_sent(deps: Deps, session: AsyncSession, row: Delivery, message_
 def register_hooks(deps: Deps) -> None:
     """Outbox hooks for cards and the queue view."""
     deps.outbox.register(CARD, Hooks(on_sent=functools.partial(_card_sent, deps)))
+    deps.outbox.register(CARD_AUTO, Hooks(on_sent=functools.partial(_auto_card_sent, deps)))
     deps.outbox.register(CARD_EDIT, Hooks(on_failed=_card_edit_failed))
     deps.outbox.register(QUEUE, Hooks(on_sent=functools.partial(_queue_sent, deps)))
     deps.outbox.register(QUEUE_EDIT, Hooks(before_send=functools.partial(_render_queued, deps)))

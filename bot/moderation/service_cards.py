@@ -14,8 +14,15 @@ from bot.deps import Deps
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import card_updates
 from bot.moderation import queue_view as qv
-from bot.moderation.card import Keyboard, durations_keyboard, main_keyboard, reasons_keyboard
-from bot.moderation.loading import card_send, load_views, markup_dict
+from bot.moderation.card import (
+    Decision,
+    Keyboard,
+    durations_keyboard,
+    main_keyboard,
+    reasons_keyboard,
+    render_card,
+)
+from bot.moderation.loading import card_send, load_view, load_views, markup_dict
 from bot.moderation.service_decide import AUTO_MODERATOR, Moderator, decide_in
 from bot.outbox import call
 from bot.states import CommentStatus
@@ -31,12 +38,21 @@ AUTO = Moderator(AUTO_MODERATOR, "خودکار")
 
 
 def is_trusted(user: User | None, trusted_after: int) -> bool:
-    """Trusted authors skip the queue: marked with /trust, or N approved and none rejected."""
+    """Trusted authors skip the queue: marked with /trust, or N approved and none rejected.
+
+    Intake may call this (with ``deps.settings.trusted_after``) to word a trusted author's receipt:
+    their comment is published once the captcha is solved, without waiting for a moderator.
+    """
     if user is None:
         return False
     if user.trusted:
         return True
     return trusted_after > 0 and user.approved_count >= trusted_after and user.rejected_count == 0
+
+
+async def author_trusted(session: AsyncSession, deps: Deps, user_id: int) -> bool:
+    """Whether this author's comments are published without waiting for a moderator."""
+    return is_trusted(await session.get(User, user_id), deps.settings.trusted_after)
 
 
 async def _enqueue_cards(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> None:
@@ -102,12 +118,14 @@ async def dispatch(deps: Deps) -> int:
         rest: list[Comment] = []
         for comment in backlog:
             author = await session.get(User, comment.author_id)
-            if is_trusted(author, deps.settings.trusted_after):
+            # A comment whose automatic approval was undone waits for a moderator like any other.
+            if is_trusted(author, deps.settings.trusted_after) and await repo.last_action(session, comment.id) is None:
                 decided = await decide_in(
                     session, deps, comment.id, CommentStatus.APPROVED, AUTO, now, details={"auto": True}
                 )
                 if decided is not None:
                     approved_articles.append(decided.article_id)
+                    await card_updates.show_auto(session, deps, decided, Decision("approve", AUTO.name, now, auto=True))
                     continue
             rest.append(comment)
         await route(session, deps, rest, now)
@@ -171,14 +189,14 @@ async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind:
             if kind == "durations":
                 return Screen(durations_keyboard(comment_id))
             return Screen(main_keyboard(comment_id))
+        if kind in ("reasons", "durations"):
+            # The list is replaced by this comment's own card while its menu is open: the moderator
+            # sees exactly what they are deciding, whatever the list shows by then. «بازگشت»: the list.
+            card_text = render_card(await load_view(session, comment), deps.settings.tz)
+            keyboard = reasons_keyboard(comment_id) if kind == "reasons" else durations_keyboard(comment_id)
+            return Screen(keyboard, card_text)
         pending = await repo.view_comments(session, view.id)
         pages = qv.paginate(await load_views(session, pending), deps.settings.tz)
-        number = qv.item_number(pages, view.page, comment_id)
-        prefix = f"{number}: " if number else ""
-        if kind == "reasons":
-            return Screen(reasons_keyboard(comment_id, prefix))
-        if kind == "durations":
-            return Screen(durations_keyboard(comment_id, prefix))
         text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
         return Screen(keyboard, text)
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.deps import Deps
 from bot.jalali import fa_digits, format_date
-from bot.moderation import stats
+from bot.moderation import notices, stats
 from bot.moderation.loading import moderator_name
 from bot.moderation.reasons import ban_until, is_permanent
 from bot.moderation.service_decide import Moderator, ban_user_in
@@ -52,7 +52,7 @@ async def ban_user(deps: Deps, mod: Moderator, user_id: int, days: int | None) -
         if user is None:
             return t.USER_UNKNOWN.format(user_id=user_id)
         await users.upsert(session, mod.user_id, display_name=mod.name, username=mod.username, now=now)
-        label = "دائم" if days is None else f"{days} روز"
+        label = "دائم" if days is None else f"{fa_digits(days)} روز"
         rejected = await ban_user_in(
             session, deps, user_id, until, mod, now, details={"ban": True, "days": days, "duration_label": label, "command": True}
         )
@@ -71,21 +71,31 @@ async def _change_user(
         user = await session.get(User, user_id)
         if user is None:
             return t.USER_UNKNOWN.format(user_id=user_id)
+        await users.upsert(session, mod.user_id, display_name=mod.name, username=mod.username, now=now)
         for column, value in changes.items():
             setattr(user, column, value)
         await repo.add_action(session, target_user_id=user_id, moderator_id=mod.user_id, action=action, created_at=now)
-        return done.format(user_id=user_id, name=_name(user))
+        if action == "unban":
+            await notices.sync_ban(session, user_id, now)  # told that they may write again
+        answer = done.format(user_id=user_id, name=_name(user))
+    deps.outbox.wake()
+    return answer
 
 
 async def unban_user(deps: Deps, mod: Moderator, user_id: int) -> str:
-    """/unban: lift a ban."""
+    """/unban: lift a ban (the user is told, if they were told of it)."""
     changes: dict[str, object] = {"banned_until": None, "ban_notified": False}
     return await _change_user(deps, mod, user_id, "unban", changes, t.UNBANNED_DONE)
 
 
 async def trust_user(deps: Deps, mod: Moderator, user_id: int) -> str:
-    """/trust: the user's comments skip the queue from now on."""
+    """/trust: the user's comments are published without waiting (each leaves a card with undo)."""
     return await _change_user(deps, mod, user_id, "trust", {"trusted": True}, t.TRUSTED_DONE)
+
+
+async def untrust_user(deps: Deps, mod: Moderator, user_id: int) -> str:
+    """/untrust: the user's comments wait for a moderator again."""
+    return await _change_user(deps, mod, user_id, "untrust", {"trusted": False}, t.UNTRUSTED_DONE)
 
 
 async def toggle_notify(deps: Deps, user_id: int, display_name: str, username: str | None) -> str:

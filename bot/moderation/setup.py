@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.deps import Deps, KhabarApp, KhabarContext
-from bot.moderation import card_updates, service_publish
+from bot.moderation import card_updates, notices, service_publish
 from bot.moderation.service_cards import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
     """Register hooks, listen for comment_pending, schedule the sweep."""
     card_updates.register_hooks(deps)
     service_publish.register_hooks(deps)
+    notices.register_hooks(deps)
     dispatcher = Dispatcher(deps)
     deps.resources["moderation.dispatcher"] = dispatcher
     deps.events.subscribe("comment_pending", dispatcher.kick)

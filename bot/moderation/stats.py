@@ -88,8 +88,11 @@ def format_duration(seconds: float) -> str:
 
 def render_period(title: str, stats: PeriodStats, tz: ZoneInfo, names: Mapping[int, str]) -> str:
     """One period's block of the /stats answer."""
+    start, end = format_date(stats.start, tz), format_date(stats.end, tz)
+    period = t.STATS_DAY.format(title=title, date=start) if start == end else t.STATS_PERIOD.format(
+        title=title, start=start, end=end)
     lines = [
-        t.STATS_PERIOD.format(title=title, start=format_date(stats.start, tz), end=format_date(stats.end, tz)),
+        period,
         t.STATS_RECEIVED.format(n=fa_digits(stats.received)),
         t.STATS_AUTO_REJECTED.format(n=fa_digits(sum(stats.auto_rejected.values()))),
     ]

@@ -1,4 +1,4 @@
-"""The «نظرات (۳)» button: coalesced edits of a post's keyboard when its approved count changes."""
+"""The «💬 نظرها (۳)» button: coalesced edits of a post's keyboard when its approved count changes."""
 
 from __future__ import annotations
 

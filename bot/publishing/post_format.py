@@ -120,15 +120,10 @@ def render(content: PostContent, tz: ZoneInfo, *, limit: int = TEXT_LIMIT) -> Re
 
 
 def keyboard(url: str, count: int) -> dict[str, Any]:
-    """The post's inline keyboard (buttons mode): write a comment, and the approved count."""
-    return {
-        "inline_keyboard": [
-            [
-                {"text": texts.BUTTON_COMMENT, "url": url},
-                {"text": texts.BUTTON_COUNT.format(count=fa_digits(count)), "url": url},
-            ]
-        ]
-    }
+    """The post's inline keyboard (buttons mode): one button that opens the article in the bot —
+    «💬 ثبت نظر» while no comment is published, then «💬 نظرها (n)» (both lead to writing one)."""
+    label = texts.BUTTON_COUNT.format(count=fa_digits(count)) if count > 0 else texts.BUTTON_COMMENT
+    return {"inline_keyboard": [[{"text": label, "url": url}]]}
 
 
 class _Text(HTMLParser):

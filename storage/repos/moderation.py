@@ -159,7 +159,7 @@ async def comments_touching(session: AsyncSession, since: datetime) -> list[Comm
 
 async def failed_notifications(session: AsyncSession) -> int:
     """Notifications given up on (for /queue's health line)."""
-    stmt = select(func.count()).where(Delivery.kind == "notify", Delivery.status == FAILED)
+    stmt = select(func.count()).where(Delivery.kind.in_(["notify", "notice"]), Delivery.status == FAILED)
     return int((await session.execute(stmt)).scalar_one())
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, false, func, or_, select, update
+from sqlalchemy import String, and_, case, cast, false, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Article, Comment, Delivery
@@ -61,6 +61,31 @@ async def requeue(session: AsyncSession, dedupe_key: str, payload: dict[str, Any
     await session.execute(stmt)
 
 
+async def wake(session: AsyncSession, dedupe_key: str, now: datetime) -> None:
+    """Have a row rendered and sent again (a row whose content is rendered when sent): a finished row is
+    queued afresh; a queued one keeps its time (it may be waiting on retry_after); one being sent is
+    left alone (its sender looks again after recording the send)."""
+    again = (
+        update(Delivery)
+        .where(Delivery.dedupe_key == dedupe_key, Delivery.status.in_([SENT, FAILED, CANCELLED]))
+        .values(status=QUEUED, next_attempt_at=now, attempts=0, error=None)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(again)
+
+
+async def retire(session: AsyncSession, dedupe_key: str) -> None:
+    """Set a finished row aside (its key gets its id appended) so that the intent can be queued anew,
+    behind what was queued meanwhile; a row queued or being sent is left as it is."""
+    stmt = (
+        update(Delivery)
+        .where(Delivery.dedupe_key == dedupe_key, Delivery.status.in_([SENT, FAILED, CANCELLED]))
+        .values(dedupe_key=Delivery.dedupe_key + literal(":") + cast(Delivery.id, String))
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt)
+
+
 async def claim_due(
     session: AsyncSession,
     *,
@@ -72,6 +97,11 @@ async def claim_due(
     per_chat: int = 5,
 ) -> list[Delivery]:
     """Claim due rows (queued, or sending with an expired lease) for ``owner``, oldest first.
+
+    Per chat, rows go strictly in order (by id): a row is not claimed while an earlier row for the
+    same chat waits on a retry (``retry_after``, backoff) or is being sent by another worker, or is
+    due but was not visible to this claim (locked by another worker's claim). Rows scheduled for later
+    on purpose (never attempted, ``not_before``) hold nothing up.
 
     On PostgreSQL the candidate rows are locked with SKIP LOCKED so that concurrent workers
     take disjoint rows; SQLite transactions are already serialised (BEGIN IMMEDIATE).
@@ -86,10 +116,26 @@ async def claim_due(
     if session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     rows = list((await session.execute(stmt)).scalars())
+    if not rows:
+        return []
+    chats = list({row.chat_key for row in rows})
+    in_the_way = or_(
+        and_(Delivery.status == QUEUED, Delivery.attempts > 0, Delivery.next_attempt_at > now),
+        and_(Delivery.status == SENDING, Delivery.claimed_until >= now),
+        and_(due, Delivery.id.not_in([row.id for row in rows])),  # locked by another worker's claim
+    )
+    heads = select(Delivery.chat_key, func.min(Delivery.id)).where(
+        Delivery.chat_key.in_(chats), in_the_way).group_by(Delivery.chat_key)
+    first_in_way = {chat: int(first) for chat, first in (await session.execute(heads)).all()}
     taken: list[Delivery] = []
     per: dict[str, int] = {}
+    blocked: set[str] = set()
     for row in rows:
-        if len(taken) >= limit or per.get(row.chat_key, 0) >= per_chat:
+        head = first_in_way.get(row.chat_key)
+        if head is not None and head < row.id:
+            blocked.add(row.chat_key)  # an earlier row of this chat must go first
+        if row.chat_key in blocked or len(taken) >= limit or per.get(row.chat_key, 0) >= per_chat:
+            blocked.add(row.chat_key)  # whatever follows in this chat waits for the next claim
             continue
         per[row.chat_key] = per.get(row.chat_key, 0) + 1
         if row.status == SENDING and row.after_message_id is not None:
@@ -101,6 +147,19 @@ async def claim_due(
         taken.append(row)
     await session.flush()
     return taken
+
+
+async def release(session: AsyncSession, delivery_ids: Collection[int], owner: str) -> None:
+    """Give claimed rows back unsent, their attempt not counted (an earlier row of their chat must wait)."""
+    if not delivery_ids:
+        return
+    stmt = (
+        update(Delivery)
+        .where(Delivery.id.in_(list(delivery_ids)), Delivery.status == SENDING, Delivery.claimed_by == owner)
+        .values(status=QUEUED, claimed_by=None, claimed_until=None, attempts=Delivery.attempts - 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(stmt)
 
 
 async def _finish(session: AsyncSession, delivery_id: int, owner: str, **values: Any) -> bool:

@@ -175,7 +175,7 @@ async def test_stale_moderator_buttons(fake: FakeTelegram, world: World, khabar:
     mod = world.moderators[0]
     menu, approve = encode(Action.REJECT_MENU, comment.id), encode(Action.APPROVE, comment.id)
     first = await (await mod.press(card, approve)).wait_answered()
-    assert first.text == "✅ منتشر شد."
+    assert (first.text or "").startswith("✅ منتشر شد: «")
     await khabar.settle()
     outcomes = []
     for data in (approve, encode(Action.REJECT, comment.id, 0), encode(Action.BAN, comment.id, 0), menu):
@@ -183,7 +183,7 @@ async def test_stale_moderator_buttons(fake: FakeTelegram, world: World, khabar:
     assert all(o and "قبلاً بررسی شده" in o for o in outcomes), outcomes
     khabar.clock.advance(khabar.settings.undo_window_seconds + 5)
     undo = await h.forge_press(fake, mod, card, encode(Action.UNDO, comment.id)).wait_answered()
-    assert undo.text == "مهلت بازگردانی این تصمیم گذشته است."
+    assert undo.text == "مهلت لغو این تصمیم گذشته است."
     await khabar.restart()
     again = await h.forge_press(fake, world.moderators[1], card, approve).wait_answered()
     assert again.text and "قبلاً بررسی شده" in again.text

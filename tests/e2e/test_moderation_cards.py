@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.callbacks import Action, encode
 from bot.moderation.reasons import REASONS
+from bot.texts import moderation as t
 from fakegram.actors import FakeUser
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
@@ -62,7 +63,7 @@ async def test_card_shows_comment_and_approve_publishes(fake: FakeTelegram, worl
     mod = world.moderators[0]
     handle = await mod.press(card, encode(Action.APPROVE, c.id))
     await handle.wait_answered()
-    assert handle.text == "✅ منتشر شد."
+    assert handle.text == "✅ منتشر شد: «متن <نظر> & آزمایشی»"  # the toast names what it acted on
     await khabar.settle()
     row = await reload(khabar, c.id)
     assert row.status == "approved" and row.moderator_id == mod.id and row.decided_at is not None
@@ -89,16 +90,17 @@ async def test_reject_with_each_reason_tells_the_author(fake: FakeTelegram, worl
         await open_menu(fake, mod, card, encode(Action.REJECT_MENU, c.id), "v1:rr:")
         handle = await mod.press(card, encode(Action.REJECT, c.id, index))
         await handle.wait_answered()
-        assert handle.text == f"❌ رد شد: {reason.label}"
+        assert (handle.text or "").startswith(f"❌ رد شد ({reason.label}): «")
     await khabar.settle()
     for c, reason in zip(pending, REASONS, strict=True):
         row = await reload(khabar, c.id)
         assert (row.status, row.reason, row.moderator_id) == ("rejected", reason.code, mod.id)
         card = card_of(fake, world, c.id)
         assert f"رد شد</b> ({reason.label})" in (card.data.get("text") or "") or reason.label in (card.text or "")
-        notes = [r for r in fake.calls_of("sendMessage") if str(r.params.get("chat_id")) == str(reader.id)
-                 and f"دلیل: <b>{reason.label}</b>" in r.params.get("text", "")]
-        assert len(notes) >= 1
+        sentence = t.REASON_SENTENCES[reason.code]  # a sentence the author understands, not «دلیل: سایر»
+        notes = [r.params["text"] for r in fake.calls_of("sendMessage")
+                 if str(r.params.get("chat_id")) == str(reader.id) and sentence in r.params.get("text", "")]
+        assert len(notes) == 1 and "منتشر نشد" in notes[0] and "دلیل:" not in notes[0]
     async with khabar.db.transaction() as session:
         author = await session.get(User, reader.id)
     assert author is not None and author.rejected_count == len(REASONS)
@@ -158,7 +160,8 @@ async def test_double_click_decides_once(fake: FakeTelegram, world: World, khaba
     a, b = await asyncio.gather(mod.press(card, encode(Action.APPROVE, c.id)),
                                 mod.press(card, encode(Action.APPROVE, c.id)))
     await asyncio.gather(a.wait_answered(), b.wait_answered())
-    assert sorted([a.text or "", b.text or ""]) == sorted(["✅ منتشر شد.", "قبلاً بررسی شده"])
+    done, again = sorted([a.text or "", b.text or ""], key=lambda text: "قبلاً" in text)
+    assert done.startswith("✅ منتشر شد: «") and again == "این نظر قبلاً بررسی شده است: منتشر شد · مدیر یک"
     await khabar.settle()
     async with khabar.db.transaction() as session:
         author = await session.get(User, reader.id)
@@ -188,7 +191,7 @@ async def test_a_press_on_a_copy_of_a_decided_card_closes_that_copy(
     await (await mod.press(card, encode(Action.APPROVE, c.id))).wait_answered()
     late = await mod.press(stale, encode(Action.APPROVE, c.id))
     await late.wait_answered()
-    assert late.text == "قبلاً بررسی شده"
+    assert late.text == "این نظر قبلاً بررسی شده است: منتشر شد · مدیر یک"  # with who decided
     await khabar.settle()
     assert stale.buttons() == [] and "منتشر شد" in (stale.text or "") and "مدیر یک" in (stale.text or "")
     assert [b["callback_data"] for b in card.buttons()] == [encode(Action.UNDO, c.id)]  # the card keeps its undo
@@ -204,7 +207,7 @@ async def test_press_after_restart_with_cards_outstanding(fake: FakeTelegram, wo
     mod = world.moderators[1]
     h1 = await mod.press(card_of(fake, world, c1.id), encode(Action.APPROVE, c1.id))
     await h1.wait_answered()
-    assert h1.text == "✅ منتشر شد."
+    assert (h1.text or "").startswith("✅ منتشر شد: «")
     # The other moderator's stale view of the decided card: a late press changes nothing.
     h2 = await world.moderators[0].press(card_of(fake, world, c2.id), encode(Action.APPROVE, c2.id))
     await h2.wait_answered()

@@ -194,6 +194,12 @@ async def test_no_repair_while_another_instance_sends_into_the_group(
             status="sending", claimed_by="another-instance", claimed_until=khabar.clock() + timedelta(hours=1)))
     handle = await world.moderators[0].press(card_of(fake, world, top.id), encode(Action.APPROVE, top.id))
     await handle.wait_answered()
+    # Rows of a chat go out in order: the publication waits behind the earlier row in flight elsewhere.
+    await asyncio.sleep(0.3)
+    assert [m for m in fake.bot_messages(world.group) if "نظر اصلی" in (m.text or "")] == []
+    async with khabar.db.transaction() as s:  # the other instance's row is now one queued after ours
+        await s.execute(update(Delivery).where(Delivery.dedupe_key == "other").values(id=10**9))
+    khabar.deps.outbox.wake()
 
     async def publication() -> Delivery:
         async with khabar.db.transaction() as s:

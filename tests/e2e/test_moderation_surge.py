@@ -49,7 +49,8 @@ async def test_two_moderators_racing_on_50_comments(fake: FakeTelegram, world: W
         khabar.clock.advance(qv.REFRESH_SECONDS + 1)
         await deliver_now(khabar)
     texts = [h.text for h in answers]
-    assert texts.count("✅ منتشر شد.") == 50 and texts.count("قبلاً بررسی شده") == 50
+    assert sum((x or "").startswith("✅ منتشر شد: «") for x in texts) == 50
+    assert sum("قبلاً بررسی شده است" in (x or "") for x in texts) == 50
     async with khabar.db.transaction() as session:
         statuses = (await session.execute(select(Comment.status, func.count()).group_by(Comment.status))).all()
         audit = (await session.execute(select(func.count()).select_from(ModerationAction))).scalar_one()

@@ -12,7 +12,7 @@ from sqlalchemy import delete, update
 
 from bot.callbacks import Action, encode
 from bot.cli import main
-from bot.jalali import fa_digits
+from bot.jalali import fa_digits, format_date
 from bot.states import CommentStatus
 from fakegram.control import FakeTelegram
 from storage.models import Comment, Delivery, User
@@ -73,6 +73,9 @@ async def test_stats_figures(fake: FakeTelegram, world: World, khabar: Khabar) -
     await factory.comment(khabar.db, art, reader.id, status=S.AWAITING_CAPTCHA, created_at=start)
     text = await command(fake, world, "/stats", "آمار")
     today, week = text.split("۷ روز گذشته")
+    day_line = next(line for line in today.splitlines() if "امروز" in line)
+    assert day_line == f"<b>امروز</b> ({format_date(now, khabar.settings.tz)})"  # one day, one date
+    assert f"تا {format_date(now, khabar.settings.tz)})" in week  # a range keeps both ends
     assert "دریافتی: ۵" in today and "ردِ خودکار: ۱" in today and "پیوند: ۱" in today
     assert "منتشرشده: ۲" in today and "ردشده: ۱" in today and "توهین: ۱" in today
     assert "میانهٔ زمان تا تصمیم: ۳ دقیقه" in today

@@ -124,7 +124,7 @@ async def test_count_button_edits_are_coalesced(fake: FakeTelegram, world: World
 
     await approve(1)
     await khabar.settle()
-    assert post.buttons()[1]["text"] == "نظرات (۱)"
+    assert post.buttons()[0]["text"] == "💬 نظرها (۱)"
     for count in (2, 3, 4):  # within the interval: no edit yet
         await approve(count)
         await khabar.settle()
@@ -132,7 +132,7 @@ async def test_count_button_edits_are_coalesced(fake: FakeTelegram, world: World
     khabar.clock.advance(61)
     await approve(5)
     await khabar.settle()
-    assert post.buttons()[1]["text"] == "نظرات (۵)"
+    assert post.buttons()[0]["text"] == "💬 نظرها (۵)"
     assert len(fake.calls_of("editMessageReplyMarkup")) == 2
     khabar.clock.advance(61)
     khabar.deps.events.emit("count_changed", article_id)  # nothing changed: no edit, never "not modified"

@@ -46,7 +46,7 @@ def test_layout_kicker_bold_title_lead_date_link_hashtags() -> None:
     assert lines[1] == "<b>تاکید بر نقش روابط عمومی‌ها</b>"
     assert LEAD in rendered.html
     assert "🕒 پنجشنبه ۱۸ دی ۱۴۰۴ - ۱۵:۰۶" in lines
-    assert '<a href="https://example.ir/news/1?a=1&amp;b=2">ادامه‌ی خبر</a>' in lines
+    assert '<a href="https://example.ir/news/1?a=1&amp;b=2">ادامهٔ خبر</a>' in lines
     assert lines[-1] == "#لرستان #خبر"
     assert visible_text(rendered.html) == rendered.visible
 
@@ -73,7 +73,7 @@ def test_long_lead_trimmed_at_word_boundary(limit: int) -> None:
     assert shown_lead.endswith("…")
     assert " ".join(lead.split()).startswith(shown_lead[:-1])
     assert lead.split()[len(shown_lead[:-1].split()) - 1] == shown_lead[:-1].split()[-1]  # whole last word
-    assert "ادامه‌ی خبر" in rendered.visible and "#خبر" in rendered.visible
+    assert "ادامهٔ خبر" in rendered.visible and "#خبر" in rendered.visible
 
 
 def test_trimming_never_cuts_an_entity() -> None:
@@ -113,16 +113,10 @@ def test_jalali_date_in_post(moment: datetime, expected: str) -> None:
     assert "🕒 " + expected in rendered.visible.split("\n")
 
 
-def test_keyboard_has_comment_and_count_buttons() -> None:
-    markup = keyboard("https://t.me/khabar_bot?start=a-XyZ_9-", 13)
-    assert markup == {
-        "inline_keyboard": [
-            [
-                {"text": "💬 ثبت نظر", "url": "https://t.me/khabar_bot?start=a-XyZ_9-"},
-                {"text": "نظرات (۱۳)", "url": "https://t.me/khabar_bot?start=a-XyZ_9-"},
-            ]
-        ]
-    }
+def test_keyboard_is_one_button_write_then_count() -> None:
+    url = "https://t.me/khabar_bot?start=a-XyZ_9-"
+    assert keyboard(url, 0) == {"inline_keyboard": [[{"text": "💬 ثبت نظر", "url": url}]]}
+    assert keyboard(url, 13) == {"inline_keyboard": [[{"text": "💬 نظرها (۱۳)", "url": url}]]}
 
 
 def test_hashtags_normalised() -> None:
