@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, T
 
 from bot.callbacks import Action
 from bot.deps import KhabarApp
-from handlers import discussion, errors, intake, moderation, monitoring, publishing
+from handlers import discussion, errors, intake, moderation, monitoring, publishing, tools
 
 
 def register(app: KhabarApp) -> None:
@@ -35,6 +35,8 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("trust", moderation.trust))
     app.add_handler(CommandHandler("untrust", moderation.untrust))
     app.add_handler(CommandHandler("notify", moderation.notify, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("close", tools.close))  # moderators' chat only (issue 18)
+    app.add_handler(CommandHandler("open", tools.reopen))
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.
     app.add_handler(CallbackQueryHandler(intake.on_captcha, pattern=intake.pattern(Action.CAPTCHA)))

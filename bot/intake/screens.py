@@ -14,6 +14,7 @@ from bot.intake.paging import COMMENT_CHARS, Page, trim
 from bot.intake.payload import LinkKind, make_payload, parse_payload
 from bot.jalali import fa_digits, format_datetime, format_short
 from bot.texts import intake as t
+from bot.texts import tools as tools_text
 from storage.models import Article, Comment, User
 
 TITLE_CHARS = 200
@@ -60,7 +61,8 @@ def title_of(article: Article) -> str:
 
 
 def article_view(
-    article: Article, comments: list[Comment], names: dict[int, User], page: Page, total: int, tz: ZoneInfo
+    article: Article, comments: list[Comment], names: dict[int, User], page: Page, total: int, tz: ZoneInfo,
+    *, closed: bool = False, closes_at: str | None = None,
 ) -> Screen:
     """Title, Jalali date, one page of approved comments (newest first) and the buttons."""
     parts = [t.ARTICLE_HEAD.format(title=title_of(article), date=format_datetime(article.published_at, tz))]
@@ -80,9 +82,15 @@ def article_view(
                                                text=mark + escape(trim(comment.text, COMMENT_CHARS))))
             replies.append(InlineKeyboardButton(t.BUTTON_REPLY.format(n=fa_digits(n)),
                                                 callback_data=encode(Action.REPLY, comment.id)))
-        rows.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
-    parts.append(t.WRITE_HINT)
-    rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
+        if not closed:  # a closed article takes no replies either (issue 18)
+            rows.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
+    if closed:
+        parts.append(tools_text.CLOSED_NOTE)
+    else:
+        if closes_at is not None:
+            parts.append(tools_text.CLOSES_AT.format(time=closes_at))
+        parts.append(t.WRITE_HINT)
+        rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
     paging: list[InlineKeyboardButton] = []
     if page.has_prev:
         paging.append(InlineKeyboardButton(t.BUTTON_PREV, callback_data=encode(Action.PAGE, article.id,
@@ -92,7 +100,7 @@ def article_view(
                                                                               page.number + 1)))
     if paging:
         rows.append(paging)
-    return Screen("\n\n".join(parts), InlineKeyboardMarkup(rows))
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
 
 
 def cancel_markup() -> InlineKeyboardMarkup:

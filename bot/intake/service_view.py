@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.helpers import escape
 
+from bot.comments_open import article_closes_at, article_open, comments_open
 from bot.deps import Deps
 from bot.intake import service_captcha
 from bot.intake.paging import page_of
@@ -13,9 +14,11 @@ from bot.intake.payload import LinkKind, parse_payload
 from bot.intake.screens import Screen, article_view, latest, my_comments, reply_prompt, write_prompt
 from bot.intake.service_submit import DRAFT_TTL
 from bot.intake.telegram_io import Author, remember, send
+from bot.jalali import format_datetime
 from bot.states import CommentStatus
 from bot.texts import common
 from bot.texts import intake as t
+from bot.texts import tools as tools_text
 from storage.models import Article
 from storage.repos import comments
 from storage.repos import intake as repo
@@ -28,7 +31,10 @@ async def _view(session: AsyncSession, deps: Deps, article: Article, page: int) 
     where = page_of(total, page)
     rows = await repo.approved_page(session, article.id, where.offset, where.limit)
     names = await repo.authors(session, {c.author_id for c in rows})
-    return article_view(article, rows, names, where, total, deps.settings.tz)
+    closed = not article_open(article, deps.settings, deps.clock())
+    deadline = article_closes_at(article, deps.settings)
+    closes_at = format_datetime(deadline, deps.settings.tz) if deadline is not None and not closed else None
+    return article_view(article, rows, names, where, total, deps.settings.tz, closed=closed, closes_at=closes_at)
 
 
 async def _latest(session: AsyncSession, deps: Deps, head: str) -> Screen:
@@ -50,6 +56,7 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
             if article is None:
                 screen = await _latest(session, deps, t.BAD_LINK)
             else:
+                # Even when closed: a text typed next is answered «closed», not «which article?».
                 await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
                 screen = await _view(session, deps, article, 0)
         else:
@@ -57,6 +64,8 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
             if link.kind is LinkKind.REPLY:
                 if comment is None or comment.status != S.APPROVED.value:
                     screen = await _latest(session, deps, t.BAD_LINK)
+                elif not await comments_open(session, deps.settings, comment.article_id, deps.clock()):
+                    screen = Screen(tools_text.CLOSED_NOTE)
                 else:
                     await repo.set_draft(session, who.id, comment.article_id, comment.id, deps.clock() + DRAFT_TTL)
                     screen = reply_prompt(comment)
@@ -89,6 +98,8 @@ async def begin_write(deps: Deps, who: Author, article_id: int) -> Screen | None
         article = await session.get(Article, article_id)
         if article is None:
             return None
+        if not article_open(article, deps.settings, deps.clock()):
+            return Screen(tools_text.CLOSED_NOTE)
         await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
         return write_prompt(article)
 
@@ -100,6 +111,8 @@ async def begin_reply(deps: Deps, who: Author, comment_id: int) -> Screen | None
         parent = await comments.get(session, comment_id)
         if parent is None or parent.status != S.APPROVED.value:
             return None
+        if not await comments_open(session, deps.settings, parent.article_id, deps.clock()):
+            return Screen(tools_text.CLOSED_NOTE)
         await repo.set_draft(session, who.id, parent.article_id, parent.id, deps.clock() + DRAFT_TTL)
         return reply_prompt(parent)
 
