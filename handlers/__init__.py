@@ -37,6 +37,7 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("notify", moderation.notify, filters.ChatType.PRIVATE))
     app.add_handler(CommandHandler("close", tools.close))  # moderators' chat only (issue 18)
     app.add_handler(CommandHandler("open", tools.reopen))
+    app.add_handler(CommandHandler("remove", tools.remove))
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.
     app.add_handler(CallbackQueryHandler(intake.on_captcha, pattern=intake.pattern(Action.CAPTCHA)))

@@ -27,6 +27,7 @@ S = CommentStatus
 # Comments written before the article closed that still wait for a moderator (or for their captcha).
 STILL_OPEN = (S.PENDING.value, S.AWAITING_CAPTCHA.value)
 ACTIONS = {closing.CLOSED: "close", closing.OPENED: "open"}
+COUNTED = ("close", "open", "remove")  # the tools' audit actions /stats counts
 
 
 def _title(article: Article) -> str:
@@ -58,12 +59,13 @@ async def set_open(deps: Deps, mod: Moderator, ref: str, override: str) -> str:
 
 
 async def stats_line(session: AsyncSession, since: datetime) -> str:
-    """/stats: how many times moderators closed and reopened articles since ``since``."""
+    """/stats: how many times moderators closed and reopened articles and took comments down since ``since``."""
     stmt = (
         select(ModerationAction.action, func.count())
-        .where(ModerationAction.action.in_(tuple(ACTIONS.values())), ModerationAction.created_at >= since)
+        .where(ModerationAction.action.in_(COUNTED), ModerationAction.created_at >= since)
         .group_by(ModerationAction.action)
     )
     counts = {action: int(n) for action, n in (await session.execute(stmt)).all()}
-    return t.STATS_TOOLS.format(closed=fa_digits(counts.get("close", 0)), opened=fa_digits(counts.get("open", 0)))
+    return t.STATS_TOOLS.format(closed=fa_digits(counts.get("close", 0)), opened=fa_digits(counts.get("open", 0)),
+                                removed=fa_digits(counts.get("remove", 0)))
 

@@ -80,4 +80,5 @@ STATUS = {
     "rejected": "🚫 رد شده",
     "auto_rejected": "🚫 ثبت نشد",
     "expired": "⌛ منقضی شده",
+    "removed": "🗑 به تشخیص مدیران حذف شده",
 }

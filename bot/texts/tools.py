@@ -18,5 +18,24 @@ CLOSED_NOTE = "🔒 ثبت نظر برای این خبر بسته شده است.
 CLOSED_REFUSED = "🔒 ثبت نظر برای خبر «{title}» بسته شده است و نظر شما ثبت نشد."
 CLOSES_AT = "⏳ ثبت نظر برای این خبر تا {time} باز است."
 
+# ----- moderators: /remove (take-downs) ---------------------------------------------------------------------
+REMOVE_USAGE = (
+    "کاربرد: <code>/remove کد_نظر</code> — کد نظر همان است که روی کارت آن آمده (مثل <code>Xk3f9Q</code>).\n"
+    "نظر منتشرشده از گفت‌وگوی خبر و فهرست نظرهای ربات برداشته می‌شود و به نویسنده خبر داده می‌شود."
+)
+COMMENT_UNKNOWN = "نظری با کد «<code>{ref}</code>» پیدا نشد."
+REMOVE_NOT_PUBLISHED = "نظر <code>{token}</code> منتشر نشده است ({status})؛ نظر در صف را با دکمه‌های کارتش رد کنید."
+REMOVE_ALREADY = "نظر <code>{token}</code> پیش‌تر حذف شده است."
+REMOVED_DONE = "🗑 نظر <code>{token}</code> از «{author}» دربارهٔ «{title}» حذف شد.\n{thread}"
+REMOVED_THREAD_DELETED = "پیام آن در گفت‌وگوی خبر پاک می‌شود."
+REMOVED_THREAD_EDITED = "پیام آن در گفت‌وگوی خبر از ۴۸ ساعت گذشته است و به «این نظر به تشخیص مدیران حذف شد» تغییر می‌کند."
+REMOVED_THREAD_NONE = "پیامی از آن در گفت‌وگوی خبر نبود."
+# What the thread copy of a taken-down comment becomes when it is too old to delete (Telegram: 48 hours).
+REMOVED_IN_THREAD = "این نظر به تشخیص مدیران حذف شد"
+NOTIFY_REMOVED = "🗑 نظر شما دربارهٔ «{title}» که منتشر شده بود، به تشخیص مدیران حذف شد."
+
 # ----- /stats ----------------------------------------------------------------------------------------------
-STATS_TOOLS = "🗞 <b>نظرهای خبرها در این هفت روز</b>\n🔒 بسته شد: {closed} · 🔓 دوباره باز شد: {opened}"
+STATS_TOOLS = (
+    "🗞 <b>ابزارهای مدیران در این هفت روز</b>\n"
+    "🔒 بستن نظرهای خبر: {closed} · 🔓 بازکردن دوباره: {opened} · 🗑 حذف نظر منتشرشده: {removed}"
+)

@@ -111,7 +111,7 @@ async def test_a_moderator_closes_from_a_card_reference_and_pending_comments_are
     assert len(await comments_of(khabar, reader)) == 1
 
     stats = await command(fake, world, "/stats", "آمار")
-    assert f"🔒 بسته شد: {fa_digits(1)}" in stats and f"🔓 دوباره باز شد: {fa_digits(0)}" in stats
+    assert f"🔒 بستن نظرهای خبر: {fa_digits(1)}" in stats and f"🔓 بازکردن دوباره: {fa_digits(0)}" in stats
 
 
 async def test_a_thread_reply_on_a_closed_article_is_refused(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
