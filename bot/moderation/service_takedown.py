@@ -64,10 +64,33 @@ async def _thread_copy(session: AsyncSession, comment: Comment, now: datetime) -
     return done, line
 
 
+async def remove_in(session: AsyncSession, comment: Comment, mod: Moderator, now: datetime,
+                    details: dict[str, object] | None = None) -> str | None:
+    """Take one published comment down in ``session``: the line about its thread copy, or None if it
+    was not published (anymore) — the conditional update decides between concurrent removals."""
+    if comment.status != S.APPROVED.value or not await comments.transition(
+        session, comment.id, S.APPROVED, S.REMOVED, now=now, moderator_id=mod.user_id, reason=REASON
+    ):
+        return None
+    await session.refresh(comment)
+    await outbox_repo.cancel(session, publish.publish_key(comment.id))  # not yet in the thread: it never will be
+    done, thread = await _thread_copy(session, comment, now)
+    await audit.add_action(
+        session, comment_id=comment.id, target_user_id=comment.author_id, moderator_id=mod.user_id,
+        action="remove", reason=REASON, card_chat_id=comment.card_chat_id, card_message_id=comment.card_message_id,
+        details={"article_id": comment.article_id, "thread": done, **(details or {})}, created_at=now,
+    )
+    await bump(session, User, comment.author_id, "approved_count", -1)
+    await bump(session, User, comment.author_id, "rejected_count", 1)  # counts against trust, like a rejection
+    await bump(session, Article, comment.article_id, "approved_count", -1)
+    await notices.sync_comment(session, comment, now)
+    await notices.sync_reply(session, comment, now)
+    return thread
+
+
 async def take_down(deps: Deps, mod: Moderator, ref: str) -> str:
     """/remove: take a published comment down; the Persian answer for the moderator."""
     now = deps.clock()
-    article_id: int | None = None
     async with deps.db.transaction() as session:
         comment = await find_comment(session, ref)
         if comment is None:
@@ -75,34 +98,19 @@ async def take_down(deps: Deps, mod: Moderator, ref: str) -> str:
         token = html.escape(comment.token)
         if comment.status == S.REMOVED.value:
             return t.REMOVE_ALREADY.format(token=token)
-        if comment.status != S.APPROVED.value or not await comments.transition(
-            session, comment.id, S.APPROVED, S.REMOVED, now=now, moderator_id=mod.user_id, reason=REASON
-        ):
+        await remember(session, mod, now)
+        thread = await remove_in(session, comment, mod, now)
+        if thread is None:
             await session.refresh(comment)
             if comment.status == S.REMOVED.value:
                 return t.REMOVE_ALREADY.format(token=token)
             status = intake_text.STATUS.get(comment.status, comment.status)
             return t.REMOVE_NOT_PUBLISHED.format(token=token, status=status)
-        await session.refresh(comment)
-        await remember(session, mod, now)
-        await outbox_repo.cancel(session, publish.publish_key(comment.id))  # not yet in the thread: it never will be
-        done, thread = await _thread_copy(session, comment, now)
-        await audit.add_action(
-            session, comment_id=comment.id, target_user_id=comment.author_id, moderator_id=mod.user_id,
-            action="remove", reason=REASON, card_chat_id=comment.card_chat_id, card_message_id=comment.card_message_id,
-            details={"article_id": comment.article_id, "thread": done}, created_at=now,
-        )
-        await bump(session, User, comment.author_id, "approved_count", -1)
-        await bump(session, User, comment.author_id, "rejected_count", 1)  # counts against trust, like a rejection
-        await bump(session, Article, comment.article_id, "approved_count", -1)
-        await notices.sync_comment(session, comment, now)
-        await notices.sync_reply(session, comment, now)
         article = await session.get(Article, comment.article_id)
         author = await session.get(User, comment.author_id)
         name = author.display_name if author is not None and author.display_name else str(comment.author_id)
         title = html.escape(clip(article.title, 120)) if article is not None else "—"
-        article_id = comment.article_id
         answer = t.REMOVED_DONE.format(token=token, author=html.escape(clip(name, 64)), title=title, thread=thread)
-    after_commit(deps, article_id)
+    after_commit(deps, comment.article_id)
     log.info("published comment taken down", extra={"comment_id": comment.id, "moderator_id": mod.user_id})
     return answer

@@ -34,6 +34,21 @@ REMOVED_THREAD_NONE = "پیامی از آن در گفت‌وگوی خبر نبو
 REMOVED_IN_THREAD = "این نظر به تشخیص مدیران حذف شد"
 NOTIFY_REMOVED = "🗑 نظر شما دربارهٔ «{title}» که منتشر شده بود، به تشخیص مدیران حذف شد."
 
+# ----- moderators: an author's published comments, all at once (after /ban, or /purge) ----------------------
+PURGE_USAGE = (
+    "کاربرد: <code>/purge شناسهٔ_کاربر</code> — شمار نظرهای منتشرشدهٔ او را نشان می‌دهد و پس از تأیید، "
+    "همه را حذف می‌کند."
+)
+PURGE_OFFER = (
+    "🗑 «{name}» (<code>{user_id}</code>) {count} نظر منتشرشده دارد.\n"
+    "برای حذف همهٔ آن‌ها از گفت‌وگوی خبرها و فهرست نظرها، دکمهٔ زیر را بزنید."
+)
+PURGE_NOTHING = "«{name}» (<code>{user_id}</code>) نظر منتشرشده‌ای ندارد."
+BUTTON_PURGE = "🗑 حذف هر {count} نظر"
+PURGE_DONE = "🗑 {count} نظر منتشرشدهٔ «{name}» (<code>{user_id}</code>) حذف شد · {who}"
+PURGE_TOAST = "{count} نظر حذف شد."
+PURGE_ALREADY = "نظر منتشرشده‌ای از این نویسنده نمانده است."
+
 # ----- /stats ----------------------------------------------------------------------------------------------
 STATS_TOOLS = (
     "🗞 <b>ابزارهای مدیران در این هفت روز</b>\n"

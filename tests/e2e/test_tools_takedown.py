@@ -100,3 +100,54 @@ async def test_only_published_comments_by_moderators(fake: FakeTelegram, world: 
     await world.outsider.send(world.mods_chat, f"/remove {waiting.token}")
     await fake.wait_for("sendMessage", lambda c: "فقط برای مدیران" in c.params.get("text", ""))
     assert await removals(khabar) == []
+
+
+async def test_banning_offers_to_remove_the_authors_published_comments(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    art, _ = await discussed_article(fake, world, khabar)
+    troll = await factory.reader(fake, khabar.db, "مزاحم", "troll")
+    other = await factory.reader(fake, khabar.db, "باب", "bob")
+    mine = [await factory.pending(khabar.deps, art, troll.id, f"نظر شمارهٔ {n} دربارهٔ نان") for n in (1, 2)]
+    theirs = await factory.pending(khabar.deps, art, other.id, "نظر دیگری دربارهٔ نان")
+    for comment in [*mine, theirs]:
+        await approve(fake, world, khabar, comment)
+    copies = [(await reload(khabar, c.id)).thread_message_id for c in mine]
+
+    await world.moderators[0].send(world.mods_chat, f"/ban {troll.id} 7")
+    offer = await fake.wait_for("sendMessage", lambda c: "نظر منتشرشده دارد" in c.params.get("text", ""))
+    assert f"{fa_digits(2)} نظر منتشرشده" in offer.params["text"] and "مزاحم" in offer.params["text"]
+    message = fake.resolve_message(offer.result)
+    data = next(b["callback_data"] for b in message.buttons() if "🗑" in b.get("text", ""))
+
+    refused = await world.outsider.press(message, data)  # not a moderator: nothing happens
+    await refused.wait_answered()
+    assert [(await reload(khabar, c.id)).status for c in mine] == [S.APPROVED.value] * 2
+
+    handle = await world.moderators[1].press(message, data)
+    await handle.wait_answered()
+    await khabar.settle()
+    edited = fake.resolve_message(offer.result)
+    assert "حذف شد" in (edited.text or "") and "مدیر دو" in (edited.text or "") and not edited.buttons()
+    for comment, copy_id in zip(mine, copies, strict=True):
+        assert (await reload(khabar, comment.id)).status == S.REMOVED.value
+        assert copy_id is not None and world.group.messages[copy_id].deleted
+    assert (await reload(khabar, theirs.id)).status == S.APPROVED.value
+    async with khabar.db.transaction() as session:
+        article = await session.get(Article, art.id)
+    assert article is not None and article.approved_count == 1
+    assert len(notes_to(fake, troll.id, REMOVED_NOTE)) == 2
+    actions = await removals(khabar)
+    assert len(actions) == 2 and all(a.details.get("purge") for a in actions)
+    assert "ندارد" in await command(fake, world, f"/purge {troll.id}", "ندارد")
+
+
+async def test_purge_counts_first(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    art = await factory.article(khabar.db)
+    alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
+    await approve(fake, world, khabar, await factory.pending(khabar.deps, art, alice.id, "نظری دربارهٔ نان"))
+    answer = await command(fake, world, f"/purge {fa_digits(alice.id)}", "نظر منتشرشده دارد")
+    assert f"{fa_digits(1)} نظر منتشرشده" in answer
+    assert await removals(khabar) == []  # nothing removed before the button is pressed
+    assert "کاربرد" in await command(fake, world, "/purge", "کاربرد")
+    assert "پیدا نشد" in await command(fake, world, "/purge 123456", "پیدا نشد")
