@@ -88,10 +88,10 @@ async def offer_after_ban(update: Update, context: KhabarContext) -> None:
         return
     if not await deps.moderators.is_moderator(context.bot, user.id):
         return
-    user_id = _user_id(context.args)
-    if user_id is None:
-        return
-    offer = await service_purge.offer(deps, user_id)
+    ids = [parse_number(a) for a in (context.args or [])]
+    if not 1 <= len(ids) <= 2 or ids[0] is None or (len(ids) == 2 and not ids[1]):
+        return  # /ban answered with its usage: no ban, no offer
+    offer = await service_purge.offer(deps, ids[0])
     if offer.count:
         await _send_offer(message, offer)
 

@@ -140,6 +140,10 @@ async def test_banning_offers_to_remove_the_authors_published_comments(
     actions = await removals(khabar)
     assert len(actions) == 2 and all(a.details.get("purge") for a in actions)
     assert "ندارد" in await command(fake, world, f"/purge {troll.id}", "ندارد")
+    await world.moderators[0].send(world.mods_chat, f"/ban {other.id} 0")  # refused by /ban: nothing offered
+    await fake.wait_for("sendMessage", lambda c: "کاربرد" in c.params.get("text", ""))
+    await command(fake, world, "/stats", "آمار")  # handled after that /ban's update, offer step included
+    assert not [r for r in fake.calls_of("sendMessage") if "باب" in r.params.get("text", "") and "دارد" in r.params.get("text", "")]
 
 
 async def test_purge_counts_first(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
