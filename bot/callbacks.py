@@ -26,6 +26,7 @@ class Action(StrEnum):
     REPLY = "rp"  # comment_id
     CANCEL = "xx"  # (no ids): cancel the draft
     QUEUE_PAGE = "qp"  # page of the moderators' batch view
+    PURGE = "pr"  # user_id: remove all of this author's published comments (issue 18)
 
 
 ARITY: dict[Action, int] = {
@@ -42,6 +43,7 @@ ARITY: dict[Action, int] = {
     Action.REPLY: 1,
     Action.CANCEL: 0,
     Action.QUEUE_PAGE: 1,
+    Action.PURGE: 1,
 }
 
 

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     undo_window_seconds: int = Field(600, ge=0, le=86400)
     trusted_after: int = Field(0, ge=0, le=10000)
     hashtags: str = ""
+    # Moderation tools (issue 18): an article takes comments for this many hours after it is posted (0: always).
+    comments_open_hours: int = Field(0, ge=0, le=24 * 365)
     # Network and monitoring (proxies, /healthz and /metrics, the operators' chat): one block, own validators.
     proxy_url: str | None = None  # Bot API through http://, https:// or socks5:// (empty: direct)
     feed_proxy_url: str | None = None  # RSS/Atom feeds through a proxy (empty: direct, never the env's proxy)

@@ -14,6 +14,7 @@ class CommentStatus(StrEnum):
     REJECTED = "rejected"
     AUTO_REJECTED = "auto_rejected"
     EXPIRED = "expired"
+    REMOVED = "removed"  # published, then taken down by a moderator (issue 18)
 
 
 S = CommentStatus
@@ -22,10 +23,11 @@ S = CommentStatus
 TRANSITIONS: dict[CommentStatus, frozenset[CommentStatus]] = {
     S.AWAITING_CAPTCHA: frozenset({S.PENDING, S.EXPIRED}),
     S.PENDING: frozenset({S.APPROVED, S.REJECTED}),
-    S.APPROVED: frozenset({S.PENDING}),
+    S.APPROVED: frozenset({S.PENDING, S.REMOVED}),
     S.REJECTED: frozenset({S.PENDING}),
     S.AUTO_REJECTED: frozenset(),
     S.EXPIRED: frozenset(),
+    S.REMOVED: frozenset(),
 }
 
 # A comment is born in one of these.

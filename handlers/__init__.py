@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, T
 
 from bot.callbacks import Action
 from bot.deps import KhabarApp
-from handlers import discussion, errors, intake, moderation, monitoring, publishing, seen
+from handlers import discussion, errors, intake, moderation, monitoring, publishing, seen, tools
 
 
 def register(app: KhabarApp) -> None:
@@ -31,6 +31,7 @@ def register(app: KhabarApp) -> None:
     # group 0: moderators' buttons (cards, menus, queue view), their commands (moderators' chat
     # only, checked inside) and readers' /notify.
     app.add_handler(CallbackQueryHandler(moderation.on_button, pattern=moderation.owns))
+    app.add_handler(CallbackQueryHandler(tools.on_button, pattern=tools.owns))  # issue 18's confirmations
     app.add_handler(CommandHandler("queue", moderation.queue))
     app.add_handler(CommandHandler("stats", moderation.stats))
     app.add_handler(CommandHandler("ban", moderation.ban))
@@ -38,6 +39,11 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("trust", moderation.trust))
     app.add_handler(CommandHandler("untrust", moderation.untrust))
     app.add_handler(CommandHandler("notify", moderation.notify, filters.ChatType.PRIVATE))
+    app.add_handler(CommandHandler("close", tools.close))  # moderators' chat only (issue 18)
+    app.add_handler(CommandHandler("open", tools.reopen))
+    app.add_handler(CommandHandler("remove", tools.remove))
+    app.add_handler(CommandHandler("purge", tools.purge))
+    app.add_handler(CommandHandler("ban", tools.offer_after_ban), group=1)  # after /ban has answered
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.
     app.add_handler(CallbackQueryHandler(intake.on_captcha, pattern=intake.pattern(Action.CAPTCHA)))

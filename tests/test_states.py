@@ -16,6 +16,7 @@ ALLOWED = {
     (S.PENDING, S.REJECTED),
     (S.APPROVED, S.PENDING),
     (S.REJECTED, S.PENDING),
+    (S.APPROVED, S.REMOVED),
 }
 
 
@@ -32,6 +33,7 @@ def test_transition_table(old: S, new: S) -> None:
 def test_terminal_states_have_no_way_out() -> None:
     assert TRANSITIONS[S.AUTO_REJECTED] == frozenset()
     assert TRANSITIONS[S.EXPIRED] == frozenset()
+    assert TRANSITIONS[S.REMOVED] == frozenset()
 
 
 def test_sources_of_pending() -> None:

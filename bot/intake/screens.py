@@ -15,6 +15,7 @@ from bot.intake.payload import LinkKind, make_payload, parse_payload
 from bot.intake.wording import fa_number, tries
 from bot.jalali import fa_digits, format_datetime, format_short
 from bot.texts import intake as t
+from bot.texts import tools as tools_text
 from storage.models import Article, Comment, User
 
 TITLE_CHARS = 200
@@ -77,6 +78,7 @@ def author_name(user: User | None) -> str:
 def article_view(
     article: Article, comments: list[Comment], names: dict[int, User], page: Page, total: int, tz: ZoneInfo,
     parents: dict[int, ParentRef] | None = None, writing_limit: int | None = None,
+    *, closed: bool = False, closes_at: str | None = None,
 ) -> Screen:
     """Title, Jalali date, one page of approved comments (oldest first, stable numbers), whether the
     reader is writing on it (``writing_limit`` set: their next text is a comment), and the buttons."""
@@ -101,10 +103,16 @@ def article_view(
                                                text=mark + escape(trim(comment.text, COMMENT_CHARS))))
             replies.append(InlineKeyboardButton(t.BUTTON_REPLY.format(n=fa_digits(n)),
                                                 callback_data=encode(Action.REPLY, comment.id)))
-        rows.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
-    # Whether the reader's next text is a comment on this article, said where they look.
-    parts.append(t.VIEW_WRITING.format(limit=fa_number(writing_limit)) if writing_limit else t.VIEW_NOT_WRITING)
-    rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
+        if not closed:  # a closed article takes no replies either (issue 18)
+            rows.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
+    if closed:
+        parts.append(tools_text.CLOSED_NOTE)
+    else:
+        if closes_at is not None:
+            parts.append(tools_text.CLOSES_AT.format(time=closes_at))
+        # Whether the reader's next text is a comment on this article, said where they look.
+        parts.append(t.VIEW_WRITING.format(limit=fa_number(writing_limit)) if writing_limit else t.VIEW_NOT_WRITING)
+        rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
     paging: list[InlineKeyboardButton] = []
     if page.has_prev:
         paging.append(InlineKeyboardButton(t.BUTTON_PREV, callback_data=encode(Action.PAGE, article.id,
@@ -114,7 +122,7 @@ def article_view(
                                                                               page.number + 1)))
     if paging:
         rows.append(paging)
-    return Screen("\n\n".join(parts), InlineKeyboardMarkup(rows))
+    return Screen("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
 
 
 def cancel_markup() -> InlineKeyboardMarkup:

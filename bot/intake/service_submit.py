@@ -12,6 +12,7 @@ from telegram.helpers import mention_html
 
 from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
+from bot.comments_open import article_open
 from bot.deps import Deps
 from bot.intake import service_captcha
 from bot.intake.captcha import cooldown, parse_answer, read_question, render
@@ -24,6 +25,7 @@ from bot.jalali import fa_digits, format_datetime
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
+from bot.texts import tools as tools_text
 from storage.models import Article, Comment, User
 from storage.repos import comments, learning, outbox
 from storage.repos import intake as repo
@@ -93,6 +95,8 @@ async def accept(
     banned = await _gate(session, deps, user, now, rate=False)
     if banned is not None:
         return banned
+    if not article_open(article, deps.settings, now):  # closed by a moderator or by the clock (issue 18)
+        return Outcome(note=tools_text.CLOSED_REFUSED.format(title=title_of(article)))
     normalized = normalize(clean_text(text))[:4096]
     earlier = await repo.same_text(session, user.id, article.id, parent.id if parent else None, normalized)
     if earlier is not None and earlier.status == S.AWAITING_CAPTCHA.value:

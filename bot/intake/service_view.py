@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 from telegram.helpers import escape
 
+from bot.comments_open import article_closes_at, article_open, comments_open
 from bot.deps import Deps
 from bot.intake import service_captcha
 from bot.intake.paging import page_of
@@ -25,9 +26,11 @@ from bot.intake.screens import (
 )
 from bot.intake.service_submit import DRAFT_TTL
 from bot.intake.telegram_io import Author, remember, send
+from bot.jalali import format_datetime
 from bot.states import CommentStatus
 from bot.texts import common
 from bot.texts import intake as t
+from bot.texts import tools as tools_text
 from storage.models import Article, Comment, User
 from storage.repos import comments
 from storage.repos import intake as repo
@@ -47,8 +50,11 @@ async def _view(session: AsyncSession, deps: Deps, article: Article, page: int, 
     user = await session.get(User, user_id, populate_existing=True)
     writing = (user is not None and user.draft_article_id == article.id and user.draft_parent_id is None
                and user.draft_expires_at is not None and user.draft_expires_at > deps.clock())
+    closed = not article_open(article, deps.settings, deps.clock())
+    deadline = article_closes_at(article, deps.settings)
+    closes_at = format_datetime(deadline, deps.settings.tz) if deadline is not None and not closed else None
     return article_view(article, rows, names, where, total, deps.settings.tz, parents,
-                        _limit(deps) if writing else None)
+                        _limit(deps) if writing and not closed else None, closed=closed, closes_at=closes_at)
 
 
 def _limit(deps: Deps) -> int:
@@ -87,6 +93,7 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
             if article is None:
                 screen = await _latest(session, deps, t.BAD_LINK)
             else:
+                # Even when closed: a text typed next is answered «closed», not «which article?».
                 await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
                 screen = await _view(session, deps, article, 0, who.id)
         else:
@@ -122,6 +129,8 @@ async def begin_write(deps: Deps, who: Author, article_id: int) -> Screen | None
         article = await session.get(Article, article_id)
         if article is None:
             return None
+        if not article_open(article, deps.settings, deps.clock()):
+            return Screen(tools_text.CLOSED_NOTE)
         await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
         return write_prompt(article, _limit(deps))
 
@@ -133,6 +142,8 @@ async def begin_reply(deps: Deps, who: Author, comment_id: int) -> Screen | None
         parent = await comments.get(session, comment_id)
         if parent is None or parent.status != S.APPROVED.value:
             return None
+        if not await comments_open(session, deps.settings, parent.article_id, deps.clock()):
+            return Screen(tools_text.CLOSED_NOTE)
         await repo.set_draft(session, who.id, parent.article_id, parent.id, deps.clock() + DRAFT_TTL)
         return reply_prompt(parent, await session.get(User, parent.author_id), _limit(deps))
 

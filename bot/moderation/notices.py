@@ -35,6 +35,7 @@ from bot.moderation.reasons import BANNED, is_permanent
 from bot.outbox import Hooks, call
 from bot.states import CommentStatus
 from bot.texts import moderation as t
+from bot.texts import tools as tools_text
 from storage.models import Article, Comment, Delivery, ModerationAction, User
 from storage.repos import outbox as outbox_repo
 from storage.repos import users
@@ -142,6 +143,8 @@ async def _comment_wanted(session: AsyncSession, deps: Deps, comment: Comment, s
     if comment.status == CommentStatus.APPROVED.value:
         link = article_link(deps, article) if article is not None else ""
         return Wanted(t.NOTIFY_APPROVED.format(title=title, link=link), push=True)
+    if comment.status == CommentStatus.REMOVED.value:  # taken down after publication (issue 18)
+        return Wanted(tools_text.NOTIFY_REMOVED.format(title=title), push=True)
     if comment.status == CommentStatus.REJECTED.value and comment.reason == BANNED.code:
         return Wanted(t.NOTIFY_REJECTED_BANNED.format(title=title), push=False)  # the ban notice alerts
     if comment.status == CommentStatus.REJECTED.value:

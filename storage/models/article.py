@@ -66,3 +66,7 @@ class Article(Base):
     # The count the post's button shows now; differs from approved_count while an edit is due.
     shown_count: Mapped[int] = mapped_column(default=0)
     count_edited_at: Mapped[datetime | None]
+    # Comments open or closed by a moderator ("closed" | "open"), overriding KHABAR_COMMENTS_OPEN_HOURS;
+    # None: by the clock alone (bot/closing.py).
+    comments_override: Mapped[str | None] = mapped_column(String(10))
+    comments_override_at: Mapped[datetime | None]

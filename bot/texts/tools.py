@@ -1,0 +1,56 @@
+"""Strings of the moderation tools of issue 18: closing and reopening an article's comments (HTML)."""
+
+# ----- moderators: /close and /open ------------------------------------------------------------------------
+CLOSE_USAGE = (
+    "کاربرد: <code>/close خبر</code> و <code>/open خبر</code>\n"
+    "«خبر» یکی از این‌هاست: شمارهٔ خبر، کد نظری از روی کارت (مثل <code>Xk3f9Q</code>) یا پیوند پست کانال."
+)
+ARTICLE_UNKNOWN = "خبری با «<code>{ref}</code>» پیدا نشد. کد نظر روی کارت، شمارهٔ خبر یا پیوند پست کانال را بفرستید."
+CLOSED_DONE = "🔒 نظرهای خبر «{title}» بسته شد؛ نظر تازه پذیرفته نمی‌شود.{waiting}"
+CLOSED_ALREADY = "🔒 نظرهای خبر «{title}» از پیش بسته است."
+OPENED_DONE = "🔓 نظرهای خبر «{title}» دوباره باز شد.{clock}"
+OPENED_ALREADY = "🔓 نظرهای خبر «{title}» از پیش باز است."
+WAITING_STILL = "\n{count} نظرِ ثبت‌شده هنوز در صف است و همچنان می‌توانید دربارهٔ آن‌ها تصمیم بگیرید."
+OPEN_BY_HAND = "\nاین خبر دیگر با گذشت زمان بسته نمی‌شود؛ برای بستن، <code>/close</code> را بفرستید."
+
+# ----- readers ---------------------------------------------------------------------------------------------
+CLOSED_NOTE = "🔒 ثبت نظر برای این خبر بسته شده است. نظرهای منتشرشده را همچنان می‌توانید بخوانید."
+CLOSED_REFUSED = "🔒 ثبت نظر برای خبر «{title}» بسته شده است و نظر شما ثبت نشد."
+CLOSES_AT = "⏳ ثبت نظر برای این خبر تا {time} باز است."
+
+# ----- moderators: /remove (take-downs) ---------------------------------------------------------------------
+REMOVE_USAGE = (
+    "کاربرد: <code>/remove کد_نظر</code> — کد نظر همان است که روی کارت آن آمده (مثل <code>Xk3f9Q</code>).\n"
+    "نظر منتشرشده از گفت‌وگوی خبر و فهرست نظرهای ربات برداشته می‌شود و به نویسنده خبر داده می‌شود."
+)
+COMMENT_UNKNOWN = "نظری با کد «<code>{ref}</code>» پیدا نشد."
+REMOVE_NOT_PUBLISHED = "نظر <code>{token}</code> منتشر نشده است ({status})؛ نظر در صف را با دکمه‌های کارتش رد کنید."
+REMOVE_ALREADY = "نظر <code>{token}</code> پیش‌تر حذف شده است."
+REMOVED_DONE = "🗑 نظر <code>{token}</code> از «{author}» دربارهٔ «{title}» حذف شد.\n{thread}"
+REMOVED_THREAD_DELETED = "پیام آن در گفت‌وگوی خبر پاک می‌شود."
+REMOVED_THREAD_EDITED = "پیام آن در گفت‌وگوی خبر از ۴۸ ساعت گذشته است و به «این نظر به تشخیص مدیران حذف شد» تغییر می‌کند."
+REMOVED_THREAD_NONE = "پیامی از آن در گفت‌وگوی خبر نبود."
+# What the thread copy of a taken-down comment becomes when it is too old to delete (Telegram: 48 hours).
+REMOVED_IN_THREAD = "این نظر به تشخیص مدیران حذف شد"
+NOTIFY_REMOVED = "🗑 نظر شما دربارهٔ «{title}» که منتشر شده بود، به تشخیص مدیران حذف شد."
+
+# ----- moderators: an author's published comments, all at once (after /ban, or /purge) ----------------------
+PURGE_USAGE = (
+    "کاربرد: <code>/purge شناسهٔ_کاربر</code> — شمار نظرهای منتشرشدهٔ او را نشان می‌دهد و پس از تأیید، "
+    "همه را حذف می‌کند."
+)
+PURGE_OFFER = (
+    "🗑 «{name}» (<code>{user_id}</code>) {count} نظر منتشرشده دارد.\n"
+    "برای حذف همهٔ آن‌ها از گفت‌وگوی خبرها و فهرست نظرها، دکمهٔ زیر را بزنید."
+)
+PURGE_NOTHING = "«{name}» (<code>{user_id}</code>) نظر منتشرشده‌ای ندارد."
+BUTTON_PURGE = "🗑 حذف هر {count} نظر"
+PURGE_DONE = "🗑 {count} نظر منتشرشدهٔ «{name}» (<code>{user_id}</code>) حذف شد · {who}"
+PURGE_TOAST = "{count} نظر حذف شد."
+PURGE_ALREADY = "نظر منتشرشده‌ای از این نویسنده نمانده است."
+
+# ----- /stats ----------------------------------------------------------------------------------------------
+STATS_TOOLS = (
+    "🗞 <b>ابزارهای مدیران در این هفت روز</b>\n"
+    "🔒 بستن نظرهای خبر: {closed} · 🔓 بازکردن دوباره: {opened} · 🗑 حذف نظر منتشرشده: {removed}"
+)

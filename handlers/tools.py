@@ -1,0 +1,128 @@
+"""Moderators' tools of issue 18: /close and /open an article's comments, /remove a published comment,
+an author's published comments all at once (offered after /ban, or /purge; confirmed by a button)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import TelegramError
+
+from bot import closing
+from bot.callbacks import Action, parse
+from bot.checks.normalize import clean_text, parse_number
+from bot.deps import KhabarContext
+from bot.jalali import fa_digits
+from bot.moderation import service_close, service_purge, service_takedown
+from bot.moderation.loading import markup
+from bot.moderation.service_decide import Moderator
+from bot.texts import common
+from bot.texts import tools as t
+from handlers.moderation import _moderator
+
+log = logging.getLogger(__name__)
+
+
+async def _set_open(update: Update, context: KhabarContext, override: str) -> None:
+    mod = await _moderator(update, context)
+    message = update.effective_message
+    if mod is None or message is None:
+        return
+    args = context.args or []
+    if len(args) != 1:
+        await message.reply_text(t.CLOSE_USAGE)
+        return
+    await message.reply_text(await service_close.set_open(context.deps, mod, args[0], override))
+
+
+async def close(update: Update, context: KhabarContext) -> None:
+    """/close <article>: no new comments on it; those already written can still be decided."""
+    await _set_open(update, context, closing.CLOSED)
+
+
+async def reopen(update: Update, context: KhabarContext) -> None:
+    """/open <article>: comments welcome again, whatever the clock says."""
+    await _set_open(update, context, closing.OPENED)
+
+
+async def remove(update: Update, context: KhabarContext) -> None:
+    """/remove <comment>: take a published comment down (thread, bot view, count; the author told)."""
+    mod = await _moderator(update, context)
+    message = update.effective_message
+    if mod is None or message is None:
+        return
+    args = context.args or []
+    if len(args) != 1:
+        await message.reply_text(t.REMOVE_USAGE)
+        return
+    await message.reply_text(await service_takedown.take_down(context.deps, mod, args[0]))
+
+
+def _user_id(args: list[str] | None) -> int | None:
+    """The user id a command names first (Persian or Arabic digits too), or None."""
+    return parse_number(args[0]) if args else None
+
+
+async def _send_offer(message: Message, offer: service_purge.Offer) -> None:
+    await message.reply_text(offer.text, reply_markup=markup(offer.keyboard) if offer.keyboard else None)
+
+
+async def purge(update: Update, context: KhabarContext) -> None:
+    """/purge <user id>: the author's published comments counted, removed when a moderator confirms."""
+    mod = await _moderator(update, context)
+    message = update.effective_message
+    if mod is None or message is None:
+        return
+    user_id = _user_id(context.args)
+    if user_id is None or len(context.args or []) != 1:
+        await message.reply_text(t.PURGE_USAGE)
+        return
+    await _send_offer(message, await service_purge.offer(context.deps, user_id))
+
+
+async def offer_after_ban(update: Update, context: KhabarContext) -> None:
+    """After /ban (handled first, in group 0): offer to remove the author's published comments too."""
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    deps = context.deps
+    if user is None or chat is None or message is None or chat.id != deps.chats.moderators:
+        return
+    if not await deps.moderators.is_moderator(context.bot, user.id):
+        return
+    ids = [parse_number(a) for a in (context.args or [])]
+    if not 1 <= len(ids) <= 2 or ids[0] is None or (len(ids) == 2 and not ids[1]):
+        return  # /ban answered with its usage: no ban, no offer
+    offer = await service_purge.offer(deps, ids[0])
+    if offer.count:
+        await _send_offer(message, offer)
+
+
+def owns(data: object) -> bool:
+    """Whether a callback is one of the tools' buttons."""
+    press = parse(data) if isinstance(data, str) else None
+    return press is not None and press.action is Action.PURGE
+
+
+async def on_button(update: Update, context: KhabarContext) -> None:
+    """«🗑 حذف هر n نظر»: remove them, and the confirmation message says what was done."""
+    query = update.callback_query
+    if query is None:
+        return
+    cb = parse(query.data)
+    message = query.message
+    deps = context.deps
+    if cb is None or not isinstance(message, Message):
+        await query.answer(common.UNKNOWN_BUTTON)
+        return
+    if message.chat.id != deps.chats.moderators or not await deps.moderators.is_moderator(context.bot, query.from_user.id):
+        await query.answer(common.NOT_ALLOWED, show_alert=True)
+        return
+    mod = Moderator(query.from_user.id, clean_text(query.from_user.full_name), query.from_user.username)
+    removed, text = await service_purge.purge(deps, mod, cb.args[0])
+    if removed == 0:
+        await query.answer(t.PURGE_ALREADY)
+        return
+    await query.answer(t.PURGE_TOAST.format(count=fa_digits(removed)))
+    try:
+        await context.bot.edit_message_text(text, message.chat.id, message.message_id)
+    except TelegramError as exc:
+        log.info("could not edit the confirmation: %s", exc, extra={"message_id": message.message_id})
