@@ -16,6 +16,7 @@ from tests.e2e.test_intake_support import (
     COMMENT,
     add_approved,
     add_article,
+    answer_typed,
     comment_and_captcha,
     comments_of,
     sent_to,
@@ -79,9 +80,8 @@ async def test_a_moderator_closes_from_a_card_reference_and_pending_comments_are
     reader = fake.make_user("زهرا", "zahra")
     await reader.start_bot(f"a-{article.token}")
     before = await sent_to(fake, reader, "قیمت نان")  # the view while open, with «پاسخ» buttons
-    comment, captcha, message = await comment_and_captcha(fake, khabar, reader)
-    right = captcha.options.index(captcha.a + captcha.b)
-    await (await reader.press(message, encode(Action.CAPTCHA, captcha.id, captcha.generation, right))).wait_answered()
+    comment, captcha, _ = await comment_and_captcha(fake, khabar, reader)
+    await answer_typed(fake, reader, captcha)
     await khabar.settle()
     card = find_card(fake, world.mods_chat, comment.token)
     assert card is not None
@@ -103,8 +103,6 @@ async def test_a_moderator_closes_from_a_card_reference_and_pending_comments_are
     assert encode(Action.WRITE, article.id) not in markup and encode(Action.REPLY, published.id) not in markup
     reply = await reader.press(before.result, encode(Action.REPLY, published.id))  # an old view's button
     await reply.wait_answered()
-    await sent_to(fake, reader, CLOSED_VIEW)
-    await reader.start_bot(f"r-{published.token}")  # a reply deep link
     await sent_to(fake, reader, CLOSED_VIEW)
     await reader.send("این هم نظر دیگری است که پس از بستن خبر دربارهٔ نان نوشته شد.")
     await sent_to(fake, reader, REFUSED)
