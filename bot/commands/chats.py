@@ -103,11 +103,12 @@ async def _peek(settings: Settings, *, read_updates: bool) -> tuple[str, list[Si
     from telegram import Bot
     from telegram.error import Conflict, InvalidToken, TelegramError
 
+    from bot.network import telegram_request
     from bot.seen import sightings_of
     from bot.settings import ConfigError
 
     try:
-        async with Bot(settings.token, base_url=settings.bot_api_url) as bot:
+        async with Bot(settings.token, base_url=settings.bot_api_url, request=telegram_request(settings)) as bot:
             if not read_updates:
                 return bot.username, [], ""
             try:
