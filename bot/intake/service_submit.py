@@ -20,8 +20,8 @@ from bot.intake.checking import HISTORY_WINDOW, ChecksResources
 from bot.intake.payload import new_token
 from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
-from bot.intake.wording import duration, fa_number
-from bot.jalali import fa_digits, format_datetime
+from bot.intake.wording import ban_end, duration, fa_number
+from bot.jalali import fa_digits
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
@@ -53,7 +53,7 @@ async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime, *,
     None lets the comment through."""
     if user.banned_until is not None and user.banned_until > now:
         if await repo.claim_ban_notice(session, user.id):
-            return Outcome(note=t.BANNED.format(until=format_datetime(user.banned_until, deps.settings.tz)))
+            return Outcome(note=t.BANNED.format(until=ban_end(user.banned_until, deps.settings.tz)))
         return Outcome()
     if not rate:
         return None

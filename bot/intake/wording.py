@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot.jalali import fa_digits
+from bot.jalali import fa_digits, format_datetime
+from bot.moderation.reasons import is_permanent
 from bot.texts import intake as t
 
 
@@ -31,3 +33,8 @@ def duration(span: timedelta | float) -> str:
 def tries(left: int) -> str:
     """«یک فرصت دیگر», «دو فرصت دیگر», «۳ فرصت دیگر»."""
     return t.TRIES.get(left) or t.TRIES_N.format(n=fa_digits(left))
+
+
+def ban_end(until: datetime, tz: ZoneInfo) -> str:
+    """How long a ban lasts, as a reader reads it: «برای همیشه», or «تا <date>»."""
+    return t.BANNED_FOREVER if is_permanent(until) else t.BANNED_UNTIL.format(date=format_datetime(until, tz))

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.intake.captcha import new_challenge, render
 from bot.intake.service_submit import accept
+from bot.intake.wording import ban_end
 from bot.jalali import format_datetime
 from bot.states import CommentStatus
 from bot.texts import intake as intake_texts
@@ -259,7 +260,7 @@ class Website:
             until = until or await repo.address_banned_until(session, where, now)
             if until is not None:
                 return Reply(403, {"status": "banned",
-                                   "message": t.BANNED.format(until=format_datetime(until, self.deps.settings.tz))})
+                                   "message": t.BANNED.format(until=ban_end(until, self.deps.settings.tz))})
             parent = await comments_repo.get(session, given.parent_id) if given.parent_id is not None else None
             if given.parent_id is not None and (
                 parent is None or parent.article_id != article.id or parent.status != S.APPROVED.value

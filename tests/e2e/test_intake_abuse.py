@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from bot.moderation.reasons import FOREVER
 from fakegram.actors import FakeUser
 from fakegram.control import FakeTelegram
 from storage.models import User
@@ -149,3 +150,14 @@ async def test_banned_author_is_told_once(fake: FakeTelegram, world: World, khab
     told = [c for c in fake.calls_of("sendMessage") if to(reader)(c) and "بسته شده" in c.params.get("text", "")]
     assert len(told) == 1
     assert await comments_of(khabar, reader) == []
+
+
+async def test_a_permanently_banned_author_is_told_for_ever_not_a_date(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    reader = await _reader_with_draft(fake, khabar)
+    async with khabar.db.transaction() as session:
+        await session.execute(update(User).where(User.id == reader.id).values(banned_until=FOREVER))
+    await reader.send(COMMENT)
+    told = await sent_to(fake, reader, "بسته شده")
+    assert "برای همیشه" in told.params["text"] and "۹۳۷۷" not in told.params["text"], told.params["text"]
