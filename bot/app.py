@@ -188,6 +188,7 @@ async def _post_init(app: KhabarApp) -> None:
         deps.resources["ops_alerts"] = alerts
     if app.job_queue is not None and worker.repair_chats:
         app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
+    db.patient = True  # from now on work waits out a database outage (storage/availability.py)
     worker.start()
     log.info(
         "khabar ready",

@@ -101,11 +101,11 @@ class MonitorServer:
             task.exception()  # retrieved: it was already reported as a timeout
 
     async def _ping(self) -> None:
-        async with self.db.transaction() as session:
+        async with self.db.transaction(patient=False) as session:
             await monitoring.ping(session)
 
     async def _read(self) -> tuple[dict[str, int], monitoring.Backlog]:
-        async with self.db.transaction() as session:
+        async with self.db.transaction(patient=False) as session:
             return await monitoring.comments_by_status(session), await monitoring.outbox_backlog(session)
 
     async def _database(self) -> dict[str, Any]:
@@ -114,7 +114,11 @@ class MonitorServer:
         except Exception as exc:  # any failure means "does not answer"; the class name says which
             log.warning("health check: the database did not answer", extra={"error": type(exc).__name__})
             self.metrics.database_up.set(0)
-            return {"ok": False, "error": type(exc).__name__}
+            body: dict[str, Any] = {"ok": False, "error": type(exc).__name__}
+            outage = self.db.availability
+            if outage.down_since is not None:  # work is waiting for it (storage/availability.py)
+                body.update(down_s=round(time.monotonic() - outage.down_since, 1), waiting=outage.waiting)
+            return body
         self.metrics.database_up.set(1)
         return {"ok": True}
 

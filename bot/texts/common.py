@@ -9,3 +9,4 @@ WELCOME = (
 ERROR = "متأسفیم، خطایی پیش آمد. لطفاً چند لحظه‌ی دیگر دوباره تلاش کنید."
 NOT_ALLOWED = "این کار فقط برای مدیران مجاز است."
 UNKNOWN_BUTTON = "این دکمه دیگر معتبر نیست."
+WAIT = "لحظه‌ای صبر کنید…"  # a pressed button whose work waits for the database
