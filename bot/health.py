@@ -112,10 +112,12 @@ class MonitorServer:
         try:
             await self._bounded(self._ping())
         except Exception as exc:  # any failure means "does not answer"; the class name says which
-            log.warning("health check: the database did not answer", extra={"error": type(exc).__name__})
+            outage = self.db.availability
+            # During a known outage (logged once by storage/availability.py) each check is not news.
+            log.log(logging.DEBUG if outage.down else logging.WARNING, "health check: the database did not answer",
+                    extra={"error": type(exc).__name__})
             self.metrics.database_up.set(0)
             body: dict[str, Any] = {"ok": False, "error": type(exc).__name__}
-            outage = self.db.availability
             if outage.down_since is not None:  # work is waiting for it (storage/availability.py)
                 body.update(down_s=round(time.monotonic() - outage.down_since, 1), waiting=outage.waiting)
             return body

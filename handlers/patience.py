@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -19,10 +20,11 @@ from telegram.error import TelegramError
 
 from bot.deps import KhabarApp, KhabarContext
 from bot.texts import common
-from storage.availability import Availability, unavailable
+from storage.availability import Availability, conflict, unavailable
 
 log = logging.getLogger("khabar.database")
 Callback = Callable[[Any, KhabarContext], Coroutine[Any, Any, Any]]
+CLASHES = 8  # runs of one update that PostgreSQL chose as a deadlock's victim before giving up on it
 AGAIN_AFTER_UP = 3  # runs of one update after the database answered again before giving up on it
 TOAST_CHECK = 1.0  # seconds between looks at a pressed button's handler: still waiting for the database?
 TOAST_WITHIN = 10.0  # Telegram refuses a callback answer after ~15 s: the «wait» toast comes before that
@@ -57,12 +59,16 @@ def patient(callback: Callback) -> Callback:
             return await callback(update, context)
         query = update.callback_query if isinstance(update, Update) else None
         toast = asyncio.create_task(_toast_while_down(query, outage)) if query is not None else None
-        again = 0
+        again = clashes = 0
         try:
             while True:
                 try:
                     return await callback(update, context)
                 except Exception as exc:
+                    if conflict(exc) and clashes < CLASHES:  # rolled back, nothing done: run it again
+                        clashes += 1
+                        await asyncio.sleep(random.uniform(0.05, 0.25) * clashes)
+                        continue
                     if not unavailable(exc) or again >= AGAIN_AFTER_UP:
                         raise
                     if not outage.down:

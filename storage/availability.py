@@ -46,6 +46,16 @@ def unavailable(exc: BaseException) -> bool:
     return False
 
 
+def conflict(exc: BaseException) -> bool:
+    """Whether ``exc`` is PostgreSQL giving up on one transaction (deadlock, serialization): run it again."""
+    orig = getattr(exc, "orig", None)
+    names = {cls.__name__ for cls in type(orig).__mro__} if orig is not None else set()
+    code = getattr(orig, "sqlstate", None) or getattr(getattr(orig, "__cause__", None), "sqlstate", None)
+    return isinstance(exc, DBAPIError) and (
+        code in ("40P01", "40001") or "deadlock detected" in str(exc) or bool(names & {"DeadlockDetectedError",
+                                                                                      "SerializationError"}))
+
+
 class Availability:
     """The database's state as the app sees it; ``probe`` opens one transaction (raises if it cannot)."""
 
@@ -58,6 +68,7 @@ class Availability:
         self.waiting = 0  # pieces of work waiting for the database now
         self.waited = 0  # ... during the current (or last) outage
         self.outages = 0
+        self.back_at: float | None = None  # time.monotonic() when it answered again
 
     @property
     def down(self) -> bool:
@@ -104,6 +115,7 @@ class Availability:
         log.info("the database answers again", extra={"down_s": round(time.monotonic() - since, 1),
                                                       "waited": self.waited})
         self.down_since = None
+        self.back_at = time.monotonic()
         self._prober = None
         self._up.set()
 
@@ -113,3 +125,31 @@ class Availability:
         if prober is not None:
             prober.cancel()
             await asyncio.gather(prober, return_exceptions=True)
+
+
+class QuietWhileDown(logging.Filter):
+    """Drops the scheduler's "skipped: maximum number of running instances reached" lines while the
+    database is away and for AFTERMATH seconds after (the backlog): a job waiting for it makes every
+    later run of that job skip, each a WARNING."""
+
+    AFTERMATH = 60.0
+
+    LOGGER = "apscheduler.scheduler"
+
+    def __init__(self, availability: Availability) -> None:
+        super().__init__()
+        self.availability = availability
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Pass every record except a skipped run during an outage."""
+        outage = self.availability
+        recent = outage.down or (outage.back_at is not None and time.monotonic() - outage.back_at < self.AFTERMATH)
+        return not (recent and "maximum number of running instances" in record.getMessage())
+
+    def attach(self) -> None:
+        """Start filtering."""
+        logging.getLogger(self.LOGGER).addFilter(self)
+
+    def detach(self) -> None:
+        """Stop filtering."""
+        logging.getLogger(self.LOGGER).removeFilter(self)
