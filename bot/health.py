@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.network import WatchedRequest
+from storage.availability import unavailable
 from storage.db import Database
 from storage.repos import monitoring
 
@@ -116,6 +117,8 @@ class MonitorServer:
             # During a known outage (logged once by storage/availability.py) each check is not news.
             log.log(logging.DEBUG if outage.down else logging.WARNING, "health check: the database did not answer",
                     extra={"error": type(exc).__name__})
+            if unavailable(exc):  # out of reach, or no answer within DB_TIMEOUT (SQLite locked by a long writer)
+                outage.report(exc)
             self.metrics.database_up.set(0)
             body: dict[str, Any] = {"ok": False, "error": type(exc).__name__}
             if outage.down_since is not None:  # work is waiting for it (storage/availability.py)
