@@ -25,6 +25,7 @@ from bot.ops_alerts import OpsAlerts
 from bot.outbox import OutboxWorker
 from bot.settings import ConfigError, Settings
 from bot.telegram_bot import KhabarBot
+from storage.availability import QuietWhileDown
 from storage.db import Database, PoolOptions
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,10 @@ async def _post_init(app: KhabarApp) -> None:
         deps.resources["ops_alerts"] = alerts
     if app.job_queue is not None and worker.repair_chats:
         app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
+    db.patient = True  # from now on work waits out a database outage (storage/availability.py)
+    skipped = QuietWhileDown(db.availability)  # jobs waiting for it: no WARNING per skipped run
+    skipped.attach()
+    deps.resources["quiet_while_down"] = skipped
     worker.start()
     log.info(
         "khabar ready",
@@ -246,6 +251,9 @@ async def _post_shutdown(app: KhabarApp) -> None:
         alerts = deps.resources.pop("ops_alerts", None)
         if isinstance(alerts, OpsAlerts):
             await alerts.stop()
+        skipped = deps.resources.pop("quiet_while_down", None)
+        if isinstance(skipped, QuietWhileDown):
+            skipped.detach()
         quiet = deps.resources.pop("polling_errors", None)
         if isinstance(quiet, network.PollingErrors):
             quiet.detach()

@@ -16,6 +16,7 @@ from bot.metrics import Metrics
 from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
+from storage.availability import unavailable
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,12 @@ class Events:
     async def _run(self, topic: str, listener: Listener, ident: int) -> None:
         try:
             await listener(ident)
-        except Exception:
-            log.exception("event listener failed", extra={"topic": topic, "ident": ident})
+        except Exception as exc:
+            if not unavailable(exc):
+                log.exception("event listener failed", extra={"topic": topic, "ident": ident})
+                return
+            # The database went away midway: the periodic job finds the same work once it is back.
+            log.info("event listener stopped by a database outage", extra={"topic": topic, "ident": ident})
 
     async def settle(self) -> None:
         """Wait for running listeners (shutdown, tests)."""

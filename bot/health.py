@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.metrics import CONTENT_TYPE, Metrics
 from bot.network import WatchedRequest
+from storage.availability import unavailable
 from storage.db import Database
 from storage.repos import monitoring
 
@@ -101,20 +102,28 @@ class MonitorServer:
             task.exception()  # retrieved: it was already reported as a timeout
 
     async def _ping(self) -> None:
-        async with self.db.transaction() as session:
+        async with self.db.transaction(patient=False) as session:
             await monitoring.ping(session)
 
     async def _read(self) -> tuple[dict[str, int], monitoring.Backlog]:
-        async with self.db.transaction() as session:
+        async with self.db.transaction(patient=False) as session:
             return await monitoring.comments_by_status(session), await monitoring.outbox_backlog(session)
 
     async def _database(self) -> dict[str, Any]:
         try:
             await self._bounded(self._ping())
         except Exception as exc:  # any failure means "does not answer"; the class name says which
-            log.warning("health check: the database did not answer", extra={"error": type(exc).__name__})
+            outage = self.db.availability
+            # During a known outage (logged once by storage/availability.py) each check is not news.
+            log.log(logging.DEBUG if outage.down else logging.WARNING, "health check: the database did not answer",
+                    extra={"error": type(exc).__name__})
+            if unavailable(exc):  # out of reach, or no answer within DB_TIMEOUT (SQLite locked by a long writer)
+                outage.report(exc)
             self.metrics.database_up.set(0)
-            return {"ok": False, "error": type(exc).__name__}
+            body: dict[str, Any] = {"ok": False, "error": type(exc).__name__}
+            if outage.down_since is not None:  # work is waiting for it (storage/availability.py)
+                body.update(down_s=round(time.monotonic() - outage.down_since, 1), waiting=outage.waiting)
+            return body
         self.metrics.database_up.set(1)
         return {"ok": True}
 

@@ -17,6 +17,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Mes
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.outbox_repair import SeenMessages, remove_copies
+from storage.availability import unavailable
 from storage.db import Database
 from storage.models import Delivery
 from storage.repos import outbox as repo
@@ -146,8 +147,12 @@ class OutboxWorker:
         while not self._stopping:
             try:
                 await self.run_once()
-            except Exception:
-                log.exception("outbox cycle failed")
+            except Exception as exc:
+                if unavailable(exc):  # the database went away midway: one WARNING for the outage, no traceback
+                    self.db.availability.report(exc)
+                    await self.db.availability.wait_up()
+                else:
+                    log.exception("outbox cycle failed")
             if self._stopping:
                 return
             self._wake.clear()
@@ -180,8 +185,14 @@ class OutboxWorker:
             task.add_done_callback(functools.partial(self._lane_done, chat))
         return len(rows)
 
-    def _lane_done(self, chat: str, _task: asyncio.Task[None]) -> None:
+    def _lane_done(self, chat: str, task: asyncio.Task[None]) -> None:
         self._lanes.pop(chat, None)
+        error = None if task.cancelled() else task.exception()
+        if error is not None:  # its rows stay claimed: sent again, in order, once the claim lapses
+            if unavailable(error):
+                self.db.availability.report(error)
+            else:
+                log.error("outbox lane failed", exc_info=error, extra={"chat_id": chat})
         self._wake.set()
 
     async def _lane(self, rows: list[Delivery]) -> None:

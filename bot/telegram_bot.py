@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
 
 # PTB's Defaults(parse_mode=…) adds parse_mode to every call that goes through its message helper,
 # including methods whose Bot API definition has no such parameter. Telegram ignores it; a strict
@@ -35,3 +39,17 @@ class KhabarBot(ExtBot[None]):
         if self.metrics is not None and chat_id is not None and not endpoint.lower().startswith("get"):
             self.metrics.sent(endpoint, chat_id)
         return result
+
+    async def answer_callback_query(self, callback_query_id: str, *args: Any, **kwargs: Any) -> bool:
+        """Answer a button press; a late answer Telegram refuses ("query is too old") is expected, not an error.
+
+        It happens when the press waited (a database outage, a slow Telegram) or was answered already.
+        """
+        try:
+            return await super().answer_callback_query(callback_query_id, *args, **kwargs)
+        except BadRequest as exc:
+            text = exc.message.lower()
+            if "query is too old" not in text and "query id is invalid" not in text:
+                raise
+            log.info("callback answer too late; Telegram refused it", extra={"callback_query_id": callback_query_id})
+            return False

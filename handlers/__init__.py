@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, T
 
 from bot.callbacks import Action
 from bot.deps import KhabarApp
-from handlers import discussion, errors, intake, moderation, monitoring, publishing, seen, tools
+from handlers import discussion, errors, intake, moderation, monitoring, patience, publishing, seen, tools
 
 
 def register(app: KhabarApp) -> None:
@@ -64,4 +64,5 @@ def register(app: KhabarApp) -> None:
                        discussion.on_group_message),
         group=10,
     )
+    patience.make_patient(app)  # a database outage: handled again once it is back, not an error
     app.add_error_handler(errors.on_error)

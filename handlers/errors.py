@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 
 from bot.deps import KhabarContext
 from bot.texts import common
+from storage.availability import unavailable
 
 log = logging.getLogger("khabar.errors")
 
@@ -24,6 +25,12 @@ async def on_error(update: object, context: KhabarContext) -> None:
             extra["chat_id"] = update.effective_chat.id
         if update.effective_user:
             extra["user_id"] = update.effective_user.id
+    if not isinstance(update, Update) and context.error is not None and unavailable(context.error):
+        # A job stopped by a database outage: it runs again on its schedule; the outage is logged once.
+        with contextlib.suppress(RuntimeError):
+            context.deps.db.availability.report(context.error)
+        log.info("job stopped by a database outage", extra={"error": type(context.error).__name__})
+        return
     log.error("unhandled error in handler", exc_info=context.error, extra=extra)
     if not isinstance(update, Update):
         return

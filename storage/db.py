@@ -14,6 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.availability import Availability, unavailable
+
 
 @dataclass(frozen=True, slots=True)
 class PoolOptions:
@@ -39,12 +41,16 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy's "begin" event issue BEGIN
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA synchronous=NORMAL")
-        cur.close()
+        try:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+        except Exception:  # the file cannot be opened (an outage): SQLAlchemy drops the connection unclosed
+            dbapi_conn.close()
+            raise
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -99,6 +105,10 @@ class Database:
         # busy_timeout. A task already inside a transaction is not queued behind itself.
         self._serial: asyncio.Lock | None = asyncio.Lock() if is_sqlite(url) else None
         self._holder: asyncio.Task[object] | None = None
+        # Once ``patient`` (the app is running), a transaction that cannot start because the database is
+        # out of reach or locked waits for it to answer again instead of failing (storage/availability.py).
+        self.availability = Availability(self._probe)
+        self.patient = False
 
     @property
     def dialect(self) -> str:
@@ -106,21 +116,58 @@ class Database:
         return self.engine.dialect.name
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """One session in one transaction: commit on success, roll back on error."""
+    async def transaction(self, *, patient: bool | None = None) -> AsyncIterator[AsyncSession]:
+        """One session in one transaction: commit on success, roll back on error.
+
+        ``patient`` (default: the database's own setting) waits while the database does not answer.
+        """
+        wait = self.patient if patient is None else patient
         serial = self._serial
         if serial is None or (self._holder is not None and self._holder is asyncio.current_task()):
-            async with self.sessions() as session, session.begin():
+            async with self._begun(wait) as session:
                 yield session
             return
         async with serial:
             self._holder = asyncio.current_task()
             try:
-                async with self.sessions() as session, session.begin():
+                async with self._begun(wait) as session:
                     yield session
             finally:
                 self._holder = None
 
+    @asynccontextmanager
+    async def _begun(self, wait: bool) -> AsyncIterator[AsyncSession]:
+        if not wait:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        while True:
+            await self.availability.wait_up()
+            session = self.sessions()
+            try:
+                await session.connection()  # connects and begins (SQLite: takes the write lock)
+            except Exception as exc:
+                await session.close()
+                if not unavailable(exc):
+                    raise
+                self.availability.report(exc)
+                continue
+            break
+        async with session:
+            try:
+                yield session
+            except BaseException:
+                await session.rollback()
+                raise
+            await session.commit()
+
+    async def _probe(self) -> None:
+        """Open and roll back one transaction (the outage watcher's question: do you answer?)."""
+        async with self.sessions() as session:
+            await session.connection()
+            await session.rollback()
+
     async def close(self) -> None:
         """Release every pooled connection."""
+        await self.availability.close()
         await self.engine.dispose()

@@ -23,3 +23,4 @@ UNKNOWN_COMMAND = "این فرمان را نمی‌شناسم. فرمان‌ها
 ERROR = "متأسفیم، خطایی پیش آمد. لطفاً چند لحظهٔ دیگر دوباره تلاش کنید."
 NOT_ALLOWED = "این کار فقط برای مدیران مجاز است."
 UNKNOWN_BUTTON = "این دکمه دیگر معتبر نیست."
+WAIT = "لحظه‌ای صبر کنید…"  # a pressed button whose work waits for the database
