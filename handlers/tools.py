@@ -23,16 +23,24 @@ from handlers.moderation import _moderator
 log = logging.getLogger(__name__)
 
 
-async def _set_open(update: Update, context: KhabarContext, override: str) -> None:
+async def _one_argument(update: Update, context: KhabarContext, usage: str) -> tuple[Moderator, Message, str] | None:
+    """A moderator's command with exactly one argument: (moderator, message, argument); else the usage."""
     mod = await _moderator(update, context)
     message = update.effective_message
     if mod is None or message is None:
-        return
+        return None
     args = context.args or []
     if len(args) != 1:
-        await message.reply_text(t.CLOSE_USAGE)
-        return
-    await message.reply_text(await service_close.set_open(context.deps, mod, args[0], override))
+        await message.reply_text(usage)
+        return None
+    return mod, message, args[0]
+
+
+async def _set_open(update: Update, context: KhabarContext, override: str) -> None:
+    given = await _one_argument(update, context, t.CLOSE_USAGE)
+    if given is not None:
+        mod, message, ref = given
+        await message.reply_text(await service_close.set_open(context.deps, mod, ref, override))
 
 
 async def close(update: Update, context: KhabarContext) -> None:
@@ -47,15 +55,10 @@ async def reopen(update: Update, context: KhabarContext) -> None:
 
 async def remove(update: Update, context: KhabarContext) -> None:
     """/remove <comment>: take a published comment down (thread, bot view, count; the author told)."""
-    mod = await _moderator(update, context)
-    message = update.effective_message
-    if mod is None or message is None:
-        return
-    args = context.args or []
-    if len(args) != 1:
-        await message.reply_text(t.REMOVE_USAGE)
-        return
-    await message.reply_text(await service_takedown.take_down(context.deps, mod, args[0]))
+    given = await _one_argument(update, context, t.REMOVE_USAGE)
+    if given is not None:
+        mod, message, ref = given
+        await message.reply_text(await service_takedown.take_down(context.deps, mod, ref))
 
 
 def _user_id(args: list[str] | None) -> int | None:
