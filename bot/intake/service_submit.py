@@ -179,8 +179,9 @@ async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, re
         note = t.STALE_QUESTION.format(question=render(current.a, current.b))
         await send(deps, bot, who.id, Screen(note), reply_to=message_id)
         return True
+    shown_in = (who.id, replied_id) if replied_id is not None and target.message_id is None else None
     await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(target.id, typed=typed,
-                                                                          reply_to=message_id))
+                                                                          shown_in=shown_in, reply_to=message_id))
     return True
 
 

@@ -281,13 +281,14 @@ async def get_captcha(session: AsyncSession, captcha_id: int) -> Captcha | None:
 
 async def open_captchas(session: AsyncSession, author_id: int, now: datetime, limit: int = 10
                         ) -> list[Captcha]:
-    """The author's open, shown captchas, the one shown last first."""
+    """The author's open captchas, the one shown last first: one being sent now (its message id not
+    recorded yet, so an answer may arrive before the record) first of all."""
     stmt = (
         select(Captcha)
         .join(Comment, Comment.id == Captcha.comment_id)
         .where(Comment.author_id == author_id, Comment.status == S.AWAITING_CAPTCHA.value,
-               Captcha.solved_at.is_(None), Captcha.expires_at > now, Captcha.message_id.is_not(None))
-        .order_by(Captcha.message_id.desc(), Captcha.id.desc())
+               Captcha.solved_at.is_(None), Captcha.expires_at > now)
+        .order_by(Captcha.message_id.is_(None).desc(), Captcha.message_id.desc(), Captcha.id.desc())
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())

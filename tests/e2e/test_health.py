@@ -137,8 +137,8 @@ async def test_metrics_after_a_comment_flows(fake: FakeTelegram, world: World, m
     response = await get(monitored, "/metrics")
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/plain")
     got = samples(response.text)
-    assert got[("khabar_updates_total", (("kind", "message"),))] >= 2  # /start and the comment
-    assert got[("khabar_updates_total", (("kind", "callback_query"),))] >= 2  # captcha and approve
+    assert got[("khabar_updates_total", (("kind", "message"),))] >= 3  # /start, the comment, the typed answer
+    assert got[("khabar_updates_total", (("kind", "callback_query"),))] >= 1  # approve
     assert sum(v for (name, _), v in got.items() if name == "khabar_check_verdicts_total") == 1
     assert got[("khabar_comments", (("status", "approved"),))] == 1
     assert got[("khabar_comments", (("status", "pending"),))] == 0
