@@ -24,8 +24,8 @@ COMMENT = "ترافیک میدان آزادی واقعاً کلافه‌کنند
 
 
 async def until_waiting(khabar: Khabar) -> None:
-    """Until some work is waiting for the database (bounded: 200 looks)."""
-    for _ in range(200):
+    """Until some work is waiting for the database (bounded: 600 looks, 30 s on a loaded machine)."""
+    for _ in range(600):
         if khabar.db.availability.waiting:
             return
         await asyncio.sleep(0.05)
