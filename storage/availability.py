@@ -43,7 +43,9 @@ def unavailable(exc: BaseException) -> bool:
         return True
     if type(exc).__module__.startswith("asyncpg"):
         return any(cls.__name__ in _ASYNCPG_TRANSIENT for cls in type(exc).__mro__)
-    return False
+    # SQLAlchemy's asyncpg adapter wraps the driver's exception in its own class (the driver's is the cause).
+    cause = exc.__cause__
+    return cause is not None and cause is not exc and unavailable(cause)
 
 
 def conflict(exc: BaseException) -> bool:

@@ -105,9 +105,28 @@ class Khabar:
     def db(self) -> Database:
         return self.deps.db
 
+    async def updates_handled(self, timeout: float = 30.0) -> None:
+        """Until every update the fake has queued was fetched and its handler finished (bounded).
+
+        A reader's message is only queued in the fake when ``send`` returns; on a loaded machine the
+        bot may fetch and handle it a good while later. Two quiet looks in a row count as done; when
+        the bounded wait runs out (the bot stopped on purpose, say) the test goes on and asserts.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        updater = self.app.updater
+        quiet = 0
+        while quiet < 2 and loop.time() < deadline:
+            fetching = updater is not None and updater.running
+            busy = ((fetching and bool(self.world.fake.updates.pending)) or not self.app.update_queue.empty()
+                    or self.app.update_processor.current_concurrent_updates > 0)
+            quiet = 0 if busy else quiet + 1
+            await asyncio.sleep(0.01)
+
     async def settle(self, rounds: int = 3) -> None:
-        """Let background work (events, outbox) finish: deliver everything due now."""
+        """Let the updates sent so far be handled and background work (events, outbox) finish."""
         for _ in range(rounds):
+            await self.updates_handled()
             await self.deps.events.settle()
             await self.deps.outbox.drain(budget=10)
             await asyncio.sleep(0.01)
