@@ -28,6 +28,7 @@ async def _until(condition: object, limit: float = 60.0) -> None:
 
 
 async def _decided(khabar: Khabar, fake: FakeTelegram, world: World, limit: float) -> None:
+    """Until nothing is pending and no card is open (bounded generously: a loaded CI machine moderates slowly)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit
     while loop.time() < deadline and ((await statuses(khabar.db))["pending"] or open_items(fake, world)):
@@ -56,9 +57,9 @@ async def test_forty_comments_under_ten_percent_faults_and_a_restart(
     khabar.deps.outbox.backoff_base = 0.05
     fake.faults.chaos(0.10, seed=7, kinds=KINDS, timeout_delay=0.3)
     await asyncio.gather(*readers)
-    await _decided(khabar, fake, world, limit=30)
+    await _decided(khabar, fake, world, limit=120)
     fake.faults.clear()
-    await _decided(khabar, fake, world, limit=30)
+    await _decided(khabar, fake, world, limit=120)
     stop.set()
     await mods
     await khabar.settle(rounds=5)
@@ -78,7 +79,7 @@ async def test_forty_comments_under_ten_percent_faults_and_a_restart(
     assert result.duplicates == {}, (result.duplicates, result.ambiguous)
     assert result.lost == [] and result.rejected_published == []
     assert list(result.article_posts.values()) == [1]
-    assert result.pending_without_card == [] and result.decided_with_open_card == []
+    assert result.pending_without_card == [] and result.decided_with_open_card == [], result.lines()
     assert result.captcha_open == 0 and result.captcha_stale_buttons == 0
     assert result.comments["approved"] + result.comments["rejected"] == 40
 
