@@ -181,11 +181,40 @@ def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
     return None
 
 
+# «خدا …», «الهی …», «ایشالا …» followed by a wish of harm: «خدا ذلیلشون کنه», «الهی نابود شی».
+_WISH_HEADS = frozenset({"خدا", "خداوند", "الهی", "ایشالا", "ایشالله", "انشالله", "انشالا", "انشاالله", "یاخدا"})
+_HARM_STEMS = ("لعنت", "ذلیل", "نابود", "بکش", "مرگ", "نگذر", "بمیر", "خیرنبین", "کورت", "کورش", "کورشون",
+               "بترک", "سرطان", "داغت", "داغش", "داغشون", "داغتون", "ریشه", "گوربهگور", "جوونمرگ", "جوانمرگ",
+               "لعن", "خوار", "زلیل", "نفرین", "عذاب", "ازت", "ازتون", "ازشون")
+# Demonstratives after «لعنت به»: a curse on the traffic or on luck, not on a person.
+_NOT_A_PERSON = frozenset({"این", "اون", "ان", "همچین", "چنین", "هرچی", "شانس", "زندگی", "دنیا", "روزگار", "شیطان"})
+
+
+def _wishes(keys: list[str]) -> list[str]:
+    """A wish of harm on someone: «خدا لعنتشون کنه», «الهی خیر نبینی», «ایشالا نابود بشید»."""
+    found: list[str] = []
+    for i, head in enumerate(keys):
+        if head not in _WISH_HEADS:
+            continue
+        window = keys[i + 1 : i + 4]
+        joined = "".join(window)
+        if any(w.startswith(_HARM_STEMS) for w in window) or "خیرنبین" in joined or "گوربهگور" in joined:
+            if "ازت" in joined[:5] and not joined.startswith(("ازتنگذر", "ازتوننگذر", "ازشوننگذر")):
+                continue  # «خدا ازت راضی باشه»
+            found.append(f"{head} …")
+            break
+    return found
+
+
 def _curses(keys: list[str]) -> list[str]:
     """«لعنت به روحت», «نفرین بر تو», «تف به شرفت»: a curse sent to someone, not to the traffic."""
-    found: list[str] = []
+    found: list[str] = _wishes(keys)
     for i in range(len(keys) - 1):
         head, link = keys[i], keys[i + 1]
+        if head in ("لعنت", "نفرین") and link in ("بر", "به") and i + 2 < len(keys):
+            if keys[i + 2] not in _NOT_A_PERSON and keys[i + 2] not in _FUNCTION:
+                found.append(f"{head} {link} …")  # «لعنت بر …»: sent to someone by name
+                continue
         if head not in _CURSE_HEADS or link not in _CURSE_LINKS:
             continue
         if link.startswith("به") and link != "به":
