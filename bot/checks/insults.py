@@ -211,10 +211,10 @@ def _curses(keys: list[str]) -> list[str]:
     found: list[str] = _wishes(keys)
     for i in range(len(keys) - 1):
         head, link = keys[i], keys[i + 1]
-        if head in ("لعنت", "نفرین") and link in ("بر", "به") and i + 2 < len(keys):
-            if keys[i + 2] not in _NOT_A_PERSON and keys[i + 2] not in _FUNCTION:
-                found.append(f"{head} {link} …")  # «لعنت بر …»: sent to someone by name
-                continue
+        if (head in ("لعنت", "نفرین") and link in ("بر", "به") and i + 2 < len(keys)
+                and keys[i + 2] not in _NOT_A_PERSON and keys[i + 2] not in _FUNCTION):
+            found.append(f"{head} {link} …")  # «لعنت بر …»: sent to someone by name
+            continue
         if head not in _CURSE_HEADS or link not in _CURSE_LINKS:
             continue
         if link.startswith("به") and link != "به":
