@@ -58,14 +58,23 @@ class InsultResult:
     accusation_terms: tuple[str, ...]
 
 
+_ANY_LATIN = re.compile("[a-z]")
+
+
+def _unleet(match: re.Match[str]) -> str:
+    return match.group().translate(_LEET)
+
+
 def _variants(folded: str) -> list[list[str]]:
     """Token streams to look in: as typed, with fillers inside words removed, with spaced letters joined."""
-    latin_fixed = _LATIN_WITH_LEET.sub(lambda m: m.group().translate(_LEET), folded)
+    latin_fixed = _LATIN_WITH_LEET.sub(_unleet, folded) if _ANY_LATIN.search(folded) else folded
     plain = _words(_TOKEN.findall(latin_fixed))
-    joined = _words(_TOKEN.findall(_INNER_FILLER.sub("", latin_fixed)))
     streams = [plain]
-    if joined != plain:
-        streams.append(joined)
+    unfilled = _INNER_FILLER.sub("", latin_fixed)
+    if unfilled != latin_fixed:
+        joined = _words(_TOKEN.findall(unfilled))
+        if joined != plain:
+            streams.append(joined)
     spaced = _join_single_letters(plain)
     if spaced != plain:
         streams.append(spaced)
@@ -104,7 +113,32 @@ def _join_single_letters(tokens: list[str]) -> list[str]:
     return out
 
 
+_HITS: dict[tuple[int, str, str], str | None] = {}
+_CONTEXT_HITS: dict[tuple[int, str], str | None] = {}
+_HITS_MAX = 100_000
+
+
+def clear_word_hits() -> None:
+    """Forget the memoised per-token list look-ups (benchmarks timing cold text)."""
+    _HITS.clear()
+    _CONTEXT_HITS.clear()
+
+
 def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
+    """The list entry a token is or contains, memoised per token: words repeat across comments."""
+    slot = (id(lists), key, raw)
+    if slot in _HITS:
+        return _HITS[slot]
+    if len(_HITS) >= _HITS_MAX:
+        _HITS.clear()
+    hit = _word_hit_uncached(key, raw, lists)
+    if hit is None and (inside := _anywhere(lists.anywhere).search(key)):
+        hit = inside.group()  # a stem that insults wherever it stands in a word
+    _HITS[slot] = hit
+    return hit
+
+
+def _word_hit_uncached(key: str, raw: str, lists: InsultLists) -> str | None:
     if key in lists.words:
         return key
     if raw in lists.exact:
@@ -122,6 +156,16 @@ def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
 
 
 def _contextual_stem(key: str, lists: InsultLists) -> str | None:
+    slot = (id(lists), key)
+    if slot in _CONTEXT_HITS:
+        return _CONTEXT_HITS[slot]
+    if len(_CONTEXT_HITS) >= _HITS_MAX:
+        _CONTEXT_HITS.clear()
+    hit = _CONTEXT_HITS[slot] = _contextual_stem_uncached(key, lists)
+    return hit
+
+
+def _contextual_stem_uncached(key: str, lists: InsultLists) -> str | None:
     if key in lists.contextual:
         return key
     if key in lists.clean or key.startswith(("می", "نمی")):
@@ -257,8 +301,6 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
                 found.append(phrase.replace(" ", ""))
     for i, key in enumerate(keys):
         hit = _word_hit(key, tokens[i], lists)
-        if hit is None and (inside := _anywhere(lists.anywhere).search(key)):
-            hit = inside.group()
         if hit is not None:
             found.append(hit)
     found += _curses(keys)

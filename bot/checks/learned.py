@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.checks.insult_lists import insult_key
 from bot.checks.normalize import clean_text, normalize, tokenize
@@ -70,6 +71,12 @@ def _grams(word: str) -> list[str]:
     return [f"c:{marked[j : j + 3]}" for j in range(len(marked) - 2)]
 
 
+@lru_cache(maxsize=65536)
+def word_features(word: str) -> tuple[str, ...]:
+    """A word's own features (the word and its letter grams), memoised: words repeat, comments do not."""
+    return (f"w:{word}", *_grams(word))
+
+
 def features(text: str) -> frozenset[str]:
     """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams."""
     return features_of(text_words(text))
@@ -77,15 +84,19 @@ def features(text: str) -> frozenset[str]:
 
 def features_of(words: Sequence[str]) -> frozenset[str]:
     """The features of a comment's words (see `features`)."""
+    return frozenset(_feature_list(words))
+
+
+def _feature_list(words: Sequence[str]) -> tuple[str, ...]:
+    """The features in the order the words give them, each once, at most `_MAX_FEATURES`."""
     found: dict[str, None] = {}
     for i, word in enumerate(words):
-        found[f"w:{word}"] = None
         if i:
             found[f"b:{words[i - 1]} {word}"] = None
-        found.update(dict.fromkeys(_grams(word)))
+        found.update(dict.fromkeys(word_features(word)))
         if len(found) >= _MAX_FEATURES:
             break
-    return frozenset(list(found)[:_MAX_FEATURES])
+    return tuple(found)[:_MAX_FEATURES]
 
 
 def _weight(approved: int, rejected: int, counts: Counts) -> float:
@@ -107,7 +118,9 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
     prior = math.log((counts.rejected_docs + 1) / (counts.approved_docs + 1))
     total = 0.0
     weights: dict[str, float] = {}
-    for feature in sorted(text_features):
+    # A set is walked in sorted order, so the float sum is the same in every process.
+    ordered = text_features if isinstance(text_features, tuple) else sorted(text_features)
+    for feature in ordered:
         weight = memo.get(feature) if memo is not None else None
         if weight is None:
             approved, rejected = counts.features.get(feature, (0, 0))
@@ -126,7 +139,7 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
     if probability < 0.5:
         return Estimate(probability, (), decisions)
     if words:
-        drivers = [(weights.get(f"w:{w}", 0.0) + sum(weights.get(g, 0.0) for g in _grams(w)), w) for w in set(words)
+        drivers = [(sum(weights.get(f, 0.0) for f in word_features(w)), w) for w in set(words)
                    if len(w) >= 3]  # «بی», «تو»: too short to explain anything
     else:
         drivers = [(v, f[2:]) for f, v in weights.items() if not f.startswith("c:")]
@@ -160,7 +173,7 @@ class Model:
     def estimate(self, text: str) -> Estimate | None:
         """P(rejected) for one text."""
         words = text_words(text)
-        return estimate(features_of(words), self.counts(), words, memo=self._memo)
+        return estimate(_feature_list(words), self.counts(), words, memo=self._memo)
 
     @property
     def size(self) -> int:
