@@ -187,10 +187,18 @@ def _contextual_stem_uncached(key: str, lists: InsultLists) -> str | None:
     return None
 
 
+# «خفه!» is "shut up" unless a verb of choking follows it or the air is «خفه» (stuffy).
+_CHOKING = ("شد", "شده", "شدن", "شدند", "شدم", "شدیم", "میشد", "میشن", "میشوند", "میشود", "میشه", "کرد", "کرده",
+            "کردن", "کردند", "میکنه", "میکند", "میکرد", "میکنن", "است", "بود", "هست")
+_STUFFY = frozenset({"هوا", "هوای", "فضا", "فضای", "اتاق", "جو", "محیط", "گرما", "گرمای", "دود"})
+
+
 def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool) -> bool:
     """Is the ordinary word at ``i`` aimed at a person (or the whole comment an insult)?"""
     before = keys[i - 1] if i > 0 else ""
     after = keys[i + 1] if i + 1 < len(keys) else ""
+    if keys[i] == "خفه":
+        return not after.startswith(_CHOKING) and before not in _STUFFY and after not in _STUFFY
     if other_insult or before in _POINTERS or after in _AIMED_AFTER:
         return True
     if before in _ARTICLES and i > 1 and keys[i - 2] in _POINTERS:
