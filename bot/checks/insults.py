@@ -51,7 +51,8 @@ _FUNCTION = frozenset({"که", "را", "رو", "و", "هم", "از", "به", "ب
 _SPLIT = {"برتو": ("بر", "تو"), "بتو": ("به", "تو"), "بهتو": ("به", "تو"), "برشما": ("بر", "شما"),
           "بشما": ("به", "شما"), "ب": ("به",), "توروحت": ("تو", "روحت"), "توروحش": ("تو", "روحش")}
 _EMOJI_INSULTS = frozenset("🖕💩")
-_EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐒🐕🐀🐍🐑🐄🫏")
+# Faces of disgust and animals (a row of them, or beside words that insult, mocks someone).
+_EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐽🐒🐵🐕🐶🐀🐁🐍🐑🐐🐄🐮🐂🐃🫏🤡🦊🐗🦍🦧🤢🪳🦟🪰🦨")
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,11 +335,12 @@ def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 
 def _emoji(folded: str, other_insult: bool) -> list[str]:
-    """🖕 and 💩 always; 🤮 and animals when the comment is nothing else or insults anyway."""
+    """🖕 and 💩 always; 🤮, 🤡 and animals in a row, alone, or when the comment insults anyway."""
     chars = set(folded)
     hits = sorted(chars & _EMOJI_INSULTS)
     context = sorted(chars & _EMOJI_CONTEXT)
-    if context and (hits or other_insult or not _TOKEN.search(folded)):
+    row = any(folded.count(c) >= 2 for c in context)
+    if context and (hits or other_insult or row or not _TOKEN.search(folded)):
         hits += context
     return hits
 
