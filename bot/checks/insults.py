@@ -206,7 +206,8 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
         return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
     if before in _INTENSIFIERS and keys[i] != stems[i] and keys[i].endswith(_YOU_ARE):
         return True  # «چقدر کثیفی», «بس که بی‌شعورید»
-    if len(keys) <= 2 and all(s is not None or k in _POINTERS for s, k in zip(stems, keys, strict=True)):
+    if len(keys) <= 3 and all(s is not None or k in _POINTERS or k in _INTENSIFIERS or k in _ARTICLES
+                              for s, k in zip(stems, keys, strict=True)):
         return True  # «وزغ», «میمون دلقک»: nothing but the insult
     # Two bare insults side by side: «میمون دلقک» (not «خوک‌های وحشی», a news item about pigs).
     bare = keys[i] == stems[i]
