@@ -131,6 +131,16 @@ def clear_word_hits() -> None:
     _CONTEXT_HITS.clear()
 
 
+def listed_insult(key: str, lists: InsultLists) -> str | None:
+    """The entry a squeezed token is, with its endings read off («احمقا» → «احمق»), or None."""
+    return _word_hit(key, key, lists)
+
+
+def listed_context_word(key: str, lists: InsultLists) -> str | None:
+    """The ordinary word («گاو», «سگ») a squeezed token is, which insults only when aimed, or None."""
+    return _contextual_stem(key, lists)
+
+
 def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
     """The list entry a token is or contains, memoised per token: words repeat across comments."""
     slot = (id(lists), key, raw)

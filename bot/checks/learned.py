@@ -6,8 +6,10 @@ reversed decision leaves no trace. The estimate needs only the counts of the fea
 so a caller can read just those rows from storage. Deterministic: no randomness, no training loop.
 
 Features (each counted once per text): words and word pairs in matching form (doubled letters
-squeezed, so «احمقققق» meets «احمق»), and letter 3-grams inside words with word edges marked, which
-carry the model across inflections («کثافتا», «کثافتی») and evasive spellings it has seen.
+squeezed, so «احمقققق» meets «احمق»), letter 3-grams inside words with word edges marked, which
+carry the model across inflections («کثافتا», «کثافتی») and evasive spellings it has seen, and what
+the insult lists know of the words (`x:`), so that the model learns which senses of «گاو» or «سگ»
+this newsroom rejects.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.checks.insult_lists import insult_key
+from bot.checks.insults import listed_context_word, listed_insult
+from bot.checks.lexicon import default_lexicon
 from bot.checks.normalize import clean_text, normalize, tokenize
 
 DOCS = "#docs"  # the feature under which the number of taught texts of each kind is counted
@@ -73,12 +77,24 @@ def _grams(word: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def word_features(word: str) -> tuple[str, ...]:
-    """A word's own features (the word and its letter grams), memoised: words repeat, comments do not."""
-    return (f"w:{word}", *_grams(word))
+    """A word's own features, memoised (words repeat, comments do not): the word, its letter grams,
+    and what the insult lists know of it: `x:` the listed insult, or the ordinary word that insults
+    when aimed («گاو»), with `x:*insult` / `x:*listed` shared by all such words."""
+    own = (f"w:{word}", *_grams(word))
+    lists = default_lexicon().insults
+    if (hit := listed_insult(word, lists)) is not None:
+        return (*own, f"x:{hit}", "x:*insult", "x:*listed")
+    if (stem := listed_context_word(word, lists)) is not None:
+        return (*own, f"x:{stem}", "x:*listed")
+    return own
+
+
+# Words that speak to someone: the model learns how much they add to a listed word.
+_YOU = frozenset({"تو", "شما", "شماها", "همتون", "خودت", "خودتون", "تویی", "هستی", "هستید", "هستین", "ای"})
 
 
 def features(text: str) -> frozenset[str]:
-    """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams."""
+    """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams, `x:` list knowledge."""
     return features_of(text_words(text))
 
 
@@ -89,7 +105,7 @@ def features_of(words: Sequence[str]) -> frozenset[str]:
 
 def _feature_list(words: Sequence[str]) -> tuple[str, ...]:
     """The features in the order the words give them, each once, at most `_MAX_FEATURES`."""
-    found: dict[str, None] = {}
+    found: dict[str, None] = {"x:*you": None} if _YOU.intersection(words) else {}
     for i, word in enumerate(words):
         if i:
             found[f"b:{words[i - 1]} {word}"] = None
@@ -124,6 +140,9 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
         weight = memo.get(feature) if memo is not None else None
         if weight is None:
             approved, rejected = counts.features.get(feature, (0, 0))
+            # Never below zero: a decision undone after the lists changed may take back a feature
+            # it was not taught with.
+            approved, rejected = max(approved, 0), max(rejected, 0)
             seen = approved + rejected
             weight = _weight(approved, rejected, counts) * seen / (seen + _SHRINK) if seen else 0.0
             if memo is not None:

@@ -100,3 +100,20 @@ def test_long_clean_text_is_not_pushed_to_certainty_by_its_length() -> None:
     long = model.estimate(" ".join(["گزارش خوبی بود ممنون"] * 10) + " دلقک")
     assert short is not None and long is not None
     assert long.probability < 0.5  # one rejected word among many approved ones does not flag it
+
+
+def test_counts_below_zero_are_read_as_unseen() -> None:
+    """A decision undone after the lists changed may take back a feature it was never taught with."""
+    model = Model()
+    for i in range(25):
+        model.teach(f"عجب دلقک بی مزه ای {i}", rejected=True)
+        model.teach(f"گزارش خوبی بود ممنون {i}", rejected=False)
+    model.teach("گاو", rejected=True, sign=-1)  # never taught: its features go below zero
+    found = model.estimate("گاو")
+    assert found is not None and 0.0 < found.probability < 1.0
+
+
+def test_the_model_sees_what_the_lists_know() -> None:
+    assert {"x:احمق", "x:*insult", "x:*listed", "x:*you"} <= features("تو احمقی")
+    assert {"x:گاو", "x:*listed"} <= features("گاو")
+    assert not any(f.startswith("x:") for f in features("گزارش خوبی بود"))
