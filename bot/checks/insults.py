@@ -30,7 +30,13 @@ _CONTEXT_SUFFIXES = ("ی", "ه", "ای", "یی", "یه", "ا", "ها", "های",
 _POINTERS = frozenset({
     "تو", "ای", "شما", "توی", "خودت", "خودتی", "عجب", "چه", "اخه", "مرتیکه", "مردک", "پسره", "دختره", "یارو",
     "زنیکه", "زنک", "پیر", "شماها", "همتون", "کدوم", "کدام",
+    # a group or a person named by what they are: «همشون دزدن», «اینا خائنن», «آدم کثیف», «ملت گوسفند»
+    "همه", "همشون", "همشان", "همگی", "همهتون", "همهشون", "اینا", "اینها", "اونا", "انها", "ادم", "ادما", "ادمای",
+    "ادمهای", "ملت", "مردم", "جماعت", "بچه", "پیرمرده", "پیرزنه", "پیره",
 })
+# Intensifiers before a "you are" form: «چقدر کثیفی», «خیلی بی‌شرمید» (not «چقدر کثیف بود»).
+_INTENSIFIERS = frozenset({"خیلی", "چقدر", "چقد", "واقعا", "عجب", "چه", "بس", "انقدر", "اینقدر", "اونقدر"})
+_YOU_ARE = ("ی", "ید", "ین", "یی", "اید")
 # ...and words after an insult that say "you are": «کثیفی تو», «گاو هستی», «عنتر خانم».
 _AIMED_AFTER = frozenset({"تو", "تویی", "هستی", "هستید", "هستین", "هستن", "هستند", "ای", "خانم", "خان", "صفت",
                           "صفتان", "شما", "شماها", "بیشعور", "گنده", "پدر", "اقا", "شو", "شید", "شه", "باش"})
@@ -45,7 +51,8 @@ _FUNCTION = frozenset({"که", "را", "رو", "و", "هم", "از", "به", "ب
 _SPLIT = {"برتو": ("بر", "تو"), "بتو": ("به", "تو"), "بهتو": ("به", "تو"), "برشما": ("بر", "شما"),
           "بشما": ("به", "شما"), "ب": ("به",), "توروحت": ("تو", "روحت"), "توروحش": ("تو", "روحش")}
 _EMOJI_INSULTS = frozenset("🖕💩")
-_EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐒🐕🐀🐍🐑🐄🫏")
+# Faces of disgust and animals (a row of them, or beside words that insult, mocks someone).
+_EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐽🐒🐵🐕🐶🐀🐁🐍🐑🐐🐄🐮🐂🐃🫏🤡🦊🐗🦍🦧🤢🪳🦟🪰🦨")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +65,23 @@ class InsultResult:
     accusation_terms: tuple[str, ...]
 
 
+_ANY_LATIN = re.compile("[a-z]")
+
+
+def _unleet(match: re.Match[str]) -> str:
+    return match.group().translate(_LEET)
+
+
 def _variants(folded: str) -> list[list[str]]:
     """Token streams to look in: as typed, with fillers inside words removed, with spaced letters joined."""
-    latin_fixed = _LATIN_WITH_LEET.sub(lambda m: m.group().translate(_LEET), folded)
+    latin_fixed = _LATIN_WITH_LEET.sub(_unleet, folded) if _ANY_LATIN.search(folded) else folded
     plain = _words(_TOKEN.findall(latin_fixed))
-    joined = _words(_TOKEN.findall(_INNER_FILLER.sub("", latin_fixed)))
     streams = [plain]
-    if joined != plain:
-        streams.append(joined)
+    unfilled = _INNER_FILLER.sub("", latin_fixed)
+    if unfilled != latin_fixed:
+        joined = _words(_TOKEN.findall(unfilled))
+        if joined != plain:
+            streams.append(joined)
     spaced = _join_single_letters(plain)
     if spaced != plain:
         streams.append(spaced)
@@ -104,7 +120,42 @@ def _join_single_letters(tokens: list[str]) -> list[str]:
     return out
 
 
+_HITS: dict[tuple[int, str, str], str | None] = {}
+_CONTEXT_HITS: dict[tuple[int, str], str | None] = {}
+_HITS_MAX = 100_000
+
+
+def clear_word_hits() -> None:
+    """Forget the memoised per-token list look-ups (benchmarks timing cold text)."""
+    _HITS.clear()
+    _CONTEXT_HITS.clear()
+
+
+def listed_insult(key: str, lists: InsultLists) -> str | None:
+    """The entry a squeezed token is, with its endings read off («احمقا» → «احمق»), or None."""
+    return _word_hit(key, key, lists)
+
+
+def listed_context_word(key: str, lists: InsultLists) -> str | None:
+    """The ordinary word («گاو», «سگ») a squeezed token is, which insults only when aimed, or None."""
+    return _contextual_stem(key, lists)
+
+
 def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
+    """The list entry a token is or contains, memoised per token: words repeat across comments."""
+    slot = (id(lists), key, raw)
+    if slot in _HITS:
+        return _HITS[slot]
+    if len(_HITS) >= _HITS_MAX:
+        _HITS.clear()
+    hit = _word_hit_uncached(key, raw, lists)
+    if hit is None and (inside := _anywhere(lists.anywhere).search(key)):
+        hit = inside.group()  # a stem that insults wherever it stands in a word
+    _HITS[slot] = hit
+    return hit
+
+
+def _word_hit_uncached(key: str, raw: str, lists: InsultLists) -> str | None:
     if key in lists.words:
         return key
     if raw in lists.exact:
@@ -122,6 +173,16 @@ def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
 
 
 def _contextual_stem(key: str, lists: InsultLists) -> str | None:
+    slot = (id(lists), key)
+    if slot in _CONTEXT_HITS:
+        return _CONTEXT_HITS[slot]
+    if len(_CONTEXT_HITS) >= _HITS_MAX:
+        _CONTEXT_HITS.clear()
+    hit = _CONTEXT_HITS[slot] = _contextual_stem_uncached(key, lists)
+    return hit
+
+
+def _contextual_stem_uncached(key: str, lists: InsultLists) -> str | None:
     if key in lists.contextual:
         return key
     if key in lists.clean or key.startswith(("می", "نمی")):
@@ -137,15 +198,26 @@ def _contextual_stem(key: str, lists: InsultLists) -> str | None:
     return None
 
 
+# «خفه!» is "shut up" unless a verb of choking follows it or the air is «خفه» (stuffy).
+_CHOKING = ("شد", "شده", "شدن", "شدند", "شدم", "شدیم", "میشد", "میشن", "میشوند", "میشود", "میشه", "کرد", "کرده",
+            "کردن", "کردند", "میکنه", "میکند", "میکرد", "میکنن", "است", "بود", "هست")
+_STUFFY = frozenset({"هوا", "هوای", "فضا", "فضای", "اتاق", "جو", "محیط", "گرما", "گرمای", "دود"})
+
+
 def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool) -> bool:
     """Is the ordinary word at ``i`` aimed at a person (or the whole comment an insult)?"""
     before = keys[i - 1] if i > 0 else ""
     after = keys[i + 1] if i + 1 < len(keys) else ""
+    if keys[i] == "خفه":
+        return not after.startswith(_CHOKING) and before not in _STUFFY and after not in _STUFFY
     if other_insult or before in _POINTERS or after in _AIMED_AFTER:
         return True
     if before in _ARTICLES and i > 1 and keys[i - 2] in _POINTERS:
         return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
-    if len(keys) <= 2 and all(s is not None or k in _POINTERS for s, k in zip(stems, keys, strict=True)):
+    if before in _INTENSIFIERS and keys[i] != stems[i] and keys[i].endswith(_YOU_ARE):
+        return True  # «چقدر کثیفی», «بس که بی‌شعورید»
+    if len(keys) <= 3 and all(s is not None or k in _POINTERS or k in _INTENSIFIERS or k in _ARTICLES
+                              for s, k in zip(stems, keys, strict=True)):
         return True  # «وزغ», «میمون دلقک»: nothing but the insult
     # Two bare insults side by side: «میمون دلقک» (not «خوک‌های وحشی», a news item about pigs).
     bare = keys[i] == stems[i]
@@ -181,11 +253,38 @@ def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
     return None
 
 
+# «خدا …», «الهی …», «ایشالا …» followed by a wish of harm: «خدا ذلیلشون کنه», «الهی نابود شی».
+_WISH_HEADS = frozenset({"خدا", "خداوند", "الهی", "ایشالا", "ایشالله", "انشالله", "انشالا", "انشاالله", "یاخدا"})
+_HARM_STEMS = ("لعنت", "ذلیل", "نابود", "بکشت", "مرگت", "مرگش", "مرگشون", "مرگتون", "نگذر", "بمیر", "خیرنبین", "کورت", "کورش", "کورشون",
+               "بترک", "سرطان", "داغت", "داغش", "داغشون", "داغتون", "گوربهگور", "جوونمرگ", "جوانمرگ",
+               "لعن", "زلیل", "نفرین")
+# Demonstratives after «لعنت به»: a curse on the traffic or on luck, not on a person.
+_NOT_A_PERSON = frozenset({"این", "اون", "ان", "همچین", "چنین", "هرچی", "شانس", "زندگی", "دنیا", "روزگار", "شیطان"})
+
+
+def _wishes(keys: list[str]) -> list[str]:
+    """A wish of harm on someone: «خدا لعنتشون کنه», «الهی خیر نبینی», «ایشالا نابود بشید»."""
+    found: list[str] = []
+    for i, head in enumerate(keys):
+        if head not in _WISH_HEADS:
+            continue
+        window = keys[i + 1 : i + 4]
+        joined = "".join(window)
+        if any(w.startswith(_HARM_STEMS) for w in window) or "خیرنبین" in joined or "گوربهگور" in joined:
+            found.append(f"{head} …")
+            break
+    return found
+
+
 def _curses(keys: list[str]) -> list[str]:
     """«لعنت به روحت», «نفرین بر تو», «تف به شرفت»: a curse sent to someone, not to the traffic."""
-    found: list[str] = []
+    found: list[str] = _wishes(keys)
     for i in range(len(keys) - 1):
         head, link = keys[i], keys[i + 1]
+        if (head in ("لعنت", "نفرین") and link in ("بر", "به") and i + 2 < len(keys)
+                and keys[i + 2] not in _NOT_A_PERSON and keys[i + 2] not in _FUNCTION):
+            found.append(f"{head} {link} …")  # «لعنت بر …»: sent to someone by name
+            continue
         if head not in _CURSE_HEADS or link not in _CURSE_LINKS:
             continue
         if link.startswith("به") and link != "به":
@@ -228,8 +327,6 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
                 found.append(phrase.replace(" ", ""))
     for i, key in enumerate(keys):
         hit = _word_hit(key, tokens[i], lists)
-        if hit is None and (inside := _anywhere(lists.anywhere).search(key)):
-            hit = inside.group()
         if hit is not None:
             found.append(hit)
     found += _curses(keys)
@@ -249,11 +346,12 @@ def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 
 def _emoji(folded: str, other_insult: bool) -> list[str]:
-    """🖕 and 💩 always; 🤮 and animals when the comment is nothing else or insults anyway."""
+    """🖕 and 💩 always; 🤮, 🤡 and animals in a row, alone, or when the comment insults anyway."""
     chars = set(folded)
     hits = sorted(chars & _EMOJI_INSULTS)
     context = sorted(chars & _EMOJI_CONTEXT)
-    if context and (hits or other_insult or not _TOKEN.search(folded)):
+    row = any(folded.count(c) >= 2 for c in context)
+    if context and (hits or other_insult or row or not _TOKEN.search(folded)):
         hits += context
     return hits
 

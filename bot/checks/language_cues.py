@@ -82,12 +82,24 @@ _WEAK_ENDINGS = ("هایی", "های", "ها", "ترین", "تر", "ای", "ام
 _SPOKEN_ENDINGS = ("اشونو", "اشون", "شونو", "تونو", "مونو", "ارو", "شو", "تو", "مو", "رو", "س")
 
 
+def _by_length(*groups: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    endings = [e for group in groups for e in group]
+    return tuple((n, frozenset(e for e in endings if len(e) == n)) for n in sorted({len(e) for e in endings}))
+
+
+# Within a weight every ending counts the same, so the endings are looked up by length, not in turn.
+_ENDINGS_BY_WEIGHT = ((_by_length(_STRONG_ENDINGS, _SPOKEN_ENDINGS), 1.0), (_by_length(_WEAK_ENDINGS), 0.5))
+
+
 def known_stem(folded: str, lex: LanguageLexicon) -> float:
     """1 for a known Persian word with a Persian-only clitic, 0.5 with another ending, else 0."""
-    for endings, weight in ((_STRONG_ENDINGS, 1.0), (_SPOKEN_ENDINGS, 1.0), (_WEAK_ENDINGS, 0.5)):
-        for ending in endings:
-            if folded.endswith(ending) and len(folded) - len(ending) >= 3:
-                base = folded[: -len(ending)]
+    size = len(folded)
+    for by_length, weight in _ENDINGS_BY_WEIGHT:
+        for n, endings in by_length:
+            if size - n < 3:
+                break
+            if folded[-n:] in endings:
+                base = folded[:-n]
                 if base in lex.persian or base in lex.persian_broad:
                     return weight
     return 0.0

@@ -166,6 +166,12 @@ _VERB_PREFIX_TOKENS = frozenset({"می", "نمی"})
 
 def tokenize(normalized: str) -> list[str]:
     """Words of a normalised text; a detached «می»/«نمی» is joined to the verb after it."""
+    return list(_tokens(normalized))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(normalized: str) -> tuple[str, ...]:
+    """`tokenize`, memoised: the review, the relevance check and the learned model read the same text."""
     raw = _TOKEN.findall(normalized)
     tokens: list[str] = []
     i = 0
@@ -177,7 +183,7 @@ def tokenize(normalized: str) -> list[str]:
             continue
         tokens.append(token)
         i += 1
-    return tokens
+    return tuple(tokens)
 
 
 _SUFFIXES_LONG = ("هایشان", "هایتان", "هایمان", "هایش", "هایم", "هایی", "های", "ها")
@@ -204,9 +210,12 @@ def stem(token: str) -> str:
 def clear_caches() -> None:
     """Forget every memoised normalisation (for benchmarks that must time cold text)."""
     from bot.checks.insult_lists import insult_key
+    from bot.checks.insults import clear_word_hits
     from bot.checks.language_cues import clear_word_cues
+    from bot.checks.learned import word_features
     from bot.checks.wordfile import match_form
 
-    for cached in (clean_text, fold, normalize, stem, match_form, insult_key):
+    for cached in (clean_text, fold, normalize, _tokens, stem, match_form, insult_key, word_features):
         cached.cache_clear()
     clear_word_cues()
+    clear_word_hits()
