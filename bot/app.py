@@ -196,6 +196,9 @@ async def _post_init(app: KhabarApp) -> None:
         deps.resources["ops_alerts"] = alerts
     if app.job_queue is not None and worker.repair_chats:
         app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
+    from bot import retention
+
+    retention.schedule(app)  # old outbox rows, expired captchas, lapsed drafts (bot/retention.py)
     db.patient = True  # from now on work waits out a database outage (storage/availability.py)
     skipped = QuietWhileDown(db.availability)  # jobs waiting for it: no WARNING per skipped run
     skipped.attach()
