@@ -25,9 +25,9 @@ from bot.ops_alerts import OpsAlerts
 from bot.outbox import OutboxWorker
 from bot.settings import ConfigError, Settings
 from bot.telegram_bot import KhabarBot
-from bot.telegram_reach import TelegramReach
+from bot.telegram_reach import QuietWhileAway, TelegramReach
 from storage.availability import QuietWhileDown
-from storage.db import Database, PoolOptions
+from storage.db import Database, PoolOptions, is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -197,12 +197,19 @@ async def _post_init(app: KhabarApp) -> None:
     if app.job_queue is not None and worker.repair_chats:
         app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
     from bot import retention
+    from bot.rate_limit import KhabarRateLimiter
 
+    limiter = app.bot.rate_limiter
+    if app.bot_data.mode == "webhook" and not is_sqlite(settings.database_url) and isinstance(limiter, KhabarRateLimiter):
+        limiter.share(db)  # several instances behind nginx: one allowance in the database (bot/pacing.py)
     retention.schedule(app)  # old outbox rows, expired captchas, lapsed drafts (bot/retention.py)
     db.patient = True  # from now on work waits out a database outage (storage/availability.py)
     skipped = QuietWhileDown(db.availability)  # jobs waiting for it: no WARNING per skipped run
     skipped.attach()
     deps.resources["quiet_while_down"] = skipped
+    away = QuietWhileAway(deps.telegram)  # the same for jobs waiting on Telegram
+    away.attach()
+    deps.resources["quiet_while_away"] = away
     worker.start()
     log.info(
         "khabar ready",
@@ -263,6 +270,9 @@ async def _post_shutdown(app: KhabarApp) -> None:
         skipped = deps.resources.pop("quiet_while_down", None)
         if isinstance(skipped, QuietWhileDown):
             skipped.detach()
+        away = deps.resources.pop("quiet_while_away", None)
+        if isinstance(away, QuietWhileAway):
+            away.detach()
         quiet = deps.resources.pop("polling_errors", None)
         if isinstance(quiet, network.PollingErrors):
             quiet.detach()

@@ -22,7 +22,7 @@ from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 log = logging.getLogger("khabar.telegram")
 
 GRACE = 2.0  # seconds of failures without any answer before a flaky link counts as an outage
-UNREACHABLE_ALERT = 300.0  # seconds of outage before one ERROR (someone should look at the network)
+UNREACHABLE_ALERT = 600.0  # seconds of outage before one ERROR (someone should look at the network)
 PROBE_FIRST = 1.0  # seconds before the first probe of a Telegram that stopped answering
 PROBE_MAX = 15.0  # the longest pause between probes
 PATIENCE = 900.0  # seconds an interactive send (a captcha) waits for Telegram before giving up on it
@@ -63,6 +63,7 @@ class TelegramReach:
         self.outages = 0
         self.alerted = False
         self.closed = False
+        self.back_at: float | None = None  # when it answered again after the last outage
 
     @property
     def down(self) -> bool:
@@ -80,6 +81,7 @@ class TelegramReach:
                                                   "failed_calls": self.failed_calls})
         self.down_since = None
         self.alerted = False
+        self.back_at = now
         self._up.set()
         prober, self._prober = self._prober, None
         if prober is not None and prober is not asyncio.current_task():
@@ -137,6 +139,34 @@ class TelegramReach:
             prober.cancel()
             await asyncio.gather(prober, return_exceptions=True)
         self._up.set()
+
+
+class QuietWhileAway(logging.Filter):
+    """Drops the scheduler's "skipped: maximum number of running instances reached" lines while
+    Telegram is away and for AFTERMATH seconds after: a job whose run waits for Telegram (a slow
+    answer, a send waiting for it) makes its next runs skip, each a WARNING."""
+
+    AFTERMATH = 60.0
+    LOGGER = "apscheduler.scheduler"
+
+    def __init__(self, reach: TelegramReach) -> None:
+        super().__init__()
+        self.reach = reach
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Pass every record except a skipped run during (or just after) an outage."""
+        reach = self.reach
+        recent = (reach.down or reach.failing_since is not None
+                  or (reach.back_at is not None and time.monotonic() - reach.back_at < self.AFTERMATH))
+        return not (recent and "maximum number of running instances" in record.getMessage())
+
+    def attach(self) -> None:
+        """Start filtering."""
+        logging.getLogger(self.LOGGER).addFilter(self)
+
+    def detach(self) -> None:
+        """Stop filtering."""
+        logging.getLogger(self.LOGGER).removeFilter(self)
 
 
 async def patiently(reach: TelegramReach | None, call: Callable[[], Awaitable[T]], *,
