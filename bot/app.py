@@ -25,8 +25,9 @@ from bot.ops_alerts import OpsAlerts
 from bot.outbox import OutboxWorker
 from bot.settings import ConfigError, Settings
 from bot.telegram_bot import KhabarBot
+from bot.telegram_reach import QuietWhileAway, TelegramReach
 from storage.availability import QuietWhileDown
-from storage.db import Database, PoolOptions
+from storage.db import Database, PoolOptions, is_sqlite
 
 log = logging.getLogger(__name__)
 
@@ -88,14 +89,15 @@ def build_application(
         raise ConfigError("KHABAR_BOT_TOKEN is not set")
     context_types = ContextTypes(context=KhabarContext, bot_data=AppState)
     counts = metrics.Metrics()  # this Application's own registry
-    poll_request = network.telegram_request(settings, polling=True)
+    reach = TelegramReach()  # every Bot API request tells it whether Telegram answered
+    poll_request = network.telegram_request(settings, polling=True, reach=reach)
     bot = KhabarBot(
         settings.token,
         base_url=settings.bot_api_url,
         base_file_url=settings.file_api_url,
         defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz),
         rate_limiter=rate_limiter(settings, counts),
-        request=network.telegram_request(settings),
+        request=network.telegram_request(settings, reach=reach),
         get_updates_request=poll_request,
         metrics=counts,
     )
@@ -116,6 +118,7 @@ def build_application(
     app.bot_data.rng = rng or random.SystemRandom()
     app.bot_data.metrics = counts
     app.bot_data.poll_request = poll_request
+    app.bot_data.reach = reach
     from handlers import register
 
     register(app)
@@ -143,6 +146,7 @@ async def _post_init(app: KhabarApp) -> None:
     db = Database(settings.database_url, PoolOptions(settings.db_pool_size, settings.db_max_overflow))
     worker = OutboxWorker(
         db=db, bot=app.bot, owner=owner, clock=clock, lease=timedelta(seconds=settings.outbox_lease_seconds),
+        reach=app.bot_data.reach,
         # Only where every bot message goes through the outbox (not the moderators' chat's replies).
         repair_chats=frozenset({str(discussion)}) if discussion not in (None, moderators) else frozenset(),
     )
@@ -159,6 +163,7 @@ async def _post_init(app: KhabarApp) -> None:
         clock=clock,
         rng=app.bot_data.rng,
         metrics=app.bot_data.metrics,
+        telegram=app.bot_data.reach,
     )
     # A chat with two roles is named by the later one (the moderators' group may also be the ops chat).
     deps.metrics.know_chats({ops: metrics.OPS, discussion: metrics.DISCUSSION, channel: metrics.CHANNEL,
@@ -181,19 +186,30 @@ async def _post_init(app: KhabarApp) -> None:
     await set_menus(app.bot, moderators)
     poll = app.bot_data.poll_request
     if isinstance(poll, network.WatchedRequest):
-        quiet = network.PollingErrors(poll)  # failed polls: WARNING lines, no traceback each retry
+        quiet = network.PollingErrors(poll)  # failed polls: no WARNING and traceback per retry
         quiet.attach()
         deps.resources["polling_errors"] = quiet
+    deps.telegram.probe = app.bot.get_me  # while Telegram is away: is it back? (bot/telegram_reach.py)
     if ops is not None:
         alerts = OpsAlerts(app.bot, ops, instance=owner, secrets=_secrets(settings), metrics=deps.metrics)
         alerts.start()
         deps.resources["ops_alerts"] = alerts
     if app.job_queue is not None and worker.repair_chats:
         app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
+    from bot import retention
+    from bot.rate_limit import KhabarRateLimiter
+
+    limiter = app.bot.rate_limiter
+    if app.bot_data.mode == "webhook" and not is_sqlite(settings.database_url) and isinstance(limiter, KhabarRateLimiter):
+        limiter.share(db)  # several instances behind nginx: one allowance in the database (bot/pacing.py)
+    retention.schedule(app)  # old outbox rows, expired captchas, lapsed drafts (bot/retention.py)
     db.patient = True  # from now on work waits out a database outage (storage/availability.py)
     skipped = QuietWhileDown(db.availability)  # jobs waiting for it: no WARNING per skipped run
     skipped.attach()
     deps.resources["quiet_while_down"] = skipped
+    away = QuietWhileAway(deps.telegram)  # the same for jobs waiting on Telegram
+    away.attach()
+    deps.resources["quiet_while_away"] = away
     worker.start()
     log.info(
         "khabar ready",
@@ -254,6 +270,9 @@ async def _post_shutdown(app: KhabarApp) -> None:
         skipped = deps.resources.pop("quiet_while_down", None)
         if isinstance(skipped, QuietWhileDown):
             skipped.detach()
+        away = deps.resources.pop("quiet_while_away", None)
+        if isinstance(away, QuietWhileAway):
+            away.detach()
         quiet = deps.resources.pop("polling_errors", None)
         if isinstance(quiet, network.PollingErrors):
             quiet.detach()
@@ -261,6 +280,7 @@ async def _post_shutdown(app: KhabarApp) -> None:
         if isinstance(monitor, MonitorServer):
             await monitor.stop()
         await deps.outbox.stop()
+        await deps.telegram.close()
         await deps.events.settle()
         await instance.release(deps)
     finally:
@@ -285,7 +305,9 @@ async def start_app(app: KhabarApp, *, webhook_port: int | None = None) -> None:
     settings = app.bot_data.settings
     if app.updater is not None and settings is not None:
         if webhook_port is None:
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10)
+            # As run_polling does: a failed poll goes to the error handlers (handlers/errors.py).
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=10,
+                                            error_callback=polling_error_callback(app))
         else:
             secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
             await app.updater.start_webhook(
@@ -297,6 +319,15 @@ async def start_app(app: KhabarApp, *, webhook_port: int | None = None) -> None:
                 allowed_updates=Update.ALL_TYPES,
             )
     await app.start()
+
+
+def polling_error_callback(app: KhabarApp) -> Callable[[TelegramError], None]:
+    """What ``run_polling`` gives the Updater: a failed getUpdates goes to the error handlers (update None)."""
+
+    def forward(exc: TelegramError) -> None:
+        app.create_task(app.process_error(error=exc, update=None))
+
+    return forward
 
 
 async def stop_app(app: KhabarApp) -> None:

@@ -16,6 +16,7 @@ from bot.metrics import Metrics
 from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
 from bot.settings import Settings
+from bot.telegram_reach import TelegramReach
 from storage.availability import unavailable
 from storage.db import Database
 
@@ -93,6 +94,7 @@ class Deps:
     # Domain resources built once at start-up (check lexicons, term statistics …), by area.
     resources: dict[str, Any] = field(default_factory=dict)
     metrics: Metrics = field(default_factory=Metrics)  # this Application's Prometheus series (bot/metrics.py)
+    telegram: TelegramReach = field(default_factory=TelegramReach)  # whether Telegram answers (bot/telegram_reach.py)
 
 
 class AppState:
@@ -107,6 +109,7 @@ class AppState:
         self.mode: str = "polling"  # or "webhook": how updates arrive
         self.metrics: Metrics = Metrics()  # replaced by build_application with the one its bot counts into
         self.poll_request: object = None  # the getUpdates request object (bot.network.WatchedRequest)
+        self.reach: TelegramReach = TelegramReach()  # told by both request objects whether Telegram answers
 
     @property
     def deps(self) -> Deps:

@@ -17,6 +17,7 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, Mes
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.outbox_repair import SeenMessages, remove_copies
+from bot.telegram_reach import TelegramReach, not_sent, outage_error
 from storage.availability import unavailable
 from storage.db import Database
 from storage.models import Delivery
@@ -102,6 +103,14 @@ class OutboxWorker:
     _calls: set[asyncio.Future[int | None]] = field(default_factory=set)
     _stopping: bool = False
     _rng: random.Random = field(default_factory=random.Random)
+    # Whether Telegram answers (bot/telegram_reach.py): while it does not, nothing is claimed, and a row
+    # whose call failed for that reason goes back to the queue without counting an attempt.
+    reach: TelegramReach | None = None
+
+    @property
+    def telegram_down(self) -> bool:
+        """Whether Telegram is known to be out of reach right now."""
+        return self.reach is not None and self.reach.down
 
     def register(self, kind: str, hooks: Hooks) -> None:
         """Attach database hooks to a delivery kind."""
@@ -145,6 +154,10 @@ class OutboxWorker:
 
     async def _loop(self) -> None:
         while not self._stopping:
+            while self.reach is not None and self.reach.down and not self._stopping:
+                await self.reach.wait_up(self.idle_poll)  # one probe at a time, not one call per row
+            if self._stopping:
+                return
             try:
                 await self.run_once()
             except Exception as exc:
@@ -202,6 +215,10 @@ class OutboxWorker:
         for i, row in enumerate(rows):
             if self._stopping:
                 return  # still claimed by this owner: resent after a restart
+            if self.telegram_down:  # back to the queue, in order, for when Telegram answers again
+                async with self.db.transaction() as session:
+                    await repo.release(session, [r.id for r in rows[i:]], self.owner)
+                return
             if not await self.deliver(row) and row.chat_key in self.repair_chats:
                 rest = [r.id for r in rows[i + 1 :]]
                 if rest:
@@ -268,6 +285,12 @@ class OutboxWorker:
                 log.error("permanent error: %s", exc.message, extra=extra)
                 await self._fail(row, exc.message)
         except (TimedOut, NetworkError) as exc:  # after BadRequest: PTB's BadRequest is a NetworkError
+            if self.telegram_down and outage_error(exc):
+                # Telegram is away (logged once by bot/telegram_reach.py): not this row's fault, so no
+                # attempt counted and no backoff of its own; the loop claims it again once Telegram answers.
+                log.debug("Telegram out of reach; the row waits for it", extra=extra)
+                await self._retry(row, 0.0, str(exc), uncertain=not not_sent(exc), refund=True)
+                return False
             if row.attempts >= MAX_ATTEMPTS:
                 await self._fail(row, f"gave up after {row.attempts} attempts: {exc}")
                 return True
@@ -301,7 +324,7 @@ class OutboxWorker:
         """Finish the duplicate checks that were skipped, cut short or killed (a periodic job); how
         many rows were looked at. Safe beside the lanes: a row's window lies below its own message id,
         which every later send is above."""
-        if not self.repair_chats or self._stopping:
+        if not self.repair_chats or self._stopping or self.telegram_down:
             return 0
         since = self.clock() - REPAIR_HORIZON
         async with self.db.transaction() as session:
@@ -326,10 +349,11 @@ class OutboxWorker:
             else:
                 log.warning("claim lost before recording a sent delivery", extra={"delivery_id": row.id})
 
-    async def _retry(self, row: Delivery, wait: float, error: str, *, uncertain: bool = False) -> None:
+    async def _retry(self, row: Delivery, wait: float, error: str, *, uncertain: bool = False,
+                     refund: bool = False) -> None:
         at = self.clock() + timedelta(seconds=wait)
         async with self.db.transaction() as session:
-            await repo.mark_retry(session, row.id, self.owner, at, error, uncertain=uncertain)
+            await repo.mark_retry(session, row.id, self.owner, at, error, uncertain=uncertain, refund=refund)
 
     async def _fail(self, row: Delivery, error: str) -> None:
         now = self.clock()

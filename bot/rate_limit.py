@@ -15,6 +15,8 @@ from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
+from storage.db import Database
+
 log = logging.getLogger(__name__)
 Callback = Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]
 FloodListener = Callable[[object], None]
@@ -61,13 +63,14 @@ class SlidingWindow:
 class KhabarRateLimiter(AIORateLimiter):
     """PTB's AIORateLimiter (retries, 429 pauses) with a sliding window per group and even overall spacing."""
 
-    __slots__ = ("on_flood",)
+    __slots__ = ("_shared", "on_flood")
 
     def __init__(self, per_second: int, per_minute: int, max_retries: int = 3, *, speed: float = 1.0,
                  on_flood: FloodListener | None = None) -> None:
         """``speed`` > 1 shortens the windows (for benchmarks against a fake Telegram on a faster clock);
         ``on_flood(chat_id)`` is told of every 429 (metrics)."""
         self.on_flood = on_flood
+        self._shared: Database | None = None
         super().__init__(overall_max_rate=per_second, overall_time_period=1 / speed if per_second else 0,
                          group_max_rate=per_minute, group_time_period=60 / speed if per_minute else 0,
                          max_retries=max_retries)
@@ -75,7 +78,31 @@ class KhabarRateLimiter(AIORateLimiter):
             # Overall: evenly spaced (a one-second window is too short to trust to arrival order).
             self._base_limiter = AsyncLimiter(1, 1 / (per_second * speed))
 
+    def share(self, db: Database) -> None:
+        """Pace through the database from now on, with every instance on it (bot/pacing.py)."""
+        from bot.pacing import MARGIN as SHARED_MARGIN
+        from bot.pacing import SharedPace
+
+        self._shared = db
+        self._group_limiters.clear()
+        if self._base_limiter is not None:
+            per_second = 1 / self._base_limiter.time_period  # the even spacing set up in __init__
+            self._base_limiter = SharedPace(db, "bot", SHARED_MARGIN / per_second, int(per_second))  # type: ignore[assignment]
+
     def _get_group_limiter(self, group_id: str | int | bool) -> SlidingWindow:  # type: ignore[override]
+        if self._shared is not None:
+            from bot.pacing import MARGIN as SHARED_MARGIN
+            from bot.pacing import SharedPace
+
+            period = self._group_time_period * SHARED_MARGIN
+            known: object = self._group_limiters.get(group_id)
+            if isinstance(known, SharedPace):
+                return known  # type: ignore[return-value]
+            if len(self._group_limiters) > 512:
+                self._group_limiters.clear()
+            made = SharedPace(self._shared, f"chat:{group_id}", period / self._group_max_rate, int(self._group_max_rate))
+            self._group_limiters[group_id] = made  # type: ignore[assignment]
+            return made  # type: ignore[return-value]
         if len(self._group_limiters) > 512:
             for key, old in list(self._group_limiters.items()):
                 if key != group_id and old.has_capacity(old.max_rate):

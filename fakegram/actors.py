@@ -27,6 +27,7 @@ class CallbackHandle:
     data: str
     created: float
     answered: bool = False
+    late: bool = False  # answered after Telegram let it lapse ("query is too old")
     text: str | None = None
     show_alert: bool = False
     url: str | None = None

@@ -83,6 +83,14 @@ class FakeTelegram:
         await self.updates.close()
         await self._server.stop()
 
+    async def go_away(self) -> None:
+        """Telegram goes away: the port stops listening (connections refused) until :meth:`come_back`."""
+        await self._server.stop()
+
+    async def come_back(self) -> None:
+        """Listen again on the same port (updates queued meanwhile are delivered as usual)."""
+        self.port = await self._server.start(self.host, self.port)
+
     async def __aenter__(self) -> FakeTelegram:
         return await self.start()
 
@@ -277,7 +285,7 @@ class FakeTelegram:
         out.extend(f"expected failure never happened: {e.substring!r}" for e in self._expected
                    if e.strict and not e.seen)
         for handle in self.callbacks.values():
-            if not handle.answered:
+            if not handle.answered and not handle.late:
                 out.append(f"callback query {handle.id} ({handle.data!r} by {handle.user.id}) never answered")
         if self.flood.total_429 and not self.flood.expected:
             out.append(f"unexpected flood-limit 429s: {self.flood.total_429} (per chat {dict(self.flood.rejected)})")

@@ -107,6 +107,8 @@ async def answer_callback_query(fake: FakeTelegram, p: Params) -> Any:
         raise invalid("MESSAGE_TOO_LONG: callback answer text must be at most 200 characters")
     handle = fake.callbacks.get(p["callback_query_id"])
     if handle is None or handle.answered or fake.clock.now() - handle.created > fake.callback_timeout:
+        if handle is not None and not handle.answered:
+            handle.late = True  # the bot tried, too late: Telegram let the query lapse
         raise bad_request(QUERY_TOO_OLD)
     handle.answered = True
     handle.text = text

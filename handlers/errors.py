@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.deps import KhabarContext
+from bot.telegram_reach import outage_error
 from bot.texts import common
 from storage.availability import unavailable
 
@@ -25,6 +26,13 @@ async def on_error(update: object, context: KhabarContext) -> None:
             extra["chat_id"] = update.effective_chat.id
         if update.effective_user:
             extra["user_id"] = update.effective_user.id
+    if context.error is not None and outage_error(context.error):
+        # Telegram out of reach (a failed poll, or a call a handler made): bot/telegram_reach.py logs the
+        # outage once (WARNING, then INFO when it is back); no traceback per failed call. PTB retries
+        # the poll with backoff; a handler's direct reply (not the outbox's) is lost with its call.
+        level = logging.DEBUG if update is None else logging.INFO
+        log.log(level, "Telegram call failed: out of reach", extra={**extra, "error": type(context.error).__name__})
+        return
     if not isinstance(update, Update) and context.error is not None and unavailable(context.error):
         # A job stopped by a database outage: it runs again on its schedule; the outage is logged once.
         with contextlib.suppress(RuntimeError):

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.deps import Deps
 from bot.intake.screens import Screen
+from bot.telegram_reach import patiently
 from storage.models import User
 from storage.repos import users
 
@@ -38,8 +39,10 @@ async def send(deps: Deps, bot: Bot, chat_id: int, screen: Screen, *, reply_to: 
     (a 403 marks the user blocked)."""
     reply = ReplyParameters(message_id=reply_to, allow_sending_without_reply=True) if reply_to else None
     try:
-        message = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup,
-                                         link_preview_options=_NO_PREVIEW, reply_parameters=reply)
+        # A send that could not reach Telegram waits for it and goes again (a captcha is not lost to an outage).
+        message = await patiently(deps.telegram, lambda: bot.send_message(
+            chat_id, screen.text, reply_markup=screen.markup, link_preview_options=_NO_PREVIEW,
+            reply_parameters=reply))
     except Forbidden:
         async with deps.db.transaction() as session:
             await users.mark_blocked(session, chat_id)

@@ -6,6 +6,7 @@ from storage.models.comment import Captcha, Comment
 from storage.models.learning import LearnedExample, LearnedFeature
 from storage.models.moderation import ModerationAction, QueueView
 from storage.models.outbox import Delivery, Lease
+from storage.models.pacing import PacingSlot
 from storage.models.seen import SeenChat
 from storage.models.user import User
 from storage.models.web import WebCaptcha, WebKey
@@ -21,6 +22,7 @@ __all__ = [
     "LearnedFeature",
     "Lease",
     "ModerationAction",
+    "PacingSlot",
     "QueueView",
     "SeenChat",
     "User",

@@ -193,12 +193,16 @@ async def mark_sent(
 
 
 async def mark_retry(
-    session: AsyncSession, delivery_id: int, owner: str, at: datetime, error: str, *, uncertain: bool = False
+    session: AsyncSession, delivery_id: int, owner: str, at: datetime, error: str, *, uncertain: bool = False,
+    refund: bool = False,
 ) -> bool:
-    """Put the row back in the queue to try again at ``at`` (``uncertain``: the attempt may have landed)."""
+    """Put the row back in the queue to try again at ``at`` (``uncertain``: the attempt may have landed;
+    ``refund``: the attempt does not count, as when Telegram was out of reach)."""
     values: dict[str, Any] = {"status": QUEUED, "next_attempt_at": at, "error": error[:1000]}
     if uncertain:
         values["uncertain"] = True
+    if refund:
+        values["attempts"] = Delivery.attempts - 1
     return await _finish(session, delivery_id, owner, **values)
 
 
