@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     hashtags: str = ""
     # Moderation tools (issue 18): an article takes comments for this many hours after it is posted (0: always).
     comments_open_hours: int = Field(0, ge=0, le=24 * 365)
+    # Readers' reports: this many distinct readers send a published comment back to the moderators
+    # (0: reports are recorded, never sent back); each reader may report this many comments an hour.
+    reports_to_review: int = Field(3, ge=0, le=1000)
+    reports_per_hour: int = Field(10, ge=1, le=1000)
     # Network and monitoring (proxies, /healthz and /metrics, the operators' chat): one block, own validators.
     proxy_url: str | None = None  # Bot API through http://, https:// or socks5:// (empty: direct)
     feed_proxy_url: str | None = None  # RSS/Atom feeds through a proxy (empty: direct, never the env's proxy)

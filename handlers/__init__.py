@@ -7,7 +7,18 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, T
 
 from bot.callbacks import Action
 from bot.deps import KhabarApp
-from handlers import discussion, errors, intake, moderation, monitoring, patience, publishing, seen, tools
+from handlers import (
+    discussion,
+    errors,
+    intake,
+    moderation,
+    monitoring,
+    patience,
+    publishing,
+    reports,
+    seen,
+    tools,
+)
 
 
 def register(app: KhabarApp) -> None:
@@ -32,6 +43,9 @@ def register(app: KhabarApp) -> None:
     # only, checked inside) and readers' /notify.
     app.add_handler(CallbackQueryHandler(moderation.on_button, pattern=moderation.owns))
     app.add_handler(CallbackQueryHandler(tools.on_button, pattern=tools.owns))  # issue 18's confirmations
+    app.add_handler(CallbackQueryHandler(reports.on_moderator, pattern=reports.moderator_owns))  # issue 18
+    app.add_handler(CallbackQueryHandler(reports.on_reader, pattern=reports.reader_owns))
+    app.add_handler(CommandHandler("queue", reports.queue_article, has_args=True))  # /queue <article>
     app.add_handler(CommandHandler("queue", moderation.queue))
     app.add_handler(CommandHandler("stats", moderation.stats))
     app.add_handler(CommandHandler("ban", moderation.ban))

@@ -54,3 +54,70 @@ STATS_TOOLS = (
     "🗞 <b>ابزارهای مدیران در این هفت روز</b>\n"
     "🔒 بستن نظرهای خبر: {closed} · 🔓 بازکردن دوباره: {opened} · 🗑 حذف نظر منتشرشده: {removed}"
 )
+
+# ----- moderators: one article's figures (a card's «📊» button) and /queue for one article ---------------
+BUTTON_FIGURES = "📊 آمار این خبر"
+# Shown as an alert (plain text, at most 200 characters): no HTML here.
+FIGURES_ALERT = (
+    "📊 {title}\n"
+    "⏳ در صف: {pending} · ✅ منتشرشده: {approved}\n"
+    "❌ ردشده: {rejected} · 🗑 حذف‌شده: {removed}\n"
+    "🚩 گزارش در بررسی: {reports} · {state}\n"
+    "صف همین خبر: /queue {number}"
+)
+FIGURES_GONE = "این نظر دیگر در پایگاه داده نیست."
+STATE_OPEN = "🔓 باز"
+STATE_CLOSED = "🔒 بسته"
+QUEUE_ARTICLE_HEAD = "📋 <b>صف خبر</b> {title} (شمارهٔ {number}) · {state}"
+QUEUE_ARTICLE_FIGURES = (
+    "⏳ در صف: {pending} · ✅ منتشرشده: {approved} · ❌ ردشده: {rejected} · 🗑 حذف‌شده: {removed} · "
+    "🚩 گزارش در بررسی: {reports}"
+)
+QUEUE_ARTICLE_OLDEST = "قدیمی‌ترین نظر در صف: {oldest}"
+QUEUE_ARTICLE_ITEM = "{n}) {ref} · {author}: {text}"
+QUEUE_ARTICLE_IN_LIST = "در فهرست صف"
+QUEUE_ARTICLE_MORE = "… و {count} نظر دیگر."
+QUEUE_ARTICLE_NOTE = "برای تصمیم، روی کد هر نظر بزنید تا به کارت آن بروید."
+QUEUE_ARTICLE_EMPTY = "✅ نظری از این خبر در صف نیست."
+QUEUE_ARTICLE_RESENT = "🔁 {count} کارت گم‌شدهٔ این خبر دوباره فرستاده می‌شود."
+
+# ----- readers: reporting a published comment («🚩 گزارش» in the bot's article view) ---------------------------
+BUTTON_REPORT = "🚩 گزارش"
+BUTTON_REPORT_N = "🚩 {n}"
+BUTTON_REPORT_BACK = "↪️ بازگشت"
+BUTTON_REPORT_REASON = "{label}"
+REPORT_WHICH = "🚩 کدام نظر را گزارش می‌کنید؟ شمارهٔ آن را از دکمه‌های زیر بزنید."
+REPORT_WHY = "🚩 گزارش نظر {n} از «{author}»:\n«{text}»\n\nدلیل گزارش را انتخاب کنید."
+REPORT_THANKS = "🚩 گزارش شما ثبت شد؛ سپاس. مدیران آن را بررسی می‌کنند."
+REPORT_AGAIN = "این نظر را پیش‌تر گزارش کرده‌اید."
+REPORT_OWN = "نظر خودتان را نمی‌توانید گزارش کنید."
+REPORT_GONE = "این نظر دیگر منتشرشده نیست."
+REPORT_TOO_MANY = "در یک ساعت بیش از {count} گزارش نمی‌توانید بفرستید؛ لطفاً کمی بعد دوباره امتحان کنید."
+
+# ----- moderators: a reported comment back as a card (keep / remove) -----------------------------------------
+REVIEW_CARD = (
+    "🚩 <b>نظر منتشرشده گزارش شد</b> · <code>{token}</code>\n"
+    "📰 {title}\n"
+    "👤 {author} · <code>{user_id}</code>\n"
+    "💬 {text}\n"
+    "🚩 {count} خواننده گزارش کرده‌اند: {reasons}\n"
+    "🕒 منتشرشده: {published}"
+)
+REVIEW_REASON = "{label} {count}"
+BUTTON_KEEP = "✅ بماند"
+BUTTON_REVIEW_REMOVE = "🗑 حذف"
+REVIEW_KEPT = "✅ ماند · {who} · {time}"
+REVIEW_REMOVED = "🗑 حذف شد · {who} · {time}\n{thread}"
+REVIEW_GONE = "این نظر دیگر منتشرشده نیست؛ گزارش بسته شد."
+REVIEW_DECIDED = "دربارهٔ این گزارش پیش‌تر تصمیم گرفته شده است."
+REVIEW_TOAST_KEPT = "نظر ماند."
+REVIEW_TOAST_REMOVED = "نظر حذف شد."
+
+# ----- /stats: readers' reports --------------------------------------------------------------------------------
+STATS_REPORTS = (
+    "🚩 گزارش خوانندگان: {made} · بازگشت به مدیران: {opened} · ماند: {kept} · حذف: {removed}"
+)
+QUEUE_ARTICLE_USAGE = (
+    "کاربرد: <code>/queue</code> برای همهٔ صف، یا <code>/queue خبر</code> برای صف یک خبر؛ «خبر» شمارهٔ خبر، "
+    "کد نظری از روی کارت یا پیوند پست کانال است."
+)

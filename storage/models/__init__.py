@@ -6,6 +6,7 @@ from storage.models.comment import Captcha, Comment
 from storage.models.learning import LearnedExample, LearnedFeature
 from storage.models.moderation import ModerationAction, QueueView
 from storage.models.outbox import Delivery, Lease
+from storage.models.report import CommentReport, ReportReview
 from storage.models.seen import SeenChat
 from storage.models.user import User
 from storage.models.web import WebCaptcha, WebKey
@@ -15,6 +16,7 @@ __all__ = [
     "Base",
     "Captcha",
     "Comment",
+    "CommentReport",
     "Delivery",
     "Feed",
     "LearnedExample",
@@ -22,6 +24,7 @@ __all__ = [
     "Lease",
     "ModerationAction",
     "QueueView",
+    "ReportReview",
     "SeenChat",
     "User",
     "WebCaptcha",
