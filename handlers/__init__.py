@@ -18,6 +18,7 @@ from handlers import (
     reports,
     seen,
     tools,
+    words,
 )
 
 
@@ -57,6 +58,7 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("open", tools.reopen))
     app.add_handler(CommandHandler("remove", tools.remove))
     app.add_handler(CommandHandler("purge", tools.purge))
+    app.add_handler(CommandHandler("words", words.words))
     app.add_handler(CommandHandler("ban", tools.offer_after_ban), group=1)  # after /ban has answered
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.

@@ -22,6 +22,7 @@ from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
 from bot.intake.wording import ban_end, duration, fa_number
 from bot.jalali import fa_digits
+from bot.moderation import service_words
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
@@ -113,6 +114,7 @@ async def accept(
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
     history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
     verdict = checks.review(text, profile, history, now, await learning.estimate_text(session, text))
+    verdict = await service_words.applied(session, deps, verdict, checks.policy)  # /words lists (issue 18)
     rejected = verdict.decision == "reject"
     reject_codes = [r.code for r in verdict.reasons if r.action == "reject"]
     comment = await repo.add_comment(

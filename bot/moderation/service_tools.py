@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from bot.deps import Deps
 from bot.jalali import fa_digits, format_date
-from bot.moderation import notices, service_close, service_reports, stats
+from bot.moderation import notices, service_close, service_reports, service_words, stats
 from bot.moderation.loading import moderator_name
 from bot.moderation.reasons import ban_until, is_permanent
 from bot.moderation.service_decide import Moderator, ban_user_in
@@ -38,8 +38,9 @@ async def stats_text(deps: Deps) -> str:
         mods = await repo.users(session, {r.moderator_id for r in rows if r.moderator_id})
         tools_line = await service_close.stats_line(session, week_start)
         reports_line = await service_reports.stats_line(session, week_start)
+        words_line = await service_words.stats_line(session, week_start)
     names = {mod_id: html.escape(moderator_name(user, mod_id)) for mod_id, user in mods.items()}
-    return f"{stats.render(rows, now, deps.settings.tz, names)}\n\n{tools_line}\n{reports_line}"
+    return f"{stats.render(rows, now, deps.settings.tz, names)}\n\n{tools_line}\n{reports_line}\n{words_line}"
 
 
 def _name(user: User) -> str:

@@ -121,3 +121,28 @@ QUEUE_ARTICLE_USAGE = (
     "کاربرد: <code>/queue</code> برای همهٔ صف، یا <code>/queue خبر</code> برای صف یک خبر؛ «خبر» شمارهٔ خبر، "
     "کد نظری از روی کارت یا پیوند پست کانال است."
 )
+
+# ----- moderators: /words (blocked words and allowed exceptions, at run time) ---------------------------------
+WORDS_CATEGORY = {"insult": "توهین", "accusation": "اتهام", "spam": "تبلیغ"}
+WORDS_USAGE = (
+    "کاربرد:\n"
+    "<code>/words</code> — همهٔ فهرست‌ها\n"
+    "<code>/words block دسته واژه</code> — واژه یا عبارتی را مسدود کنید\n"
+    "<code>/words allow دسته واژه</code> — واژه‌ای را که ربات به اشتباه می‌گیرد، مجاز کنید\n"
+    "<code>/words remove دسته واژه</code> — واژه را از فهرست‌های آن دسته بردارید\n"
+    "دسته‌ها: توهین (insult)، اتهام (accusation)، تبلیغ (spam). در دستهٔ تبلیغ، «مجاز» نشانی یا نام کاربری است "
+    "(مثل <code>example.com</code> یا <code>@khabar</code>)."
+)
+WORDS_BAD_CATEGORY = "دستهٔ «{name}» را نمی‌شناسم؛ یکی از این‌ها را بنویسید: توهین، اتهام، تبلیغ."
+WORDS_BAD_ENTRY = "واژه باید دست‌کم یک حرف داشته باشد و از {limit} نویسه بلندتر نباشد."
+WORDS_BLOCKED = "🚫 «{entry}» در دستهٔ {category} مسدود شد؛ از همین حالا برای نظرهای تازه اعمال می‌شود."
+WORDS_ALLOWED = "✅ «{entry}» در دستهٔ {category} مجاز شد؛ از همین حالا برای نظرهای تازه اعمال می‌شود."
+WORDS_ALREADY = "«{entry}» از پیش در این فهرستِ دستهٔ {category} است."
+WORDS_REMOVED = "🗑 «{entry}» از فهرست‌های دستهٔ {category} برداشته شد."
+WORDS_NOT_LISTED = "«{entry}» در فهرست‌های دستهٔ {category} نیست."
+WORDS_LIST_HEAD = "📝 <b>فهرست واژه‌های این تحریریه</b> (افزون بر فهرست‌های خود ربات)"
+WORDS_LIST_CATEGORY = "<b>{category}</b>\n🚫 مسدود ({blocked_count}): {blocked}\n✅ مجاز ({allowed_count}): {allowed}"
+WORDS_LIST_MORE = "… و {count} واژهٔ دیگر"
+WORDS_LIST_NOTE = "فهرست کامل: <code>khabar words export</code>"
+WORDS_NONE = "—"
+STATS_WORDS = "📝 فهرست واژه‌ها: {added} افزوده · {removed} برداشته"

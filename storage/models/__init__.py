@@ -10,6 +10,7 @@ from storage.models.report import CommentReport, ReportReview
 from storage.models.seen import SeenChat
 from storage.models.user import User
 from storage.models.web import WebCaptcha, WebKey
+from storage.models.words import ListedWord, WordListVersion
 
 __all__ = [
     "Article",
@@ -22,6 +23,7 @@ __all__ = [
     "LearnedExample",
     "LearnedFeature",
     "Lease",
+    "ListedWord",
     "ModerationAction",
     "QueueView",
     "ReportReview",
@@ -29,4 +31,5 @@ __all__ = [
     "User",
     "WebCaptcha",
     "WebKey",
+    "WordListVersion",
 ]

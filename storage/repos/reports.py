@@ -44,19 +44,19 @@ async def open_review(session: AsyncSession, comment_id: int) -> ReportReview | 
 
 async def open_new_review(session: AsyncSession, comment_id: int, now: datetime) -> ReportReview | None:
     """Open the comment's next review round and collect its reports; None if another transaction
-    opened this round first (the unique (comment, round) decides)."""
+    opened this round first (the unique (comment, round) decides; the reports join that one)."""
     last = (await session.execute(select(func.max(ReportReview.round))
                                   .where(ReportReview.comment_id == comment_id))).scalar_one()
     round_ = int(last or 0) + 1
     stmt = insert_for(session, ReportReview).values(
         comment_id=comment_id, round=round_, status=OPEN, opened_at=now
     ).on_conflict_do_nothing(index_elements=[ReportReview.comment_id, ReportReview.round])
-    if getattr(await session.execute(stmt), "rowcount", 0) != 1:
-        return None
+    created = getattr(await session.execute(stmt), "rowcount", 0) == 1
     review = (await session.execute(select(ReportReview).where(
-        ReportReview.comment_id == comment_id, ReportReview.round == round_))).scalar_one()
-    await collect(session, comment_id, review.id)
-    return review
+        ReportReview.comment_id == comment_id, ReportReview.round == round_))).scalar_one_or_none()
+    if review is not None:  # opened here, or by a concurrent report: this report joins it either way
+        await collect(session, comment_id, review.id)
+    return review if created else None
 
 
 async def collect(session: AsyncSession, comment_id: int, review_id: int) -> None:
@@ -97,7 +97,7 @@ async def reasons(session: AsyncSession, review_id: int) -> dict[str, int]:
 async def open_of_article(session: AsyncSession, article_id: int) -> int:
     """How many of an article's comments wait in an open review."""
     stmt = (select(func.count()).select_from(ReportReview).join(Comment, Comment.id == ReportReview.comment_id)
-            .where(Comment.article_id == article_id, ReportReview.status == OPEN))
+            .where(Comment.article_id == article_id, Comment.status == "approved", ReportReview.status == OPEN))
     return int((await session.execute(stmt)).scalar_one())
 
 

@@ -1,4 +1,5 @@
-"""Readers' reports of published comments and the reviews they open (issue 18).
+"""Readers' reports of published comments and the reviews they open; the word lists moderators
+edit at run time, with their version row (issue 18).
 
 Revision ID: 0010
 Revises: 0009
@@ -52,9 +53,30 @@ def upgrade() -> None:
     )
     op.create_index('ix_comment_reports_reporter_created', 'comment_reports', ['reporter_id', 'created_at'],
                     unique=False)
+    op.create_table(
+        'listed_words',
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('category', sa.String(length=20), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('entry', sa.String(length=200), nullable=False),
+        sa.Column('key', sa.String(length=200), nullable=False),
+        sa.Column('added_by', sa.BigInteger(), nullable=True),
+        sa.Column('created_at', storage.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_listed_words')),
+        sa.UniqueConstraint('category', 'kind', 'key', name='uq_listed_words_category_kind_key'),
+    )
+    op.create_table(
+        'word_list_version',
+        sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('changed_at', storage.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_word_list_version')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('word_list_version')
+    op.drop_table('listed_words')
     op.drop_index('ix_comment_reports_reporter_created', table_name='comment_reports')
     op.drop_table('comment_reports')
     op.drop_index('ix_report_reviews_opened', table_name='report_reviews')
