@@ -82,6 +82,10 @@ class Settings(BaseSettings):
     # (0: reports are recorded, never sent back); each reader may report this many comments an hour.
     reports_to_review: int = Field(3, ge=0, le=1000)
     reports_per_hour: int = Field(10, ge=1, le=1000)
+    # Slow mode: an article drawing more than this many comments a minute (0: off) takes one comment per
+    # author per surge_slow_minutes until the surge passes.
+    surge_comments_per_minute: int = Field(0, ge=0, le=100000)
+    surge_slow_minutes: int = Field(5, ge=1, le=1440)
     # Network and monitoring (proxies, /healthz and /metrics, the operators' chat): one block, own validators.
     proxy_url: str | None = None  # Bot API through http://, https:// or socks5:// (empty: direct)
     feed_proxy_url: str | None = None  # RSS/Atom feeds through a proxy (empty: direct, never the env's proxy)
