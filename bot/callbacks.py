@@ -33,6 +33,7 @@ class Action(StrEnum):
     REPORT = "rs"  # comment_id, reason index, page: the report itself
     REPORT_KEEP = "rk"  # review_id: a reported comment stays
     REPORT_REMOVE = "rx"  # review_id: a reported comment is taken down
+    PENALTY_UNDO = "pu"  # penalty audit row id: lift an automatic penalty (issue 18)
 
 
 ARITY: dict[Action, int] = {
@@ -56,6 +57,7 @@ ARITY: dict[Action, int] = {
     Action.REPORT: 3,
     Action.REPORT_KEEP: 1,
     Action.REPORT_REMOVE: 1,
+    Action.PENALTY_UNDO: 1,
 }
 
 

@@ -13,7 +13,7 @@ from bot.checks.normalize import clean_text, parse_number
 from bot.deps import KhabarContext
 from bot.intake import service_view
 from bot.intake.telegram_io import edit
-from bot.moderation import service_figures, service_reports
+from bot.moderation import service_figures, service_penalties, service_reports
 from bot.moderation.service_decide import Moderator
 from bot.texts import common
 from bot.texts import tools as t
@@ -22,7 +22,7 @@ from handlers.moderation import _moderator
 
 log = logging.getLogger(__name__)
 READER = frozenset({Action.REPORT_MENU, Action.REPORT_PICK, Action.REPORT})
-MODERATOR = frozenset({Action.REPORT_KEEP, Action.REPORT_REMOVE, Action.FIGURES})
+MODERATOR = frozenset({Action.REPORT_KEEP, Action.REPORT_REMOVE, Action.FIGURES, Action.PENALTY_UNDO})
 
 
 reader_owns = pattern(*READER)
@@ -70,14 +70,24 @@ async def on_moderator(update: Update, context: KhabarContext) -> None:
         await query.answer(await service_figures.alert_for_comment(deps, cb.args[0]), show_alert=True)
         return
     mod = Moderator(query.from_user.id, clean_text(query.from_user.full_name), query.from_user.username)
+    if cb.action is Action.PENALTY_UNDO:  # an automatic penalty's card (issue 18, the ladder)
+        toast, undone = await service_penalties.undo(deps, mod, cb.args[0])
+        await query.answer(toast)
+        if undone:
+            await _edit(context, message, f"{message.text_html}\n\n{service_penalties.undone_line(mod, deps)}")
+        return
     done = await service_reports.decide(deps, mod, cb.args[0], remove=cb.action is Action.REPORT_REMOVE)
     await query.answer(done.toast)
-    if done.text is None:
-        return
+    if done.text is not None:
+        await _edit(context, message, done.text)
+
+
+async def _edit(context: KhabarContext, message: Message, text: str) -> None:
+    """Rewrite a tools card without its buttons (a refusal is only logged)."""
     try:
-        await context.bot.edit_message_text(done.text, message.chat.id, message.message_id)
+        await context.bot.edit_message_text(text, message.chat.id, message.message_id)
     except TelegramError as exc:
-        log.info("could not edit a review card: %s", exc, extra={"message_id": message.message_id})
+        log.info("could not edit a card: %s", exc, extra={"message_id": message.message_id})
 
 
 async def queue_article(update: Update, context: KhabarContext) -> None:

@@ -154,3 +154,23 @@ SLOWED = (
 )
 QUEUE_SURGE = "🌊 هجوم نظر: «{title}» (شمارهٔ {number}) — {count} نظر در دقیقهٔ گذشته؛ هر نویسنده هر {minutes} یک نظر."
 STATS_SLOWED = "⏳ نظرهای پس‌زده در هجوم (هر نویسنده هر {minutes} یک نظر): {count}"
+
+# ----- escalating penalties -------------------------------------------------------------------------------------
+PENALTY_FOREVER = "برای همیشه"
+PENALTY_DAYS = "{days} روز"
+PENALTY_TO_AUTHOR = (
+    "⚖️ {count} نظر شما در {window} روز گذشته به دلیل {reasons} رد شد؛ به همین دلیل امکان نظر دادن شما "
+    "{duration} بسته شد (پلهٔ {step}). پس از آن، اگر باز چنین شود، پلهٔ بعد {next} است."
+)
+PENALTY_CARD = (
+    "⚖️ <b>جریمهٔ خودکار</b> · پلهٔ {step}\n"
+    "👤 {name} · <code>{user_id}</code>\n"
+    "{count} نظر ردشده به دلیل {reasons} در {window} روز گذشته → مسدود {duration}.\n"
+    "پلهٔ بعد: {next}"
+)
+PENALTY_TOAST = " · ⚖️ نویسنده {duration} مسدود شد (پلهٔ {step})"
+BUTTON_PENALTY_UNDO = "↩️ لغو جریمه"
+PENALTY_UNDONE = "↩️ جریمه لغو شد · {who} · {time}"
+PENALTY_UNDO_TOAST = "جریمه لغو شد و نویسنده دوباره می‌تواند نظر بنویسد."
+PENALTY_UNDO_ALREADY = "این جریمه پیش‌تر لغو شده است."
+STATS_PENALTIES = "⚖️ جریمه‌های خودکار: {made} · لغوشده: {undone}"
