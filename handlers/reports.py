@@ -40,6 +40,8 @@ async def on_reader(update: Update, context: KhabarContext) -> None:
     toast: str | None = None
     if cb.action is Action.REPORT_MENU:
         screen = await service_reports.which(deps, who, *cb.args)
+        if screen is None:
+            toast = t.REPORT_GONE
     elif cb.action is Action.REPORT_PICK:
         screen = await service_reports.why(deps, who, *cb.args)
         if screen is None:

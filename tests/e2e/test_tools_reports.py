@@ -190,3 +190,28 @@ async def test_closed_articles_can_still_be_reported(fake: FakeTelegram, world: 
     labels = [b["text"] for b in view.buttons()]
     assert "🚩 گزارش" in labels and not any("ثبت نظر" in label for label in labels)
     assert "ثبت شد" in (await report(fake, reader, art, 1, "اتهام") or "")
+
+
+async def test_forged_report_and_review_presses_change_nothing(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    from tests.e2e import hostile_cases as h
+
+    art, (comment,) = await published(fake, world, khabar, ["نظری دربارهٔ نان"])
+    reader = await factory.reader(fake, khabar.db, "خواننده")
+    view = await view_of(fake, reader, art)
+    forged = [encode(Action.REPORT, 987654321, 0, 0), encode(Action.REPORT, comment.id, 99, 0),
+              encode(Action.REPORT_PICK, 987654321, 0), encode(Action.REPORT_MENU, 987654321, 0)]
+    for data in forged:
+        handle = await h.forge_press(fake, reader, view, data).wait_answered(60)
+        assert handle.text in ("این نظر دیگر منتشرشده نیست.", None), (data, handle.text)
+    # A reader pressing moderators' buttons on their own chat's message: refused.
+    for data in (encode(Action.REPORT_KEEP, 1), encode(Action.REPORT_REMOVE, 1), encode(Action.FIGURES, comment.id),
+                 encode(Action.PENALTY_UNDO, 1)):
+        handle = await h.forge_press(fake, reader, view, data).wait_answered(60)
+        assert "فقط" in (handle.text or ""), data
+    card = fake.bot_messages(world.mods_chat)[-1]
+    for data in (encode(Action.REPORT_KEEP, 424242), encode(Action.PENALTY_UNDO, 424242)):
+        handle = await h.forge_press(fake, world.moderators[0], card, data).wait_answered(60)
+        assert "پیش‌تر" in (handle.text or ""), data
+    assert (await reload(khabar, comment.id)).status == S.APPROVED.value
+    async with khabar.db.transaction() as session:
+        assert list((await session.execute(select(CommentReport))).scalars()) == []
