@@ -27,6 +27,13 @@ class Action(StrEnum):
     CANCEL = "xx"  # (no ids): cancel the draft
     QUEUE_PAGE = "qp"  # page of the moderators' batch view
     PURGE = "pr"  # user_id: remove all of this author's published comments (issue 18)
+    FIGURES = "af"  # comment_id: its article's figures, from a card (issue 18)
+    REPORT_MENU = "rm"  # article_id, page: which comment of this page to report (issue 18)
+    REPORT_PICK = "rc"  # comment_id, page: why report it
+    REPORT = "rs"  # comment_id, reason index, page: the report itself
+    REPORT_KEEP = "rk"  # review_id: a reported comment stays
+    REPORT_REMOVE = "rx"  # review_id: a reported comment is taken down
+    PENALTY_UNDO = "pu"  # penalty audit row id: lift an automatic penalty (issue 18)
 
 
 ARITY: dict[Action, int] = {
@@ -44,6 +51,13 @@ ARITY: dict[Action, int] = {
     Action.CANCEL: 0,
     Action.QUEUE_PAGE: 1,
     Action.PURGE: 1,
+    Action.FIGURES: 1,
+    Action.REPORT_MENU: 2,
+    Action.REPORT_PICK: 2,
+    Action.REPORT: 3,
+    Action.REPORT_KEEP: 1,
+    Action.REPORT_REMOVE: 1,
+    Action.PENALTY_UNDO: 1,
 }
 
 

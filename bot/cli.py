@@ -16,9 +16,9 @@ from storage.db import DatabaseUnavailable
 
 def _commands() -> list[ModuleType]:
     """Subcommand modules in --help order; each has ``add_parser(sub)`` and ``run(args) -> int``."""
-    from bot.commands import backup, chats, check, db, demo, doctor, export, feeds, learn, post, run
+    from bot.commands import backup, chats, check, db, demo, doctor, export, feeds, learn, post, run, words
 
-    return [run, db, doctor, chats, check, learn, post, feeds, export, backup, demo]
+    return [run, db, doctor, chats, check, learn, post, feeds, export, words, backup, demo]
 
 
 def build_parser() -> argparse.ArgumentParser:

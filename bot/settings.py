@@ -78,6 +78,20 @@ class Settings(BaseSettings):
     hashtags: str = ""
     # Moderation tools (issue 18): an article takes comments for this many hours after it is posted (0: always).
     comments_open_hours: int = Field(0, ge=0, le=24 * 365)
+    # Readers' reports: this many distinct readers send a published comment back to the moderators
+    # (0: reports are recorded, never sent back); each reader may report this many comments an hour.
+    reports_to_review: int = Field(3, ge=0, le=1000)
+    reports_per_hour: int = Field(10, ge=1, le=1000)
+    # Slow mode: an article drawing more than this many comments a minute (0: off) takes one comment per
+    # author per surge_slow_minutes until the surge passes.
+    surge_comments_per_minute: int = Field(0, ge=0, le=100000)
+    surge_slow_minutes: int = Field(5, ge=1, le=1440)
+    # Escalating penalties: this many rejections (0: off) for penalty_reasons within penalty_window_days
+    # ban the author for the next step of penalty_steps (days, comma-separated; 0: permanent).
+    penalty_rejections: int = Field(0, ge=0, le=1000)
+    penalty_window_days: int = Field(7, ge=1, le=365)
+    penalty_reasons: str = "insult"
+    penalty_steps: str = "1,7,0"
     # Network and monitoring (proxies, /healthz and /metrics, the operators' chat): one block, own validators.
     proxy_url: str | None = None  # Bot API through http://, https:// or socks5:// (empty: direct)
     feed_proxy_url: str | None = None  # RSS/Atom feeds through a proxy (empty: direct, never the env's proxy)
@@ -183,6 +197,24 @@ class Settings(BaseSettings):
         if len(value.get_secret_value()) < 16:
             raise ValueError("must be at least 16 characters (e.g. the output of `openssl rand -hex 32`)")
         return value
+
+    @field_validator("penalty_steps", mode="after")
+    @classmethod
+    def _penalty_steps(cls, value: str) -> str:
+        if not all(p.strip().isdigit() and int(p) <= 3650 for p in value.split(",")) or not value.strip():
+            raise ValueError("must be ban days separated by commas, 0 for permanent (e.g. 1,7,0)")
+        return value.replace(" ", "")
+
+    @field_validator("penalty_reasons", mode="after")
+    @classmethod
+    def _penalty_reasons(cls, value: str) -> str:
+        from bot.moderation.reasons import REASONS
+
+        known = {r.code for r in REASONS}
+        given = [r.strip() for r in value.split(",") if r.strip()]
+        if not given or any(r not in known for r in given):
+            raise ValueError(f"must be rejection reasons separated by commas, from: {', '.join(sorted(known))}")
+        return ",".join(given)
 
     @field_validator("channel", "discussion_chat", "moderator_chat", mode="after")
     @classmethod

@@ -7,7 +7,19 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, T
 
 from bot.callbacks import Action
 from bot.deps import KhabarApp
-from handlers import discussion, errors, intake, moderation, monitoring, patience, publishing, seen, tools
+from handlers import (
+    discussion,
+    errors,
+    intake,
+    moderation,
+    monitoring,
+    patience,
+    publishing,
+    reports,
+    seen,
+    tools,
+    words,
+)
 
 
 def register(app: KhabarApp) -> None:
@@ -32,6 +44,9 @@ def register(app: KhabarApp) -> None:
     # only, checked inside) and readers' /notify.
     app.add_handler(CallbackQueryHandler(moderation.on_button, pattern=moderation.owns))
     app.add_handler(CallbackQueryHandler(tools.on_button, pattern=tools.owns))  # issue 18's confirmations
+    app.add_handler(CallbackQueryHandler(reports.on_moderator, pattern=reports.moderator_owns))  # issue 18
+    app.add_handler(CallbackQueryHandler(reports.on_reader, pattern=reports.reader_owns))
+    app.add_handler(CommandHandler("queue", reports.queue_article, has_args=True))  # /queue <article>
     app.add_handler(CommandHandler("queue", moderation.queue))
     app.add_handler(CommandHandler("stats", moderation.stats))
     app.add_handler(CommandHandler("ban", moderation.ban))
@@ -43,6 +58,7 @@ def register(app: KhabarApp) -> None:
     app.add_handler(CommandHandler("open", tools.reopen))
     app.add_handler(CommandHandler("remove", tools.remove))
     app.add_handler(CommandHandler("purge", tools.purge))
+    app.add_handler(CommandHandler("words", words.words))
     app.add_handler(CommandHandler("ban", tools.offer_after_ban), group=1)  # after /ban has answered
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.callbacks import Action, parse
 from bot.checks.normalize import clean_text, parse_number
 from bot.deps import Deps, KhabarContext
+from bot.intake import slowmode
 from bot.moderation import service_cards, service_press, service_tools
 from bot.moderation.loading import markup
 from bot.moderation.service_decide import Moderator, Result
@@ -106,7 +107,8 @@ async def queue(update: Update, context: KhabarContext) -> None:
     if await _moderator(update, context) is None or update.effective_message is None:
         return
     report = await service_cards.resend_missing(context.deps)
-    await update.effective_message.reply_text(service_cards.queue_text(report, context.deps))
+    surges = await slowmode.surge_lines(context.deps)  # articles in a surge, slowed (issue 18)
+    await update.effective_message.reply_text("\n".join([service_cards.queue_text(report, context.deps), *surges]))
 
 
 async def stats(update: Update, context: KhabarContext) -> None:

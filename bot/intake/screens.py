@@ -113,6 +113,13 @@ def article_view(
         # Whether the reader's next text is a comment on this article, said where they look.
         parts.append(t.VIEW_WRITING.format(limit=fa_number(writing_limit)) if writing_limit else t.VIEW_NOT_WRITING)
         rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
+    if comments:  # readers report a published comment, closed article or not (issue 18)
+        report = InlineKeyboardButton(tools_text.BUTTON_REPORT,
+                                      callback_data=encode(Action.REPORT_MENU, article.id, page.number))
+        if closed:
+            rows.append([report])
+        else:
+            rows[-1].append(report)
     paging: list[InlineKeyboardButton] = []
     if page.has_prev:
         paging.append(InlineKeyboardButton(t.BUTTON_PREV, callback_data=encode(Action.PAGE, article.id,

@@ -14,7 +14,7 @@ from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
 from bot.comments_open import article_open
 from bot.deps import Deps
-from bot.intake import service_captcha
+from bot.intake import service_captcha, slowmode
 from bot.intake.captcha import cooldown, parse_answer, read_question, render
 from bot.intake.checking import HISTORY_WINDOW, ChecksResources
 from bot.intake.payload import new_token
@@ -22,6 +22,7 @@ from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
 from bot.intake.wording import ban_end, duration, fa_number
 from bot.jalali import fa_digits
+from bot.moderation import service_words
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
@@ -109,10 +110,14 @@ async def accept(
     refused = await _gate(session, deps, user, now)
     if refused is not None:
         return refused
+    slowed = await slowmode.gate(session, deps, user.id, article, now)  # a surge on this article (issue 18)
+    if slowed is not None:
+        return Outcome(note=slowed)
     checks: ChecksResources = deps.resources["checks"]
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
     history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
     verdict = checks.review(text, profile, history, now, await learning.estimate_text(session, text))
+    verdict = await service_words.applied(session, deps, verdict, checks.policy)  # /words lists (issue 18)
     rejected = verdict.decision == "reject"
     reject_codes = [r.code for r in verdict.reasons if r.action == "reject"]
     comment = await repo.add_comment(

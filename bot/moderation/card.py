@@ -12,6 +12,7 @@ from bot.checks.learned import Estimate
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation.reasons import BAN_DURATIONS, REASONS
 from bot.texts import moderation as t
+from bot.texts import tools as tools_text
 
 # (button text, callback data) rows; services turn them into Telegram markup.
 Keyboard = list[list[tuple[str, str]]]
@@ -143,10 +144,11 @@ def decision_line(decision: Decision, tz: ZoneInfo) -> str:
 
 
 def main_keyboard(comment_id: int) -> Keyboard:
-    """Approve, reject (→ reasons), ban (→ durations)."""
+    """Approve, reject (→ reasons), ban (→ durations); the article's figures (issue 18)."""
     return [
         [(t.BUTTON_APPROVE, encode(Action.APPROVE, comment_id))],
         [(t.BUTTON_REJECT, encode(Action.REJECT_MENU, comment_id)), (t.BUTTON_BAN, encode(Action.BAN_MENU, comment_id))],
+        [(tools_text.BUTTON_FIGURES, encode(Action.FIGURES, comment_id))],
     ]
 
 

@@ -59,6 +59,7 @@ WARNINGS: dict[str, str] = {
     "mention": "نام کاربری دیگران",
     "phone": "شماره تلفن",
     "flood": "تکرار زیاد",
+    "spam_word": "واژهٔ تبلیغی (فهرست تحریریه)",
     "too_short": "خیلی کوتاه",
     "too_long": "خیلی بلند",
     "duplicate": "تکراری",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.callbacks import Action
 from bot.deps import Deps
-from bot.moderation import card_updates, service_decide, service_undo
+from bot.moderation import card_updates, service_decide, service_penalties, service_undo
 from bot.moderation.service_decide import Moderator, Outcome, Result
 
 
@@ -22,6 +22,7 @@ async def press(
         outcome = await service_decide.approve(deps, comment_id, mod)
     elif action is Action.REJECT:
         outcome = await service_decide.reject(deps, comment_id, args[1], mod)
+        outcome = await service_penalties.after_reject(deps, comment_id, outcome)  # the ladder (issue 18)
     else:
         outcome = await service_decide.ban(deps, comment_id, args[1], mod)
     if outcome.result is Result.ALREADY and pressed is not None:

@@ -6,8 +6,9 @@ import html
 from datetime import timedelta
 
 from bot.deps import Deps
+from bot.intake import slowmode
 from bot.jalali import fa_digits, format_date
-from bot.moderation import notices, service_close, stats
+from bot.moderation import notices, service_close, service_penalties, service_reports, service_words, stats
 from bot.moderation.loading import moderator_name
 from bot.moderation.reasons import ban_until, is_permanent
 from bot.moderation.service_decide import Moderator, ban_user_in
@@ -37,8 +38,13 @@ async def stats_text(deps: Deps) -> str:
         ]
         mods = await repo.users(session, {r.moderator_id for r in rows if r.moderator_id})
         tools_line = await service_close.stats_line(session, week_start)
+        reports_line = await service_reports.stats_line(session, week_start)
+        words_line = await service_words.stats_line(session, week_start)
+        slowed_line = await slowmode.stats_line(session, deps, week_start)
+        penalty_line = await service_penalties.stats_line(session, deps, week_start)
     names = {mod_id: html.escape(moderator_name(user, mod_id)) for mod_id, user in mods.items()}
-    return f"{stats.render(rows, now, deps.settings.tz, names)}\n\n{tools_line}"
+    extra = "\n".join(line for line in (tools_line, reports_line, words_line, slowed_line, penalty_line) if line)
+    return f"{stats.render(rows, now, deps.settings.tz, names)}\n\n{extra}"
 
 
 def _name(user: User) -> str:

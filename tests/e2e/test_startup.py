@@ -54,7 +54,7 @@ async def test_command_menus_are_set_at_start_up_once(fake: FakeTelegram, world:
         mods = await client.get_my_commands(scope=BotCommandScopeChat(world.mods_chat.id))
         elsewhere = await client.get_my_commands(scope=BotCommandScopeDefault())
     assert [c.command for c in private] == ["start", "my", "notify", "help"]
-    assert [c.command for c in mods] == ["queue", "stats", "ban", "unban", "trust", "untrust", "close", "open", "remove", "purge", "feeds"]
+    assert [c.command for c in mods] == ["queue", "stats", "ban", "unban", "trust", "untrust", "close", "open", "remove", "purge", "words", "feeds"]
     assert elsewhere == ()  # groups and channels other than the moderators' get no menu
     assert all(any("\u0600" <= ch <= "\u06ff" for ch in c.description) for c in (*private, *mods))  # Persian
     assert len(fake.calls_of("setMyCommands")) == 2
