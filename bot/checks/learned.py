@@ -105,14 +105,14 @@ def features_of(words: Sequence[str]) -> frozenset[str]:
 
 def _feature_list(words: Sequence[str]) -> tuple[str, ...]:
     """The features in the order the words give them, each once, at most `_MAX_FEATURES`."""
-    found: dict[str, None] = {"x:*you": None} if _YOU.intersection(words) else {}
-    for i, word in enumerate(words):
-        if i:
-            found[f"b:{words[i - 1]} {word}"] = None
-        found.update(dict.fromkeys(word_features(word)))
-        if len(found) >= _MAX_FEATURES:
-            break
-    return tuple(found)[:_MAX_FEATURES]
+    parts: list[str] = ["x:*you"] if _YOU.intersection(words) else []
+    previous = ""
+    for word in words:
+        if previous:
+            parts.append(f"b:{previous} {word}")
+        parts.extend(word_features(word))
+        previous = word
+    return tuple(dict.fromkeys(parts))[:_MAX_FEATURES]
 
 
 def _weight(approved: int, rejected: int, counts: Counts) -> float:
@@ -132,31 +132,31 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
     if not counts.ready:
         return None
     prior = math.log((counts.rejected_docs + 1) / (counts.approved_docs + 1))
-    total = 0.0
-    weights: dict[str, float] = {}
+    known = memo if memo is not None else {}
     # A set is walked in sorted order, so the float sum is the same in every process.
     ordered = text_features if isinstance(text_features, tuple) else sorted(text_features)
+    total = 0.0
+    carrying = 0
     for feature in ordered:
-        weight = memo.get(feature) if memo is not None else None
+        weight = known.get(feature)
         if weight is None:
             approved, rejected = counts.features.get(feature, (0, 0))
             # Never below zero: a decision undone after the lists changed may take back a feature
             # it was not taught with.
             approved, rejected = max(approved, 0), max(rejected, 0)
             seen = approved + rejected
-            weight = _weight(approved, rejected, counts) * seen / (seen + _SHRINK) if seen else 0.0
-            if memo is not None:
-                memo[feature] = weight
+            weight = known[feature] = _weight(approved, rejected, counts) * seen / (seen + _SHRINK) if seen else 0.0
         if weight:  # 0.0: never seen, no evidence either way
-            weights[feature] = weight
             total += weight
+            carrying += 1
     decisions = counts.approved_docs + counts.rejected_docs
-    if weights:
-        total *= _SCALE / math.sqrt(len(weights))
+    if carrying:
+        total *= _SCALE / math.sqrt(carrying)
     score = prior + total
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
     if probability < 0.5:
         return Estimate(probability, (), decisions)
+    weights = {f: known[f] for f in ordered if known[f]}
     if words:
         drivers = [(sum(weights.get(f, 0.0) for f in word_features(w)), w) for w in set(words)
                    if len(w) >= 3]  # «بی», «تو»: too short to explain anything
