@@ -5,11 +5,12 @@ the text has (and to the document count under `DOCS`); undoing it subtracts the 
 reversed decision leaves no trace. The estimate needs only the counts of the features one text has,
 so a caller can read just those rows from storage. Deterministic: no randomness, no training loop.
 
-Features (each counted once per text): words and word pairs in matching form (doubled letters
-squeezed, so «احمقققق» meets «احمق»), letter 3-grams inside words with word edges marked, which
+Features (each counted once per text): words in matching form (doubled letters squeezed, so
+«احمقققق» meets «احمق»), letter 3-grams inside words with word edges marked, which
 carry the model across inflections («کثافتا», «کثافتی») and evasive spellings it has seen, and what
 the insult lists know of the words (`x:`), so that the model learns which senses of «گاو» or «سگ»
-this newsroom rejects.
+this newsroom rejects. Word pairs were dropped: measured on the dev replay they added nothing (AUC
+0.879 with and without after 1,000 decisions) and were most of the model's rows.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ _YOU = frozenset({"تو", "شما", "شماها", "همتون", "خودت", "خ�
 
 
 def features(text: str) -> frozenset[str]:
-    """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams, `x:` list knowledge."""
+    """The features of one comment: `w:` words, `c:` letter 3-grams, `x:` what the lists know."""
     return features_of(text_words(text))
 
 
@@ -106,12 +107,8 @@ def features_of(words: Sequence[str]) -> frozenset[str]:
 def _feature_list(words: Sequence[str]) -> tuple[str, ...]:
     """The features in the order the words give them, each once, at most `_MAX_FEATURES`."""
     parts: list[str] = ["x:*you"] if _YOU.intersection(words) else []
-    previous = ""
     for word in words:
-        if previous:
-            parts.append(f"b:{previous} {word}")
         parts.extend(word_features(word))
-        previous = word
     return tuple(dict.fromkeys(parts))[:_MAX_FEATURES]
 
 
@@ -127,7 +124,7 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
     """P(rejected) for a text's features, or None while the model has too few decisions.
 
     The explanation names the text's ``words`` whose own features (the word and its letter grams)
-    pushed hardest towards rejection; without ``words``, the word and pair features that did.
+    pushed hardest towards rejection; without ``words``, the word and list features that did.
     ``memo`` keeps feature weights between calls while ``counts`` stays the same."""
     if not counts.ready:
         return None
