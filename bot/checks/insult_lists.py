@@ -65,7 +65,8 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
     whole += [entry_key(e) for e in sections.get("words", [])]
     spellings += [match_form(e) for e in sections.get("words", [])]
     contextual = frozenset(entry_key(e) for e in sections.get("contextual", []))
-    clean = frozenset(insult_key(w) for w in clean_words)
+    listed_clean = frozenset(entry_key(e) for e in sections.get("clean", []))
+    clean = frozenset(insult_key(w) for w in clean_words) | listed_clean  # [clean] wins over [words]
     squeezed_short = frozenset(insult_key(s) for s in spellings if len(insult_key(s)) <= 3 and insult_key(s) != s)
     single = frozenset(
         k for k in whole
@@ -84,6 +85,6 @@ def load_insult_lists(clean_words: frozenset[str]) -> InsultLists:
         anywhere=frozenset(k for k in anywhere if " " not in k and len(k) >= 4),
         allowed_phrases=frozenset(entry_key(e) for e in sections.get("allowed", [])),
         exact=exact,
-        clean=clean | frozenset(entry_key(e) for e in sections.get("clean", [])),
+        clean=clean,
         phrase_heads=frozenset(p.split(" ", 1)[0] for p in phrases),
     )

@@ -33,6 +33,8 @@ _POINTERS = frozenset({
     # a group or a person named by what they are: «همشون دزدن», «اینا خائنن», «آدم کثیف», «ملت گوسفند»
     "همه", "همشون", "همشان", "همگی", "همهتون", "همهشون", "اینا", "اینها", "اونا", "انها", "ادم", "ادما", "ادمای",
     "ادمهای", "ملت", "مردم", "جماعت", "بچه", "پیرمرده", "پیرزنه", "پیره",
+    # a face or a mouth that is «نحس», «کثیف»: «قیافه نحست», «دهنت کثیفه»
+    "قیافه", "قیافت", "قیافش", "قیافشون", "ریختت", "ریختش", "هیکلت", "دهنت", "دهنش", "دهنتون",
 })
 # Intensifiers before a "you are" form: «چقدر کثیفی», «خیلی بی‌شرمید» (not «چقدر کثیف بود»).
 _INTENSIFIERS = frozenset({"خیلی", "چقدر", "چقد", "واقعا", "عجب", "چه", "بس", "انقدر", "اینقدر", "اونقدر"})
@@ -315,9 +317,10 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
             ):
                 found.append(keys[i] + keys[i + 1])  # «کله پوک» spelt apart
             continue
+        starts = _phrase_starts(lists.phrases)
         for size in (4, 3, 2):
-            if i + size > len(keys):
-                continue
+            if i + size > len(keys) or (size > 2 and " ".join(keys[i : i + size - 1]) not in starts):
+                continue  # no phrase of this length starts with these words
             phrase = " ".join(keys[i : i + size])
             if phrase in lists.phrases:
                 found.append(phrase)
@@ -361,6 +364,16 @@ def _anywhere(entries: frozenset[str]) -> re.Pattern[str]:
     """One pattern for the stems that insult wherever they stand in a word (longest first)."""
     ordered = sorted(entries, key=lambda e: (-len(e), e))
     return re.compile("|".join(re.escape(e) for e in ordered) or "(?!)")
+
+
+@cache
+def _phrase_starts(phrases: frozenset[str]) -> frozenset[str]:
+    """Every phrase's first words, all but the last: «خاک», «خاک بر» for «خاک بر سرت»."""
+    starts: set[str] = set()
+    for phrase in phrases:
+        words = phrase.split(" ")
+        starts.update(" ".join(words[:n]) for n in range(1, len(words)))
+    return frozenset(starts)
 
 
 @cache

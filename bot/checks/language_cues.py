@@ -156,24 +156,29 @@ _WORD_CUES_MAX = 100_000
 
 def collect(words: list[str], lex: LanguageLexicon) -> Cues:
     """Weigh every Arabic-script word for Persian, Arabic and the other languages."""
-    cues = Cues(words=len(words))
     ident = id(lex)
+    persian = arabic = arabic_strong = 0.0
+    persian_strong = persian_letters = unknown = foreign_words = 0
+    foreign: dict[str, float] = {}
     for word in words:
         one = _WORD_CUES.get((ident, word))
         if one is None:
             if len(_WORD_CUES) >= _WORD_CUES_MAX:
                 _WORD_CUES.clear()
             one = _WORD_CUES[(ident, word)] = _word_cues(word, lex)
-        cues.persian += one.persian
-        cues.persian_strong += one.persian_strong
-        cues.persian_letters += one.persian_letters
-        cues.arabic += one.arabic
-        cues.arabic_strong += one.arabic_strong
-        cues.unknown += one.unknown
-        cues.foreign_words += one.foreign_words
-        for lang, weight in one.foreign.items():
-            cues.foreign[lang] = cues.foreign.get(lang, 0.0) + weight
-    return cues
+        persian += one.persian
+        persian_strong += one.persian_strong
+        persian_letters += one.persian_letters
+        arabic += one.arabic
+        arabic_strong += one.arabic_strong
+        unknown += one.unknown
+        foreign_words += one.foreign_words
+        if one.foreign:
+            for lang, weight in one.foreign.items():
+                foreign[lang] = foreign.get(lang, 0.0) + weight
+    return Cues(words=len(words), persian=persian, persian_strong=persian_strong, persian_letters=persian_letters,
+                arabic=arabic, arabic_strong=arabic_strong, unknown=unknown, foreign=foreign,
+                foreign_words=foreign_words)
 
 
 def clear_word_cues() -> None:

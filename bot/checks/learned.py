@@ -5,11 +5,12 @@ the text has (and to the document count under `DOCS`); undoing it subtracts the 
 reversed decision leaves no trace. The estimate needs only the counts of the features one text has,
 so a caller can read just those rows from storage. Deterministic: no randomness, no training loop.
 
-Features (each counted once per text): words and word pairs in matching form (doubled letters
-squeezed, so «احمقققق» meets «احمق»), letter 3-grams inside words with word edges marked, which
+Features (each counted once per text): words in matching form (doubled letters squeezed, so
+«احمقققق» meets «احمق»), letter 3-grams inside words with word edges marked, which
 carry the model across inflections («کثافتا», «کثافتی») and evasive spellings it has seen, and what
 the insult lists know of the words (`x:`), so that the model learns which senses of «گاو» or «سگ»
-this newsroom rejects.
+this newsroom rejects. Word pairs were dropped: measured on the dev replay they added nothing (AUC
+0.879 with and without after 1,000 decisions) and were most of the model's rows.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ _YOU = frozenset({"تو", "شما", "شماها", "همتون", "خودت", "خ�
 
 
 def features(text: str) -> frozenset[str]:
-    """The features of one comment: `w:` words, `b:` word pairs, `c:` letter 3-grams, `x:` list knowledge."""
+    """The features of one comment: `w:` words, `c:` letter 3-grams, `x:` what the lists know."""
     return features_of(text_words(text))
 
 
@@ -105,14 +106,10 @@ def features_of(words: Sequence[str]) -> frozenset[str]:
 
 def _feature_list(words: Sequence[str]) -> tuple[str, ...]:
     """The features in the order the words give them, each once, at most `_MAX_FEATURES`."""
-    found: dict[str, None] = {"x:*you": None} if _YOU.intersection(words) else {}
-    for i, word in enumerate(words):
-        if i:
-            found[f"b:{words[i - 1]} {word}"] = None
-        found.update(dict.fromkeys(word_features(word)))
-        if len(found) >= _MAX_FEATURES:
-            break
-    return tuple(found)[:_MAX_FEATURES]
+    parts: list[str] = ["x:*you"] if _YOU.intersection(words) else []
+    for word in words:
+        parts.extend(word_features(word))
+    return tuple(dict.fromkeys(parts))[:_MAX_FEATURES]
 
 
 def _weight(approved: int, rejected: int, counts: Counts) -> float:
@@ -127,36 +124,36 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
     """P(rejected) for a text's features, or None while the model has too few decisions.
 
     The explanation names the text's ``words`` whose own features (the word and its letter grams)
-    pushed hardest towards rejection; without ``words``, the word and pair features that did.
+    pushed hardest towards rejection; without ``words``, the word and list features that did.
     ``memo`` keeps feature weights between calls while ``counts`` stays the same."""
     if not counts.ready:
         return None
     prior = math.log((counts.rejected_docs + 1) / (counts.approved_docs + 1))
-    total = 0.0
-    weights: dict[str, float] = {}
+    known = memo if memo is not None else {}
     # A set is walked in sorted order, so the float sum is the same in every process.
     ordered = text_features if isinstance(text_features, tuple) else sorted(text_features)
+    total = 0.0
+    carrying = 0
     for feature in ordered:
-        weight = memo.get(feature) if memo is not None else None
+        weight = known.get(feature)
         if weight is None:
             approved, rejected = counts.features.get(feature, (0, 0))
             # Never below zero: a decision undone after the lists changed may take back a feature
             # it was not taught with.
             approved, rejected = max(approved, 0), max(rejected, 0)
             seen = approved + rejected
-            weight = _weight(approved, rejected, counts) * seen / (seen + _SHRINK) if seen else 0.0
-            if memo is not None:
-                memo[feature] = weight
+            weight = known[feature] = _weight(approved, rejected, counts) * seen / (seen + _SHRINK) if seen else 0.0
         if weight:  # 0.0: never seen, no evidence either way
-            weights[feature] = weight
             total += weight
+            carrying += 1
     decisions = counts.approved_docs + counts.rejected_docs
-    if weights:
-        total *= _SCALE / math.sqrt(len(weights))
+    if carrying:
+        total *= _SCALE / math.sqrt(carrying)
     score = prior + total
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
     if probability < 0.5:
         return Estimate(probability, (), decisions)
+    weights = {f: known[f] for f in ordered if known[f]}
     if words:
         drivers = [(sum(weights.get(f, 0.0) for f in word_features(w)), w) for w in set(words)
                    if len(w) >= 3]  # «بی», «تو»: too short to explain anything

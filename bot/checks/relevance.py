@@ -105,9 +105,12 @@ def _names(text: str, lexicon: Lexicon) -> frozenset[str]:
 
 
 @cache
-def _padded(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Each phrase with its first word (a quick test) and padded with spaces (the real one)."""
-    return tuple((p.split(" ", 1)[0], f" {p} ") for p in phrases)
+def _padded(phrases: tuple[str, ...]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The phrases by their first word, each with its place in the list and padded with spaces."""
+    by_first: dict[str, list[tuple[int, str]]] = {}
+    for i, p in enumerate(phrases):
+        by_first.setdefault(p.split(" ", 1)[0], []).append((i, f" {p} "))
+    return {first: tuple(padded) for first, padded in by_first.items()}
 
 
 def is_generic(text: str, lexicon: Lexicon) -> bool:
@@ -118,9 +121,10 @@ def is_generic(text: str, lexicon: Lexicon) -> bool:
         return not _LETTERS.search(normalized)
     joined = f" {' '.join(tokens)} "
     phrases = 0
-    present = set(tokens)
-    for first, padded in _padded(lexicon.generic_phrases):
-        if first in present and padded in joined:
+    by_first = _padded(lexicon.generic_phrases)
+    # Only the phrases whose first word the comment has, in the list's order (as if all were tried).
+    for _, padded in sorted(p for first in set(tokens) & by_first.keys() for p in by_first[first]):
+        if padded in joined:
             joined = joined.replace(padded, " ")  # a blessing's words are not topic words
             phrases += 1
     generic, rest = 2 * phrases, 0

@@ -61,6 +61,7 @@ CLEAN = [
     "جشن تولد با لباس دلقک برای بچه‌ها 🤡",  # one clown beside words that insult no one
     "این فیلم پر از صحنه‌های چرت و پرت بود",
     "مثل خر کار می‌کنیم و حقوق نمی‌گیریم",
+    "قونیه را ترک‌ها کونیا می‌نویسند",  # a [clean] entry wins over the same word listed as an insult
 ]
 
 

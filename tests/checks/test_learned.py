@@ -36,9 +36,10 @@ def trained(rounds: int = MIN_EACH // len(REJECTED) + 1) -> Model:
     return model
 
 
-def test_features_are_words_pairs_and_letter_grams() -> None:
+def test_features_are_words_letter_grams_and_list_knowledge() -> None:
     found = features("دلقکــــک بازی")
-    assert {"w:دلقک", "w:بازی", "b:دلقک بازی", "c:<دل", "c:قک>"} <= found
+    assert {"w:دلقک", "w:بازی", "c:<دل", "c:قک>", "x:دلقک", "x:*listed"} <= found
+    assert not any(f.startswith("b:") for f in found)  # no word pairs: they measured no better
     assert features("دلقک بازی") == found  # stretched and doubled letters read the same
 
 
