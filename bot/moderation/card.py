@@ -71,6 +71,7 @@ class CardView:
     warnings: list[str] = field(default_factory=list)
     via: str = "telegram"  # or "web": written on the newsroom's website (no Telegram identity)
     estimate: Estimate | None = None  # the learned model's, when it has learned enough
+    penalty: str = ""  # the author's standing on the penalties ladder, rendered (issue 18; "" when none)
 
 
 def article_title_html(title: str, link: str | None, limit: int = MAX_TITLE) -> str:
@@ -112,6 +113,8 @@ def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) 
         lines.append(t.CARD_WARNINGS.format(warnings="، ".join(view.warnings)))
     if view.estimate is not None:
         lines.append(estimate_line(view.estimate))
+    if view.penalty:
+        lines.append(view.penalty)
     lines.append(t.CARD_TIME.format(time=format_datetime(view.created_at, tz)))
     if decision is not None:
         lines.append("")

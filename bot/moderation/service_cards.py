@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.jalali import fa_digits, format_datetime
-from bot.moderation import card_updates
+from bot.moderation import card_updates, service_penalties
 from bot.moderation import queue_view as qv
 from bot.moderation.card import (
     Decision,
@@ -56,7 +56,7 @@ async def author_trusted(session: AsyncSession, deps: Deps, user_id: int) -> boo
 
 
 async def _enqueue_cards(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> None:
-    for view in await load_views(session, pending):
+    for view in await service_penalties.standing(session, deps, await load_views(session, pending)):
         attempts = await repo.card_attempts(session, view.comment_id)
         key = f"card:{view.comment_id}" if attempts == 0 else f"card:{view.comment_id}:{attempts}"
         await outbox_repo.enqueue(

@@ -18,7 +18,7 @@ from bot.callbacks import Action, encode
 from bot.deps import Deps
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import notices
-from bot.moderation.card import clip
+from bot.moderation.card import CardView, clip
 from bot.moderation.loading import markup_dict
 from bot.moderation.reasons import ban_until, is_permanent, reason_label
 from bot.moderation.service_decide import (
@@ -122,6 +122,31 @@ async def after_reject(deps: Deps, comment_id: int, outcome: Outcome) -> Outcome
     after_commit(deps, None)
     log.info("penalty: author banned by the ladder", extra={"user_id": comment.author_id, "step": step})
     return dataclasses.replace(outcome, text=outcome.text + t.PENALTY_TOAST.format(duration=label, step=fa_digits(step)))
+
+
+async def standing(session: AsyncSession, deps: Deps, views: list[CardView]) -> list[CardView]:
+    """The cards' views with their author's standing on the ladder (unchanged while the ladder is off)."""
+    ladder = ladder_of(deps)
+    if not ladder.on:
+        return views
+    now = deps.clock()
+    lines: dict[int, str] = {}
+    for author_id in {v.author.user_id for v in views if v.via != "web"}:
+        earlier = await _penalties(session, author_id)
+        since = now - timedelta(days=ladder.window_days)
+        after_penalty = bool(earlier) and earlier[-1].created_at >= since
+        if after_penalty:
+            since = earlier[-1].created_at
+        counted = await _counted(session, author_id, ladder.reasons, since, after_penalty=after_penalty)
+        live = sum(1 for p in earlier if p.reason == LIVE)
+        if counted or live:
+            step, days = ladder.step(live)
+            lines[author_id] = t.PENALTY_STANDING.format(
+                counted=fa_digits(counted), needed=fa_digits(ladder.rejections),
+                reasons="، ".join(reason_label(code) for code in sorted(ladder.reasons)),
+                window=fa_digits(ladder.window_days), step=fa_digits(step), duration=_duration(days),
+                earlier=t.PENALTY_EARLIER.format(count=fa_digits(live)) if live else "")
+    return [dataclasses.replace(v, penalty=lines[v.author.user_id]) if v.author.user_id in lines else v for v in views]
 
 
 async def undo(deps: Deps, mod: Moderator, penalty_id: int) -> tuple[str, bool]:

@@ -174,3 +174,8 @@ PENALTY_UNDONE = "↩️ جریمه لغو شد · {who} · {time}"
 PENALTY_UNDO_TOAST = "جریمه لغو شد و نویسنده دوباره می‌تواند نظر بنویسد."
 PENALTY_UNDO_ALREADY = "این جریمه پیش‌تر لغو شده است."
 STATS_PENALTIES = "⚖️ جریمه‌های خودکار: {made} · لغوشده: {undone}"
+# On a pending comment's card: the author's standing on the ladder.
+PENALTY_STANDING = (
+    "⚖️ {counted} از {needed} ردِ {reasons} در {window} روز؛ پلهٔ بعد ({step}): مسدود {duration}{earlier}"
+)
+PENALTY_EARLIER = " · جریمه‌های پیشین: {count}"

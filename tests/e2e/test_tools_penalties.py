@@ -3,7 +3,7 @@ one step further each time; the author is told, moderators can undo a penalty fr
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -41,7 +41,7 @@ async def reject(fake: FakeTelegram, world: World, khabar: Khabar, comment: Comm
     return handle.text or ""
 
 
-async def banned_until(khabar: Khabar, user: FakeUser) -> object:
+async def banned_until(khabar: Khabar, user: FakeUser) -> datetime | None:
     async with khabar.db.transaction() as session:
         row = await session.get(User, user.id, populate_existing=True)
         assert row is not None
@@ -63,14 +63,16 @@ async def test_the_ladder_bans_one_step_further_each_time_and_a_moderator_can_un
     troll = await factory.reader(fake, khabar.db, "مزاحم", "troll")
     first, other_reason, second, waiting = await written(khabar, art, troll, 4)
     assert "⚖️" not in await reject(fake, world, khabar, first, INSULT)
+    [probe] = await written(khabar, art, troll, 1)  # a card sent now shows where the author stands
+    await khabar.settle()
+    assert "⚖️ ۱ از ۲ ردِ اتهام، توهین در ۷ روز؛ پلهٔ بعد (۱): مسدود ۱ روز" in (card_of(fake, world, probe.id).text or "")
     assert "⚖️" not in await reject(fake, world, khabar, other_reason, OFF_TOPIC)  # not a counted reason
     assert await banned_until(khabar, troll) is None
     toast = await reject(fake, world, khabar, second, INSULT)
     assert f"⚖️ نویسنده {fa_digits(1)} روز مسدود شد (پلهٔ {fa_digits(1)})" in toast
     until = await banned_until(khabar, troll)
-    assert isinstance(until, type(khabar.clock())) and timedelta(hours=23) < until - khabar.clock() <= timedelta(days=1)
+    assert until is not None and timedelta(hours=23) < until - khabar.clock() <= timedelta(days=1)
     assert (await reload(khabar, waiting.id)).status == S.REJECTED.value  # the ban closes what still waited
-    told = notes_to(fake, troll.id, "⚖️")
     await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == str(troll.id)
                         and "⚖️" in c.params.get("text", ""), timeout=60)
     told = notes_to(fake, troll.id, "⚖️")
@@ -97,6 +99,8 @@ async def test_the_ladder_bans_one_step_further_each_time_and_a_moderator_can_un
     assert f"{fa_digits(1)} روز مسدود شد (پلهٔ {fa_digits(1)})" in await reject(fake, world, khabar, two, INSULT)
     khabar.clock.advance(int(timedelta(days=1, minutes=1).total_seconds()))
     three, four = await written(khabar, art, troll, 2)
+    await khabar.settle()
+    assert "پلهٔ بعد (۲): مسدود ۷ روز · جریمه‌های پیشین: ۱" in (card_of(fake, world, three.id).text or "")
     assert "⚖️" not in await reject(fake, world, khabar, three, INSULT)  # rejections before the penalty were paid for
     assert f"{fa_digits(7)} روز مسدود شد (پلهٔ {fa_digits(2)})" in await reject(fake, world, khabar, four, INSULT)
     stats = await command(fake, world, "/stats", "آمار")
