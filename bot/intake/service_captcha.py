@@ -117,7 +117,7 @@ class Answer:
 
 
 @dataclass
-class _Result:
+class Decided:
     toast: str
     screen: Screen | None = None
     where: tuple[int, int] | None = None
@@ -131,9 +131,20 @@ async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
     A typed answer also gets a reply right under it (the captcha message may be far above): the
     receipt, the new question, or why nothing changed.
     """
-    result = await _decide(deps, user_id, given)
-    if result.screen is not None and result.where is not None:
-        await edit(bot, result.where[0], result.where[1], result.screen)
+    async with deps.db.transaction() as session:
+        result = await decide(session, deps, user_id, given, await repo.captcha_context(session, given.captcha_id))
+    return await show_result(deps, bot, user_id, given, result)
+
+
+async def show_result(deps: Deps, bot: Bot, user_id: int, given: Answer, result: Decided) -> str:
+    """After ``decide``'s transaction: edit the captcha message, reply to a typed answer, queue the card."""
+    where = result.where
+    if result.screen is not None and where is None:
+        # The answer overtook the record of the captcha's own send (it may have committed since).
+        async with deps.db.transaction() as session:
+            where = await repo.captcha_location(session, given.captcha_id)
+    if result.screen is not None and where is not None:
+        await edit(bot, where[0], where[1], result.screen)
     if given.reply_to is not None:
         note = result.reply or (result.screen.text if result.screen is not None else result.toast)
         markup = result.screen.markup if result.screen is not None and result.reply is None else None
@@ -143,61 +154,62 @@ async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
     return result.toast
 
 
-async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
+async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
+                 loaded: repo.CaptchaContext | None) -> Decided:
+    """The answer's effect, inside the caller's transaction; ``loaded`` is the captcha, its comment and its
+    author as read in that transaction (one read per answer: repo.captcha_context or
+    repo.open_captchas_in_context)."""
     now = deps.clock()
-    async with deps.db.transaction() as session:
-        captcha = await repo.get_captcha(session, given.captcha_id)
-        comment = await comments.get(session, captcha.comment_id) if captcha else None
-        if captcha is None or comment is None:
-            return _Result(t.ANSWER_INVALID)
-        if comment.author_id != user_id:
-            return _Result(t.ANSWER_NOT_YOURS)
-        author = await session.get(User, user_id)
-        where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
-        if captcha.solved_at is not None or comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
-            # Show the receipt again: heals a process that died between the commit and the edit, or a
-            # press that committed between our two reads (READ COMMITTED on PostgreSQL).
-            return _Result(t.ANSWER_ALREADY, _receipt(comment, author), where)
-        if comment.status != S.AWAITING_CAPTCHA.value:
-            return _Result(t.ANSWER_EXPIRED)
-        if given.generation is not None and given.generation != captcha.generation:
-            return _Result(t.ANSWER_OLD)
-        if captcha.expires_at <= now:
-            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
-                await _write_again_later(session, user_id, comment, now)
-                return _Result(t.ANSWER_EXPIRED, _again(t.CAPTCHA_EXPIRED, comment), where)
-            return _Result(t.ANSWER_EXPIRED)
-        challenge = domain.Challenge(captcha.a, captcha.b, tuple(captcha.options))
-        value = challenge.option(given.option) if given.option is not None else given.typed
-        if value is None:
-            return _Result(t.ANSWER_INVALID)
-        generation = captcha.generation
-        if challenge.is_right(value):
-            if not await repo.solve_captcha(session, captcha.id, generation, now):
-                return _Result(t.ANSWER_ALREADY)
-            if not await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.PENDING, now=now,
-                                             submitted_at=now):
-                return _Result(t.ANSWER_EXPIRED)
-            await repo.end_draft(session, user_id, comment.article_id, comment.parent_id)
-            log.info("comment submitted", extra={"comment_id": comment.id})
-            return _Result(t.ANSWER_RIGHT, _receipt(comment, author), where, comment.id)
-        if captcha.tries_left <= 1:
-            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now, reason=FAILED):
-                failures, _ = await repo.captcha_failures(session, user_id, now - repo.FAILURE_MEMORY)
-                await _write_again_later(session, user_id, comment, now)
-                log.info("captcha failed", extra={"comment_id": comment.id, "failures": failures})
-                text = t.CAPTCHA_FAILED.format(wait=duration(domain.cooldown(failures)))
-                return _Result(t.ANSWER_WRONG, _again(text, comment), where)
-            return _Result(t.ANSWER_OLD)
-        fresh = domain.new_challenge(deps.rng)
-        if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b, options=[]):
-            return _Result(t.ANSWER_OLD)
-        await session.refresh(captcha)
-        article = await session.get(Article, comment.article_id)
-        screen = _screen(deps, captcha, article.title if article else "", comment, wrong_tries=captcha.tries_left)
-        reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),
-                                     question=domain.render(captcha.a, captcha.b))
-        return _Result(t.ANSWER_WRONG, screen, where, reply=reply)
+    if loaded is None:
+        return Decided(t.ANSWER_INVALID)
+    captcha, comment, author = loaded
+    if comment.author_id != user_id:
+        return Decided(t.ANSWER_NOT_YOURS)
+    where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
+    if captcha.solved_at is not None or comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
+        # Show the receipt again: heals a process that died between the commit and the edit, or a
+        # press that committed between our two reads (READ COMMITTED on PostgreSQL).
+        return Decided(t.ANSWER_ALREADY, _receipt(comment, author), where)
+    if comment.status != S.AWAITING_CAPTCHA.value:
+        return Decided(t.ANSWER_EXPIRED)
+    if given.generation is not None and given.generation != captcha.generation:
+        return Decided(t.ANSWER_OLD)
+    if captcha.expires_at <= now:
+        if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
+            await _write_again_later(session, user_id, comment, now)
+            return Decided(t.ANSWER_EXPIRED, _again(t.CAPTCHA_EXPIRED, comment), where)
+        return Decided(t.ANSWER_EXPIRED)
+    challenge = domain.Challenge(captcha.a, captcha.b, tuple(captcha.options))
+    value = challenge.option(given.option) if given.option is not None else given.typed
+    if value is None:
+        return Decided(t.ANSWER_INVALID)
+    generation = captcha.generation
+    if challenge.is_right(value):
+        if not await repo.solve_captcha(session, captcha.id, generation, now):
+            return Decided(t.ANSWER_ALREADY)
+        if not await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.PENDING, now=now,
+                                         submitted_at=now):
+            return Decided(t.ANSWER_EXPIRED)
+        await repo.end_draft(session, user_id, comment.article_id, comment.parent_id)
+        log.info("comment submitted", extra={"comment_id": comment.id})
+        return Decided(t.ANSWER_RIGHT, _receipt(comment, author), where, comment.id)
+    if captcha.tries_left <= 1:
+        if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now, reason=FAILED):
+            failures, _ = await repo.captcha_failures(session, user_id, now - repo.FAILURE_MEMORY)
+            await _write_again_later(session, user_id, comment, now)
+            log.info("captcha failed", extra={"comment_id": comment.id, "failures": failures})
+            text = t.CAPTCHA_FAILED.format(wait=duration(domain.cooldown(failures)))
+            return Decided(t.ANSWER_WRONG, _again(text, comment), where)
+        return Decided(t.ANSWER_OLD)
+    fresh = domain.new_challenge(deps.rng)
+    if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b, options=[]):
+        return Decided(t.ANSWER_OLD)
+    await session.refresh(captcha)
+    article = await session.get(Article, comment.article_id)
+    screen = _screen(deps, captcha, article.title if article else "", comment, wrong_tries=captcha.tries_left)
+    reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),
+                                 question=domain.render(captcha.a, captcha.b))
+    return Decided(t.ANSWER_WRONG, screen, where, reply=reply)
 
 
 async def _write_again_later(session: AsyncSession, user_id: int, comment: Comment, now: datetime) -> None:

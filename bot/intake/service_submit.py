@@ -160,28 +160,33 @@ async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, re
     """
     if typed is None and replied is None:
         return False
-    async with deps.db.transaction() as session:
-        open_ = await repo.open_captchas(session, who.id, deps.clock())
-    replied_id, replied_text = replied if replied else (None, "")
-    by_message = next((c for c in open_ if replied_id is not None and c.message_id == replied_id), None)
-    if typed is None:
-        if by_message is None:
-            return False
-        await send(deps, bot, who.id, Screen(t.NOT_AN_ANSWER), reply_to=message_id)  # a reply to the question
-        return True
-    if not open_:
-        await send(deps, bot, who.id, Screen(t.NO_QUESTION), reply_to=message_id)
-        return True
-    seen = read_question(replied_text)
-    target = (by_message or open_[0]) if seen is None else next((c for c in open_ if (c.a, c.b) == seen), None)
-    if target is None:
-        current = by_message or open_[0]
-        note = t.STALE_QUESTION.format(question=render(current.a, current.b))
+    note: str | None = None
+    given: service_captcha.Answer | None = None
+    async with deps.db.transaction() as session:  # one read: the open captchas with their comments
+        open_ = await repo.open_captchas_in_context(session, who.id, deps.clock())
+        replied_id, replied_text = replied if replied else (None, "")
+        by_message = next((row for row in open_ if replied_id is not None and row[0].message_id == replied_id), None)
+        seen = read_question(replied_text)
+        if typed is None:
+            if by_message is None:
+                return False
+            note = t.NOT_AN_ANSWER  # a reply to the question
+        elif not open_:
+            note = t.NO_QUESTION
+        else:
+            target = ((by_message or open_[0]) if seen is None
+                      else next((row for row in open_ if (row[0].a, row[0].b) == seen), None))
+            if target is None:
+                current = (by_message or open_[0])[0]
+                note = t.STALE_QUESTION.format(question=render(current.a, current.b))
+            else:
+                shown_in = (who.id, replied_id) if replied_id is not None and target[0].message_id is None else None
+                given = service_captcha.Answer(target[0].id, typed=typed, shown_in=shown_in, reply_to=message_id)
+                result = await service_captcha.decide(session, deps, who.id, given, target)
+    if given is not None:
+        await service_captcha.show_result(deps, bot, who.id, given, result)
+    elif note is not None:
         await send(deps, bot, who.id, Screen(note), reply_to=message_id)
-        return True
-    shown_in = (who.id, replied_id) if replied_id is not None and target.message_id is None else None
-    await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(target.id, typed=typed,
-                                                                          shown_in=shown_in, reply_to=message_id))
     return True
 
 
