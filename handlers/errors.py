@@ -9,9 +9,9 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.database_outage import unavailable
 from bot.deps import KhabarContext
 from bot.texts import common
-from storage.availability import unavailable
 
 log = logging.getLogger("khabar.errors")
 

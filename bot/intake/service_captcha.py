@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.deps import Deps
-from bot.intake import captcha as domain
+from bot.domain import captcha as domain
 from bot.intake.screens import Screen, captcha_screen, write_again
 from bot.intake.telegram_io import edit, send
 from bot.intake.wording import duration, tries

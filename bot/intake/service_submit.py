@@ -14,10 +14,10 @@ from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
 from bot.comments_open import article_open
 from bot.deps import Deps
+from bot.domain.captcha import cooldown, parse_answer, read_question, render
+from bot.domain.payload import new_token
 from bot.intake import service_captcha
-from bot.intake.captcha import cooldown, parse_answer, read_question, render
 from bot.intake.checking import HISTORY_WINDOW, ChecksResources
-from bot.intake.payload import new_token
 from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
 from bot.intake.wording import ban_end, duration, fa_number

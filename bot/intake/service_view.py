@@ -10,9 +10,9 @@ from telegram.helpers import escape
 
 from bot.comments_open import article_closes_at, article_open, comments_open
 from bot.deps import Deps
+from bot.domain.paging import page_of
+from bot.domain.payload import LinkKind, parse_payload
 from bot.intake import service_captcha
-from bot.intake.paging import page_of
-from bot.intake.payload import LinkKind, parse_payload
 from bot.intake.screens import (
     ParentRef,
     Screen,
