@@ -69,15 +69,18 @@ class Ready:
     screen: Screen
 
 
-async def prepare(session: AsyncSession, deps: Deps, comment_id: int) -> Ready | None:
-    """The comment's captcha, created if needed (None: the comment no longer waits)."""
+async def prepare(session: AsyncSession, deps: Deps, comment_id: int, *, stored: Comment | None = None
+                  ) -> Ready | None:
+    """The comment's captcha, created if needed (None: the comment no longer waits).
+
+    ``stored``: the comment row this transaction has just inserted (so it has no captcha yet)."""
     now = deps.clock()
-    comment = await comments.get(session, comment_id)
+    comment = stored if stored is not None else await comments.get(session, comment_id)
     if comment is None or comment.status != S.AWAITING_CAPTCHA.value:
         return None
     article = await session.get(Article, comment.article_id)
     title = article.title if article else ""
-    captcha = await repo.captcha_of(session, comment_id)
+    captcha = None if stored is not None else await repo.captcha_of(session, comment_id)
     if captcha is not None and captcha.expires_at <= now:
         await comments.transition(session, comment_id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now)
         return None

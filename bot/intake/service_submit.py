@@ -43,6 +43,7 @@ class Outcome:
     comment_id: int | None = None
     token: str | None = None
     note: str | None = None  # HTML, already escaped
+    stored: Comment | None = None  # the row just stored (no captcha yet), to save reading it again
 
 
 SPLIT_WINDOW = timedelta(seconds=10)  # Telegram clients send a long text's parts within a second or two
@@ -128,7 +129,7 @@ async def accept(
         await repo.count_auto_rejected(session, user.id)
         log.info("comment rejected by the checks", extra={"comment_id": comment.id, "reasons": reject_codes})
         return Outcome(note=t.REJECTED.format(why=_explain(reject_codes, verdict.cleaned_text, deps)))
-    return Outcome(comment_id=comment.id, token=comment.token)
+    return Outcome(comment_id=comment.id, token=comment.token, stored=comment)
 
 
 async def _target(session: AsyncSession, user: User, shown: Shown, now: datetime) -> tuple[Article, Comment | None] | None:
@@ -211,7 +212,7 @@ async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Sh
             if outcome.comment_id is not None:
                 # Still writing on this article until the captcha is solved (a second text is a second comment).
                 await repo.set_draft(session, user.id, article.id, parent.id if parent else None, now + DRAFT_TTL)
-                ready = await service_captcha.prepare(session, deps, outcome.comment_id)
+                ready = await service_captcha.prepare(session, deps, outcome.comment_id, stored=outcome.stored)
     if outcome is None:
         await send(deps, bot, who.id, screen)
     elif ready is not None:
