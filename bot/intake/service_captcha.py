@@ -132,7 +132,8 @@ async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
     """Check an answer, move the comment, edit the captcha message; the short note for the reader.
 
     A typed answer also gets a reply right under it (the captcha message may be far above): the
-    receipt, the new question, or why nothing changed.
+    receipt, the new question, or why nothing changed — but not a right answer typed straight under the
+    captcha, whose message becomes the receipt right above it.
     """
     async with deps.db.transaction() as session:
         result = await decide(session, deps, user_id, given, await repo.captcha_context(session, given.captcha_id))
@@ -146,9 +147,11 @@ async def show_result(deps: Deps, bot: Bot, user_id: int, given: Answer, result:
         # The answer overtook the record of the captcha's own send (it may have committed since).
         async with deps.db.transaction() as session:
             where = await repo.captcha_location(session, given.captcha_id)
-    if result.screen is not None and where is not None:
-        await edit(bot, where[0], where[1], result.screen)
-    if given.reply_to is not None:
+    edited = result.screen is not None and where is not None and await edit(bot, where[0], where[1], result.screen)
+    # A right answer typed straight under its captcha: that message, right above, is now the receipt; a
+    # reply repeating it would be one more message for nothing (message ids in a private chat are consecutive).
+    right_above = edited and result.pending is not None and where is not None and given.reply_to == where[1] + 1
+    if given.reply_to is not None and not right_above:
         note = result.reply or (result.screen.text if result.screen is not None else result.toast)
         markup = result.screen.markup if result.screen is not None and result.reply is None else None
         await send(deps, bot, user_id, Screen(note, markup), reply_to=given.reply_to)
