@@ -118,10 +118,11 @@ def messages_per_submission(run: Run, complete: set[int], subs: int) -> list[str
 
 
 # ----- SQL per step ---------------------------------------------------------------------------------------
-async def sql_per_step(run: Run, port: int, readers: int) -> list[str]:
-    """``readers`` readers one at a time, each step measured apart: what each update costs in SQL."""
+async def sql_per_step(run: Run, port: int, bot: Proc, readers: int) -> list[str]:
+    """``readers`` readers one at a time, each step measured apart: what each update costs in SQL and CPU
+    (the bot's CPU over the step and what followed it, less the idle jobs' rate)."""
     fake = run.fake
-    idle = await Idle.measure(port)
+    idle = await Idle.measure(port, bot.cpu)
     steps = [Step("open the link (article view)"), Step("comment -> captcha"), Step("typed answer -> receipt"),
              Step("moderator's approval -> thread")]
 
@@ -129,12 +130,12 @@ async def sql_per_step(run: Run, port: int, readers: int) -> list[str]:
         await quiet(fake, seconds=0.5)
 
     for _ in range(readers):
-        await _steps_of_one_reader(run, port, idle, steps, settle)
+        await _steps_of_one_reader(run, port, bot, idle, steps, settle)
     return [f"SQL per step ({readers} readers one at a time; idle background {idle.statements:.1f} statements/s "
-            f"subtracted from the 'after it' figures):", *(s.line() for s in steps), total_line(steps)]
+            f"and {idle.cpu * 1000:.0f} ms CPU/s subtracted from the 'after it' and CPU figures):", *(s.line() for s in steps), total_line(steps)]
 
 
-async def _steps_of_one_reader(run: Run, port: int, idle: Idle, steps: list[Step],
+async def _steps_of_one_reader(run: Run, port: int, bot: Proc, idle: Idle, steps: list[Step],
                                settle: Callable[[], Awaitable[None]]) -> None:
     fake = run.fake
     n, reader = run.new_reader()
@@ -161,7 +162,7 @@ async def _steps_of_one_reader(run: Run, port: int, idle: Idle, steps: list[Step
         await approve(run, {n}, one_by_one=True)
 
     for step, action in zip(steps, (opening, commenting, answering, approving), strict=True):
-        await measured(port, idle, step, action, settle)
+        await measured(port, bot.cpu, idle, step, action, settle)
 
 
 # ----- the run -------------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ async def main(args: argparse.Namespace) -> int:
         warm = await sequential(run, khabar_reader, 5)
         await approve(run, {s.n for s in warm}, one_by_one=True)
         await quiet(fake)
-        sql_lines = await sql_per_step(run, port, args.sql_readers)
+        sql_lines = await sql_per_step(run, port, khabar, args.sql_readers)
         for line in sql_lines:
             say(line)
         whole = Meter(khabar, fake)

@@ -63,17 +63,19 @@ async def scrape(port: int) -> Sample:
 
 @dataclass
 class Idle:
-    """Background statements and transactions per second with nothing happening (scrapes included)."""
+    """Background statements, transactions and bot CPU seconds per second with nothing happening (scrapes
+    included)."""
 
     statements: float = 0.0
     transactions: float = 0.0
+    cpu: float = 0.0
 
     @classmethod
-    async def measure(cls, port: int, seconds: float = 6.0) -> Idle:
-        a = await scrape(port)
+    async def measure(cls, port: int, cpu: Callable[[], float], seconds: float = 6.0) -> Idle:
+        a, c = await scrape(port), cpu()
         await asyncio.sleep(seconds)
-        d = await scrape(port) - a
-        return cls(d.bg_statements / d.at, d.bg_transactions / d.at)
+        d, c = await scrape(port) - a, cpu() - c
+        return cls(d.bg_statements / d.at, d.bg_transactions / d.at, c / d.at)
 
 
 @dataclass
@@ -88,9 +90,11 @@ class Step:
     transactions: float = 0.0
     bg_statements: float = 0.0
     bg_transactions: float = 0.0
+    cpu: float = 0.0
 
-    def add(self, d: Sample, idle: Idle) -> None:
+    def add(self, d: Sample, idle: Idle, cpu: float) -> None:
         self.n += 1
+        self.cpu += max(0.0, cpu - idle.cpu * d.at)
         self.updates += d.updates
         self.statements += d.upd_statements
         self.reads += d.upd_reads
@@ -103,16 +107,16 @@ class Step:
         return (f"  {self.label:<34} updates {self.updates / n:4.1f} | in the update: {self.statements / n:5.1f} "
                 f"statements ({self.reads / n:4.1f} reads) in {self.transactions / n:4.1f} transactions | "
                 f"after it (outbox, hooks): ~{self.bg_statements / n:5.1f} statements in "
-                f"~{self.bg_transactions / n:4.1f} transactions")
+                f"~{self.bg_transactions / n:4.1f} transactions | bot CPU ~{self.cpu / n * 1000:5.1f} ms")
 
 
-async def measured(port: int, idle: Idle, step: Step, action: Callable[[], Awaitable[object]],
-                   settle: Callable[[], Awaitable[None]]) -> None:
+async def measured(port: int, cpu: Callable[[], float], idle: Idle, step: Step,
+                   action: Callable[[], Awaitable[object]], settle: Callable[[], Awaitable[None]]) -> None:
     """Run ``action``, wait for ``settle`` (everything it caused is done), add the difference to ``step``."""
-    before = await scrape(port)
+    before, c = await scrape(port), cpu()
     await action()
     await settle()
-    step.add(await scrape(port) - before, idle)
+    step.add(await scrape(port) - before, idle, cpu() - c)
 
 
 def total_line(steps: list[Step]) -> str:
@@ -121,5 +125,6 @@ def total_line(steps: list[Step]) -> str:
     tx = sum(s.transactions + s.bg_transactions for s in steps) / n
     up = sum(s.statements for s in steps) / n
     ut = sum(s.transactions for s in steps) / n
+    ms = sum(s.cpu for s in steps) / n * 1000
     return (f"  {'one submission, all steps':<34} {up:5.1f} statements in {ut:4.1f} transactions in its updates; "
-            f"~{st:5.1f} statements in ~{tx:4.1f} transactions with the background work")
+            f"~{st:5.1f} statements in ~{tx:4.1f} transactions with the background work; bot CPU ~{ms:.1f} ms")
