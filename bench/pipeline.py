@@ -42,6 +42,7 @@ from stand import (
     khabar_cli,
     khabar_env,
     latency_line,
+    pct,
     post_article,
     quiet,
     spawn,
@@ -118,7 +119,7 @@ def messages_per_submission(run: Run, complete: set[int], subs: int) -> list[str
 
 
 # ----- SQL per step ---------------------------------------------------------------------------------------
-async def sql_per_step(run: Run, port: int, bot: Proc, readers: int) -> list[str]:
+async def sql_per_step(run: Run, port: int, bot: Proc, readers: int) -> tuple[list[str], list[Step]]:
     """``readers`` readers one at a time, each step measured apart: what each update costs in SQL and CPU
     (the bot's CPU over the step and what followed it, less the idle jobs' rate)."""
     fake = run.fake
@@ -131,8 +132,8 @@ async def sql_per_step(run: Run, port: int, bot: Proc, readers: int) -> list[str
 
     for _ in range(readers):
         await _steps_of_one_reader(run, port, bot, idle, steps, settle)
-    return [f"SQL per step ({readers} readers one at a time; idle background {idle.statements:.1f} statements/s "
-            f"and {idle.cpu * 1000:.0f} ms CPU/s subtracted from the 'after it' and CPU figures):", *(s.line() for s in steps), total_line(steps)]
+    return ([f"SQL per step ({readers} readers one at a time; idle background {idle.statements:.1f} statements/s "
+            f"and {idle.cpu * 1000:.0f} ms CPU/s subtracted from the 'after it' and CPU figures):", *(s.line() for s in steps), total_line(steps)], steps)
 
 
 async def _steps_of_one_reader(run: Run, port: int, bot: Proc, idle: Idle, steps: list[Step],
@@ -197,7 +198,7 @@ async def main(args: argparse.Namespace) -> int:
         warm = await sequential(run, khabar_reader, 5)
         await approve(run, {s.n for s in warm}, one_by_one=True)
         await quiet(fake)
-        sql_lines = await sql_per_step(run, port, khabar, args.sql_readers)
+        sql_lines, steps = await sql_per_step(run, port, khabar, args.sql_readers)
         for line in sql_lines:
             say(line)
         whole = Meter(khabar, fake)
@@ -316,6 +317,32 @@ async def main(args: argparse.Namespace) -> int:
     say(f"{'cost ratio Khabar / echo, ' + format(args.rate, 'g') + '/s run':<44} {per(loaded_cost) / per(e_load):5.2f}x")
     say(f"{'cost ratio Khabar / echo, max-throughput run':<44} {per(burst_cost) / per(e_burst_cost):5.2f}x")
     say(f"{'cost ratio Khabar whole run / echo max run':<44} {per(whole_cost) / per(e_burst_cost):5.2f}x")
+
+    # ----- against issue 15's targets ----------------------------------------------------------------
+    def verdict(ok: bool) -> str:
+        return "held" if ok else "MISSED"
+
+    ratio = per(burst_cost) / per(e_burst_cost)
+    per_update = max(steps, key=lambda st: st.statements / max(st.n, 1))
+    worst_tx = max(st.transactions / max(st.n, 1) for st in steps)
+    words = messages_per_submission(run, complete, len(all_subs) + args.sql_readers)[1].split()
+    author_new = float(words[words.index("messages") + 1])  # «to the author   new messages N.NN …»
+    say()
+    say("against issue 15's targets")
+    say(f"  CPU per update <= 2x the echo bot's (max-throughput runs): {ratio:.2f}x  {verdict(ratio <= 2)}")
+    say(f"  >= 60 submissions/s sustained: {rate_of(loaded):.1f}/s at {args.rate:g}/s offered, "
+        f"{len(burst) / burst_wall:.1f}/s max  {verdict(max(rate_of(loaded), len(burst) / burst_wall) >= 60)}")
+    p99_idle = pct([s.to_captcha for s in unloaded], 99) * 1000
+    p99_load = pct([s.to_captcha for s in loaded], 99) * 1000
+    say(f"  p99 reader -> captcha <= 50 ms unloaded: {p99_idle:.1f} ms  {verdict(p99_idle <= 50)}")
+    say(f"  p99 reader -> captcha <= 200 ms at 40/s offered: {p99_load:.1f} ms at {args.rate:g}/s  "
+        f"{verdict(p99_load <= 200) if args.rate >= 40 else '(run with --rate 40)'}")
+    say(f"  RSS <= 150 MB: peak {rss_peak / 2**20:.1f} MB  {verdict(rss_peak <= 150 * 2**20)}")
+    say(f"  <= 12 statements and <= 3 transactions per update: worst step «{per_update.label}» "
+        f"{per_update.statements / max(per_update.n, 1):.1f} statements, worst {worst_tx:.1f} transactions  "
+        f"{verdict(per_update.statements / max(per_update.n, 1) <= 12 and worst_tx <= 3)}")
+    say(f"  author gets <= 2 new messages per submission (counting the view): {author_new:.2f}  "
+        f"{verdict(author_new <= 2)}")
     return 0 if not lost else 1
 
 
