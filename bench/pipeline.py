@@ -322,14 +322,16 @@ async def main(args: argparse.Namespace) -> int:
     def verdict(ok: bool) -> str:
         return "held" if ok else "MISSED"
 
-    ratio = per(burst_cost) / per(e_burst_cost)
+    # Against the echo bot's cheaper run: a neighbour's burst during one echo run cannot make Khabar look cheap.
+    ratio = per(burst_cost) / min(per(e_load), per(e_burst_cost))
     per_update = max(steps, key=lambda st: st.statements / max(st.n, 1))
     worst_tx = max(st.transactions / max(st.n, 1) for st in steps)
     words = messages_per_submission(run, complete, len(all_subs) + args.sql_readers)[1].split()
     author_new = float(words[words.index("messages") + 1])  # «to the author   new messages N.NN …»
     say()
     say("against issue 15's targets")
-    say(f"  CPU per update <= 2x the echo bot's (max-throughput runs): {ratio:.2f}x  {verdict(ratio <= 2)}")
+    say(f"  CPU per update <= 2x the echo bot's (Khabar's max run / the echo's cheaper run): {ratio:.2f}x  "
+        f"{verdict(ratio <= 2)}")
     say(f"  >= 60 submissions/s sustained: {rate_of(loaded):.1f}/s at {args.rate:g}/s offered, "
         f"{len(burst) / burst_wall:.1f}/s max  {verdict(max(rate_of(loaded), len(burst) / burst_wall) >= 60)}")
     p99_idle = pct([s.to_captcha for s in unloaded], 99) * 1000
