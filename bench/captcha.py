@@ -21,7 +21,7 @@ from collections import Counter
 from datetime import timedelta
 
 from bot.checks.normalize import to_persian_digits
-from bot.intake.captcha import Challenge, cooldown, new_challenge, parse_answer
+from bot.domain.captcha import Challenge, cooldown, new_challenge, parse_answer
 
 # Neighbours on a phone's digit row (what a slipping thumb hits instead).
 NEIGHBOURS = {str(d): [str(n) for n in (d - 1, d + 1) if 0 <= n <= 9] for d in range(10)}

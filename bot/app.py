@@ -166,6 +166,7 @@ async def _post_init(app: KhabarApp) -> None:
         telegram=app.bot_data.reach,
     )
     # A chat with two roles is named by the later one (the moderators' group may also be the ops chat).
+    deps.metrics.watch_sql(db.counts)
     deps.metrics.know_chats({ops: metrics.OPS, discussion: metrics.DISCUSSION, channel: metrics.CHANNEL,
                              moderators: metrics.MODERATORS})
     app.bot_data.deps = deps

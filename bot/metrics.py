@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
 
 from bot.states import CommentStatus
+from storage.db import IN_UPDATE, SqlCounts
 from storage.repos.monitoring import Backlog
 
 # Seconds from entering the queue to a decision: moderators answer in minutes to hours.
@@ -85,6 +88,35 @@ class Metrics:
             self.outbox_backlog.labels(status).set(count)
         self.outbox_oldest.set(max(0.0, (now - backlog.oldest).total_seconds()) if backlog.oldest else 0.0)
 
+    def update_began(self, kind: str) -> None:
+        """An update arrived: count it, and count the SQL its handlers run as the ``update`` scope's."""
+        self.updates.labels(kind).inc()
+        IN_UPDATE.set(True)
+
+    def watch_sql(self, counts: SqlCounts) -> None:
+        """Export the database's statement and transaction counts (read at scrape time)."""
+        self.registry.register(_SqlCollector(counts))
+
     def render(self) -> bytes:
         """The Prometheus text exposition of every series."""
         return generate_latest(self.registry)
+
+
+class _SqlCollector(Collector):
+    """khabar_sql_statements_total{kind, scope} and khabar_sql_transactions_total{scope}."""
+
+    def __init__(self, counts: SqlCounts) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        statements = CounterMetricFamily(
+            "khabar_sql_statements", "SQL statements run, by kind (read, write) and scope (update: while handling "
+            "an update; background: outbox, jobs).", labels=["kind", "scope"])
+        transactions = CounterMetricFamily("khabar_sql_transactions", "Database transactions begun, by scope.",
+                                           labels=["scope"])
+        for scope, tally in (("update", self.counts.update), ("background", self.counts.background)):
+            statements.add_metric(["read", scope], tally.reads)
+            statements.add_metric(["write", scope], tally.statements - tally.reads)
+            transactions.add_metric([scope], tally.transactions)
+        yield statements
+        yield transactions

@@ -229,16 +229,18 @@ class FakeTelegram:
     def chat(self, chat_id: int) -> Chat:
         return self.world.chats[chat_id]
 
-    async def wait_for(self, method: str, predicate: Callable[[CallRecord], bool] | None = None,
+    async def wait_for(self, method: str | tuple[str, ...], predicate: Callable[[CallRecord], bool] | None = None,
                        timeout: float = 5.0, *, ok: bool | None = True) -> CallRecord:  # noqa: ASYNC109
-        """The first not-yet-returned call of ``method`` matching ``predicate`` (waits up to ``timeout``).
+        """The first not-yet-returned call of ``method`` (or of any of several) matching ``predicate`` (waits
+        up to ``timeout``).
 
         ``ok=True`` (default) only matches successful calls, ``False`` only errors, ``None`` any.
         """
         deadline = time.monotonic() + timeout
+        methods = {m.lower() for m in ((method,) if isinstance(method, str) else method)}
         while True:
             for i, rec in enumerate(self.calls):
-                if i in self._consumed or rec.method.lower() != method.lower():
+                if i in self._consumed or rec.method.lower() not in methods:
                     continue
                 if ok is not None and rec.ok != ok:
                     continue

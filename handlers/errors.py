@@ -9,10 +9,10 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 
+from bot.database_outage import unavailable
 from bot.deps import KhabarContext
 from bot.telegram_reach import outage_error
 from bot.texts import common
-from storage.availability import unavailable
 
 log = logging.getLogger("khabar.errors")
 

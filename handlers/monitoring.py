@@ -13,5 +13,5 @@ def update_kind(update: Update) -> str:
 
 
 async def count_update(update: Update, context: KhabarContext) -> None:
-    """Count the update in khabar_updates_total{kind}; never stops later groups."""
-    context.deps.metrics.updates.labels(update_kind(update)).inc()
+    """Count the update in khabar_updates_total{kind} (and the SQL its handlers run); never stops later groups."""
+    context.deps.metrics.update_began(update_kind(update))

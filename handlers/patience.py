@@ -18,9 +18,9 @@ from typing import Any
 from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 
+from bot.database_outage import Availability, conflict, unavailable
 from bot.deps import KhabarApp, KhabarContext
 from bot.texts import common
-from storage.availability import Availability, conflict, unavailable
 
 log = logging.getLogger("khabar.database")
 Callback = Callable[[Any, KhabarContext], Coroutine[Any, Any, Any]]

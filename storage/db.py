@@ -6,7 +6,8 @@ import asyncio
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,47 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+# Set while an update's handlers run (and inherited by the tasks they start): which statements an update
+# cost, apart from the outbox worker's and the jobs' background work.
+IN_UPDATE: ContextVar[bool] = ContextVar("khabar_sql_in_update", default=False)
+
+
+@dataclass(slots=True)
+class SqlTally:
+    """Statements (``reads``: those beginning SELECT or WITH) and transactions begun."""
+
+    statements: int = 0
+    reads: int = 0
+    transactions: int = 0
+
+
+@dataclass(slots=True)
+class SqlCounts:
+    """What this process has run on the database, split by scope: inside an update's handling (``update``)
+    or elsewhere (``background``: outbox worker, jobs, startup). The BEGIN Khabar issues itself on SQLite
+    counts as a transaction, not a statement. Read by /metrics and the pipeline bench."""
+
+    update: SqlTally = field(default_factory=SqlTally)
+    background: SqlTally = field(default_factory=SqlTally)
+
+    def attach(self, engine: AsyncEngine) -> None:
+        """Count on ``engine`` from now on."""
+
+        @event.listens_for(engine.sync_engine, "before_cursor_execute")
+        def _on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            head = statement.lstrip()[:6].upper()
+            if head == "BEGIN ":
+                return
+            tally = self.update if IN_UPDATE.get() else self.background
+            tally.statements += 1
+            if head == "SELECT" or head.startswith("WITH"):
+                tally.reads += 1
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(_conn: Any) -> None:
+            (self.update if IN_UPDATE.get() else self.background).transactions += 1
+
+
 class DatabaseUnavailable(Exception):
     """The database named by the URL cannot be opened; the message says where and why."""
 
@@ -99,6 +141,8 @@ class Database:
     def __init__(self, url: str, pool: PoolOptions | None = None) -> None:
         self.url = url
         self.engine = make_engine(url, pool)
+        self.counts = SqlCounts()
+        self.counts.attach(self.engine)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # SQLite has one writer at a time and every transaction is BEGIN IMMEDIATE: queue them here
         # (FIFO, no thread parked in SQLite's sleeping busy handler); other processes still wait on

@@ -9,9 +9,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.helpers import create_deep_linked_url, escape
 
 from bot.callbacks import Action, encode, parse
-from bot.intake import captcha as captcha_domain
-from bot.intake.paging import COMMENT_CHARS, Page, trim
-from bot.intake.payload import LinkKind, make_payload, parse_payload
+from bot.domain import captcha as captcha_domain
+from bot.domain.paging import COMMENT_CHARS, Page, trim
+from bot.domain.payload import LinkKind, make_payload, parse_payload
 from bot.intake.wording import fa_number, tries
 from bot.jalali import fa_digits, format_datetime, format_short
 from bot.texts import intake as t

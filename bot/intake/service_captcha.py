@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.deps import Deps
-from bot.intake import captcha as domain
+from bot.domain import captcha as domain
 from bot.intake.screens import Screen, captcha_screen, write_again
 from bot.intake.telegram_io import edit, send
 from bot.intake.wording import duration, tries
@@ -69,15 +69,18 @@ class Ready:
     screen: Screen
 
 
-async def prepare(session: AsyncSession, deps: Deps, comment_id: int) -> Ready | None:
-    """The comment's captcha, created if needed (None: the comment no longer waits)."""
+async def prepare(session: AsyncSession, deps: Deps, comment_id: int, *, stored: Comment | None = None
+                  ) -> Ready | None:
+    """The comment's captcha, created if needed (None: the comment no longer waits).
+
+    ``stored``: the comment row this transaction has just inserted (so it has no captcha yet)."""
     now = deps.clock()
-    comment = await comments.get(session, comment_id)
+    comment = stored if stored is not None else await comments.get(session, comment_id)
     if comment is None or comment.status != S.AWAITING_CAPTCHA.value:
         return None
     article = await session.get(Article, comment.article_id)
     title = article.title if article else ""
-    captcha = await repo.captcha_of(session, comment_id)
+    captcha = None if stored is not None else await repo.captcha_of(session, comment_id)
     if captcha is not None and captcha.expires_at <= now:
         await comments.transition(session, comment_id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now)
         return None
@@ -117,7 +120,7 @@ class Answer:
 
 
 @dataclass
-class _Result:
+class Decided:
     toast: str
     screen: Screen | None = None
     where: tuple[int, int] | None = None
@@ -129,12 +132,26 @@ async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
     """Check an answer, move the comment, edit the captcha message; the short note for the reader.
 
     A typed answer also gets a reply right under it (the captcha message may be far above): the
-    receipt, the new question, or why nothing changed.
+    receipt, the new question, or why nothing changed — but not a right answer typed straight under the
+    captcha, whose message becomes the receipt right above it.
     """
-    result = await _decide(deps, user_id, given)
-    if result.screen is not None and result.where is not None:
-        await edit(bot, result.where[0], result.where[1], result.screen)
-    if given.reply_to is not None:
+    async with deps.db.transaction() as session:
+        result = await decide(session, deps, user_id, given, await repo.captcha_context(session, given.captcha_id))
+    return await show_result(deps, bot, user_id, given, result)
+
+
+async def show_result(deps: Deps, bot: Bot, user_id: int, given: Answer, result: Decided) -> str:
+    """After ``decide``'s transaction: edit the captcha message, reply to a typed answer, queue the card."""
+    where = result.where
+    if result.screen is not None and where is None:
+        # The answer overtook the record of the captcha's own send (it may have committed since).
+        async with deps.db.transaction() as session:
+            where = await repo.captcha_location(session, given.captcha_id)
+    edited = result.screen is not None and where is not None and await edit(bot, where[0], where[1], result.screen)
+    # A right answer typed straight under its captcha: that message, right above, is now the receipt; a
+    # reply repeating it would be one more message for nothing (message ids in a private chat are consecutive).
+    right_above = edited and result.pending is not None and where is not None and given.reply_to == where[1] + 1
+    if given.reply_to is not None and not right_above:
         note = result.reply or (result.screen.text if result.screen is not None else result.toast)
         markup = result.screen.markup if result.screen is not None and result.reply is None else None
         await send(deps, bot, user_id, Screen(note, markup), reply_to=given.reply_to)
@@ -143,61 +160,62 @@ async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
     return result.toast
 
 
-async def _decide(deps: Deps, user_id: int, given: Answer) -> _Result:
+async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
+                 loaded: repo.CaptchaContext | None) -> Decided:
+    """The answer's effect, inside the caller's transaction; ``loaded`` is the captcha, its comment and its
+    author as read in that transaction (one read per answer: repo.captcha_context or
+    repo.open_captchas_in_context)."""
     now = deps.clock()
-    async with deps.db.transaction() as session:
-        captcha = await repo.get_captcha(session, given.captcha_id)
-        comment = await comments.get(session, captcha.comment_id) if captcha else None
-        if captcha is None or comment is None:
-            return _Result(t.ANSWER_INVALID)
-        if comment.author_id != user_id:
-            return _Result(t.ANSWER_NOT_YOURS)
-        author = await session.get(User, user_id)
-        where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
-        if captcha.solved_at is not None or comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
-            # Show the receipt again: heals a process that died between the commit and the edit, or a
-            # press that committed between our two reads (READ COMMITTED on PostgreSQL).
-            return _Result(t.ANSWER_ALREADY, _receipt(comment, author), where)
-        if comment.status != S.AWAITING_CAPTCHA.value:
-            return _Result(t.ANSWER_EXPIRED)
-        if given.generation is not None and given.generation != captcha.generation:
-            return _Result(t.ANSWER_OLD)
-        if captcha.expires_at <= now:
-            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
-                await _write_again_later(session, user_id, comment, now)
-                return _Result(t.ANSWER_EXPIRED, _again(t.CAPTCHA_EXPIRED, comment), where)
-            return _Result(t.ANSWER_EXPIRED)
-        challenge = domain.Challenge(captcha.a, captcha.b, tuple(captcha.options))
-        value = challenge.option(given.option) if given.option is not None else given.typed
-        if value is None:
-            return _Result(t.ANSWER_INVALID)
-        generation = captcha.generation
-        if challenge.is_right(value):
-            if not await repo.solve_captcha(session, captcha.id, generation, now):
-                return _Result(t.ANSWER_ALREADY)
-            if not await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.PENDING, now=now,
-                                             submitted_at=now):
-                return _Result(t.ANSWER_EXPIRED)
-            await repo.end_draft(session, user_id, comment.article_id, comment.parent_id)
-            log.info("comment submitted", extra={"comment_id": comment.id})
-            return _Result(t.ANSWER_RIGHT, _receipt(comment, author), where, comment.id)
-        if captcha.tries_left <= 1:
-            if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now, reason=FAILED):
-                failures, _ = await repo.captcha_failures(session, user_id, now - repo.FAILURE_MEMORY)
-                await _write_again_later(session, user_id, comment, now)
-                log.info("captcha failed", extra={"comment_id": comment.id, "failures": failures})
-                text = t.CAPTCHA_FAILED.format(wait=duration(domain.cooldown(failures)))
-                return _Result(t.ANSWER_WRONG, _again(text, comment), where)
-            return _Result(t.ANSWER_OLD)
-        fresh = domain.new_challenge(deps.rng)
-        if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b, options=[]):
-            return _Result(t.ANSWER_OLD)
-        await session.refresh(captcha)
-        article = await session.get(Article, comment.article_id)
-        screen = _screen(deps, captcha, article.title if article else "", comment, wrong_tries=captcha.tries_left)
-        reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),
-                                     question=domain.render(captcha.a, captcha.b))
-        return _Result(t.ANSWER_WRONG, screen, where, reply=reply)
+    if loaded is None:
+        return Decided(t.ANSWER_INVALID)
+    captcha, comment, author = loaded
+    if comment.author_id != user_id:
+        return Decided(t.ANSWER_NOT_YOURS)
+    where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
+    if captcha.solved_at is not None or comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
+        # Show the receipt again: heals a process that died between the commit and the edit, or a
+        # press that committed between our two reads (READ COMMITTED on PostgreSQL).
+        return Decided(t.ANSWER_ALREADY, _receipt(comment, author), where)
+    if comment.status != S.AWAITING_CAPTCHA.value:
+        return Decided(t.ANSWER_EXPIRED)
+    if given.generation is not None and given.generation != captcha.generation:
+        return Decided(t.ANSWER_OLD)
+    if captcha.expires_at <= now:
+        if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now):
+            await _write_again_later(session, user_id, comment, now)
+            return Decided(t.ANSWER_EXPIRED, _again(t.CAPTCHA_EXPIRED, comment), where)
+        return Decided(t.ANSWER_EXPIRED)
+    challenge = domain.Challenge(captcha.a, captcha.b, tuple(captcha.options))
+    value = challenge.option(given.option) if given.option is not None else given.typed
+    if value is None:
+        return Decided(t.ANSWER_INVALID)
+    generation = captcha.generation
+    if challenge.is_right(value):
+        if not await repo.solve_captcha(session, captcha.id, generation, now):
+            return Decided(t.ANSWER_ALREADY)
+        if not await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.PENDING, now=now,
+                                         submitted_at=now):
+            return Decided(t.ANSWER_EXPIRED)
+        await repo.end_draft(session, user_id, comment.article_id, comment.parent_id)
+        log.info("comment submitted", extra={"comment_id": comment.id})
+        return Decided(t.ANSWER_RIGHT, _receipt(comment, author), where, comment.id)
+    if captcha.tries_left <= 1:
+        if await comments.transition(session, comment.id, S.AWAITING_CAPTCHA, S.EXPIRED, now=now, reason=FAILED):
+            failures, _ = await repo.captcha_failures(session, user_id, now - repo.FAILURE_MEMORY)
+            await _write_again_later(session, user_id, comment, now)
+            log.info("captcha failed", extra={"comment_id": comment.id, "failures": failures})
+            text = t.CAPTCHA_FAILED.format(wait=duration(domain.cooldown(failures)))
+            return Decided(t.ANSWER_WRONG, _again(text, comment), where)
+        return Decided(t.ANSWER_OLD)
+    fresh = domain.new_challenge(deps.rng)
+    if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b, options=[]):
+        return Decided(t.ANSWER_OLD)
+    await session.refresh(captcha)
+    article = await session.get(Article, comment.article_id)
+    screen = _screen(deps, captcha, article.title if article else "", comment, wrong_tries=captcha.tries_left)
+    reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),
+                                 question=domain.render(captcha.a, captcha.b))
+    return Decided(t.ANSWER_WRONG, screen, where, reply=reply)
 
 
 async def _write_again_later(session: AsyncSession, user_id: int, comment: Comment, now: datetime) -> None:

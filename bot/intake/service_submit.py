@@ -14,10 +14,10 @@ from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
 from bot.comments_open import article_open
 from bot.deps import Deps
+from bot.domain.captcha import cooldown, parse_answer, read_question, render
+from bot.domain.payload import new_token
 from bot.intake import service_captcha, slowmode
-from bot.intake.captcha import cooldown, parse_answer, read_question, render
 from bot.intake.checking import HISTORY_WINDOW, ChecksResources
-from bot.intake.payload import new_token
 from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
 from bot.intake.wording import ban_end, duration, fa_number
@@ -44,6 +44,7 @@ class Outcome:
     comment_id: int | None = None
     token: str | None = None
     note: str | None = None  # HTML, already escaped
+    stored: Comment | None = None  # the row just stored (no captcha yet), to save reading it again
 
 
 SPLIT_WINDOW = timedelta(seconds=10)  # Telegram clients send a long text's parts within a second or two
@@ -133,7 +134,7 @@ async def accept(
         await repo.count_auto_rejected(session, user.id)
         log.info("comment rejected by the checks", extra={"comment_id": comment.id, "reasons": reject_codes})
         return Outcome(note=t.REJECTED.format(why=_explain(reject_codes, verdict.cleaned_text, deps)))
-    return Outcome(comment_id=comment.id, token=comment.token)
+    return Outcome(comment_id=comment.id, token=comment.token, stored=comment)
 
 
 async def _target(session: AsyncSession, user: User, shown: Shown, now: datetime) -> tuple[Article, Comment | None] | None:
@@ -165,28 +166,33 @@ async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, re
     """
     if typed is None and replied is None:
         return False
-    async with deps.db.transaction() as session:
-        open_ = await repo.open_captchas(session, who.id, deps.clock())
-    replied_id, replied_text = replied if replied else (None, "")
-    by_message = next((c for c in open_ if replied_id is not None and c.message_id == replied_id), None)
-    if typed is None:
-        if by_message is None:
-            return False
-        await send(deps, bot, who.id, Screen(t.NOT_AN_ANSWER), reply_to=message_id)  # a reply to the question
-        return True
-    if not open_:
-        await send(deps, bot, who.id, Screen(t.NO_QUESTION), reply_to=message_id)
-        return True
-    seen = read_question(replied_text)
-    target = (by_message or open_[0]) if seen is None else next((c for c in open_ if (c.a, c.b) == seen), None)
-    if target is None:
-        current = by_message or open_[0]
-        note = t.STALE_QUESTION.format(question=render(current.a, current.b))
+    note: str | None = None
+    given: service_captcha.Answer | None = None
+    async with deps.db.transaction() as session:  # one read: the open captchas with their comments
+        open_ = await repo.open_captchas_in_context(session, who.id, deps.clock())
+        replied_id, replied_text = replied if replied else (None, "")
+        by_message = next((row for row in open_ if replied_id is not None and row[0].message_id == replied_id), None)
+        seen = read_question(replied_text)
+        if typed is None:
+            if by_message is None:
+                return False
+            note = t.NOT_AN_ANSWER  # a reply to the question
+        elif not open_:
+            note = t.NO_QUESTION
+        else:
+            target = ((by_message or open_[0]) if seen is None
+                      else next((row for row in open_ if (row[0].a, row[0].b) == seen), None))
+            if target is None:
+                current = (by_message or open_[0])[0]
+                note = t.STALE_QUESTION.format(question=render(current.a, current.b))
+            else:
+                shown_in = (who.id, replied_id) if replied_id is not None and target[0].message_id is None else None
+                given = service_captcha.Answer(target[0].id, typed=typed, shown_in=shown_in, reply_to=message_id)
+                result = await service_captcha.decide(session, deps, who.id, given, target)
+    if given is not None:
+        await service_captcha.show_result(deps, bot, who.id, given, result)
+    elif note is not None:
         await send(deps, bot, who.id, Screen(note), reply_to=message_id)
-        return True
-    shown_in = (who.id, replied_id) if replied_id is not None and target.message_id is None else None
-    await service_captcha.answer(deps, bot, who.id, service_captcha.Answer(target.id, typed=typed,
-                                                                          shown_in=shown_in, reply_to=message_id))
     return True
 
 
@@ -211,7 +217,7 @@ async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Sh
             if outcome.comment_id is not None:
                 # Still writing on this article until the captcha is solved (a second text is a second comment).
                 await repo.set_draft(session, user.id, article.id, parent.id if parent else None, now + DRAFT_TTL)
-                ready = await service_captcha.prepare(session, deps, outcome.comment_id)
+                ready = await service_captcha.prepare(session, deps, outcome.comment_id, stored=outcome.stored)
     if outcome is None:
         await send(deps, bot, who.id, screen)
     elif ready is not None:

@@ -10,9 +10,9 @@ from telegram.helpers import escape
 
 from bot.comments_open import article_closes_at, article_open, comments_open
 from bot.deps import Deps
+from bot.domain.paging import page_of
+from bot.domain.payload import LinkKind, parse_payload
 from bot.intake import service_captcha
-from bot.intake.paging import page_of
-from bot.intake.payload import LinkKind, parse_payload
 from bot.intake.screens import (
     ParentRef,
     Screen,
@@ -38,7 +38,9 @@ from storage.repos import intake as repo
 S = CommentStatus
 
 
-async def _view(session: AsyncSession, deps: Deps, article: Article, page: int, user_id: int) -> Screen:
+async def _view(session: AsyncSession, deps: Deps, article: Article, page: int, user_id: int,
+                writing: bool | None = None) -> Screen:
+    """The article view; ``writing``: whether the reader is writing on it (None: read their draft)."""
     total = await repo.approved_total(session, article.id)
     where = page_of(total, page)
     rows = await repo.approved_page(session, article.id, where.offset, where.limit)
@@ -47,9 +49,10 @@ async def _view(session: AsyncSession, deps: Deps, article: Article, page: int, 
     names = await repo.authors(session, {c.author_id for c in rows} | {p.author_id for p in parent_rows})
     for parent in parent_rows:
         parents[parent.id] = ParentRef(await repo.approved_number(session, parent), author_name(names.get(parent.author_id)))
-    user = await session.get(User, user_id, populate_existing=True)
-    writing = (user is not None and user.draft_article_id == article.id and user.draft_parent_id is None
-               and user.draft_expires_at is not None and user.draft_expires_at > deps.clock())
+    if writing is None:
+        user = await session.get(User, user_id, populate_existing=True)
+        writing = (user is not None and user.draft_article_id == article.id and user.draft_parent_id is None
+                   and user.draft_expires_at is not None and user.draft_expires_at > deps.clock())
     closed = not article_open(article, deps.settings, deps.clock())
     deadline = article_closes_at(article, deps.settings)
     closes_at = format_datetime(deadline, deps.settings.tz) if deadline is not None and not closed else None
@@ -95,7 +98,7 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
             else:
                 # Even when closed: a text typed next is answered «closed», not «which article?».
                 await repo.set_draft(session, who.id, article.id, None, deps.clock() + DRAFT_TTL)
-                screen = await _view(session, deps, article, 0, who.id)
+                screen = await _view(session, deps, article, 0, who.id, writing=True)  # the draft just set
         else:
             comment = await comments.by_token(session, link.token)
             if comment is None or comment.author_id != who.id:

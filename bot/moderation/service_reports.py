@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import reports as domain
 from bot.callbacks import Action, encode
 from bot.deps import Deps
-from bot.intake.paging import page_of, trim
+from bot.domain.paging import page_of, trim
 from bot.intake.screens import Screen, author_name
 from bot.intake.telegram_io import Author, remember
 from bot.jalali import fa_digits, format_datetime

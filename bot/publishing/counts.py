@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.outbox import call
@@ -13,6 +12,7 @@ from bot.publishing.articles import Target, post_markup
 from storage.db import Database
 from storage.models import Article, Delivery
 from storage.repos import outbox
+from storage.repos import publishing as repo
 
 log = logging.getLogger(__name__)
 
@@ -66,16 +66,9 @@ async def schedule_count_edits(
     if target.settings.comment_mode != "buttons":
         return 0
     since = now - timedelta(seconds=target.settings.count_edit_interval_seconds)
-    stmt = select(Article).where(
-        Article.approved_count != Article.shown_count,
-        Article.channel_message_id.is_not(None),
-        or_(Article.count_edited_at.is_(None), Article.count_edited_at <= since),
-    )
-    if article_id is not None:
-        stmt = stmt.where(Article.id == article_id)
     scheduled = 0
     async with db.transaction() as session:
-        for article in (await session.execute(stmt.limit(200))).scalars():
+        for article in await repo.stale_counts(session, since, article_id=article_id):
             if await _schedule(session, target, article, now):
                 scheduled += 1
     return scheduled
@@ -83,20 +76,10 @@ async def schedule_count_edits(
 
 async def on_count_sent(session: AsyncSession, row: Delivery, _message_id: int | None, now: datetime) -> None:
     """Outbox hook: the button now shows the payload's count."""
-    await session.execute(
-        update(Article)
-        .where(Article.id == row.article_id)
-        .values(shown_count=int(row.payload.get("shown_count", 0)), count_edited_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await repo.count_shown(session, row.article_id, int(row.payload.get("shown_count", 0)), now)
 
 
 async def on_count_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
     """Outbox hook: a failed edit is tried again no sooner than the next interval."""
-    await session.execute(
-        update(Article)
-        .where(Article.id == row.article_id)
-        .values(count_edited_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    await repo.count_edit_tried(session, row.article_id, now)
     log.warning("count button edit failed", extra={"article_id": row.article_id, "error": error})

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
-from bot.intake.captcha import new_challenge, render
+from bot.domain.captcha import new_challenge, render
 from bot.intake.service_submit import accept
 from bot.intake.wording import ban_end
 from bot.jalali import format_datetime

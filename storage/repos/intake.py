@@ -279,6 +279,44 @@ async def get_captcha(session: AsyncSession, captcha_id: int) -> Captcha | None:
     return await session.get(Captcha, captcha_id, populate_existing=True)
 
 
+CaptchaContext = tuple[Captcha, Comment, User | None]
+
+
+async def captcha_context(session: AsyncSession, captcha_id: int) -> CaptchaContext | None:
+    """A captcha with the comment it guards and that comment's author, read fresh in one statement."""
+    stmt = (
+        select(Captcha, Comment, User)
+        .join(Comment, Comment.id == Captcha.comment_id)
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Captcha.id == captcha_id)
+        .execution_options(populate_existing=True)
+    )
+    row = (await session.execute(stmt)).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
+async def captcha_location(session: AsyncSession, captcha_id: int) -> tuple[int, int] | None:
+    """The chat and message showing the captcha, once its send is recorded."""
+    row = (await session.execute(select(Captcha.chat_id, Captcha.message_id).where(Captcha.id == captcha_id))).first()
+    return (row[0], row[1]) if row is not None and row[0] and row[1] else None
+
+
+async def open_captchas_in_context(session: AsyncSession, author_id: int, now: datetime, limit: int = 10
+                                   ) -> list[CaptchaContext]:
+    """``open_captchas`` with each one's comment and author, in one statement (a typed answer's one read)."""
+    stmt = (
+        select(Captcha, Comment, User)
+        .join(Comment, Comment.id == Captcha.comment_id)
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Comment.author_id == author_id, Comment.status == S.AWAITING_CAPTCHA.value,
+               Captcha.solved_at.is_(None), Captcha.expires_at > now)
+        .order_by(Captcha.message_id.is_(None).desc(), Captcha.message_id.desc(), Captcha.id.desc())
+        .limit(limit)
+        .execution_options(populate_existing=True)
+    )
+    return [(row[0], row[1], row[2]) for row in await session.execute(stmt)]
+
+
 async def open_captchas(session: AsyncSession, author_id: int, now: datetime, limit: int = 10
                         ) -> list[Captcha]:
     """The author's open captchas, the one shown last first: one being sent now (its message id not

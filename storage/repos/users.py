@@ -35,12 +35,9 @@ async def upsert(
         values["started_bot"] = True
         values["blocked_bot"] = False
     stmt = insert_for(session, User).values(id=user_id, created_at=now, **values)
-    stmt = stmt.on_conflict_do_update(index_elements=[User.id], set_=values)
-    await session.execute(stmt)
-    user = await session.get(User, user_id, populate_existing=True)
-    if user is None:  # pragma: no cover - the row was just written
-        raise RuntimeError("user upsert lost its row")
-    return user
+    upsert_ = stmt.on_conflict_do_update(index_elements=[User.id], set_=values).returning(User)
+    result = await session.execute(upsert_, execution_options={"populate_existing": True})
+    return result.scalars().one()  # the row as written (RETURNING: SQLite 3.35+, PostgreSQL)
 
 
 async def mark_blocked(session: AsyncSession, user_id: int) -> None:

@@ -19,6 +19,7 @@ from tests.e2e.test_intake_support import (
     comment_and_captcha,
     comments_of,
     option_data,
+    receipt_shown,
     sent_to,
     status_of,
     typed,
@@ -138,7 +139,7 @@ async def test_wrapped_typed_answer_is_an_answer_not_a_comment(
     reader = await _reader_with_draft(fake, khabar)
     comment, captcha, _ = await comment_and_captcha(fake, khabar, reader)
     await reader.send(wrap.format(typed(captcha)))
-    await sent_to(fake, reader, "ثبت شد")
+    await receipt_shown(fake, reader)
     assert await status_of(khabar, comment.id) == "pending"
     assert len(await comments_of(khabar, reader)) == 1
 

@@ -16,6 +16,8 @@ from fakegram.world import StoredMessage
 from storage.models import Article, Captcha, Comment, User
 from tests.e2e.harness import Khabar, World
 
+RECEIPT = "ثبت شد"  # in both receipts (reviewed and trusted)
+
 BREAD = (
     "افزایش دوباره‌ی قیمت نان در تهران",
     "نانوایی‌های تهران از امروز نان را با قیمت تازه می‌فروشند. به گفته‌ی اتحادیه‌ی نانوایان، قیمت آرد و "
@@ -119,10 +121,26 @@ def typed(captcha: Captcha, right: bool = True, digits: str = "۰۱۲۳۴۵۶۷�
 
 async def answer_typed(fake: FakeTelegram, reader: FakeUser, captcha: Captcha, right: bool = True,
                        reply_to: StoredMessage | None = None, digits: str = "۰۱۲۳۴۵۶۷۸۹") -> StoredMessage:
-    """Type an answer; the bot's visible reply to it (the receipt, the new question, or why not)."""
+    """Type an answer; the bot's visible reply to it (the receipt, the new question, or why not) — or, for a
+    right answer typed straight under its captcha, the captcha message right above, edited into the receipt."""
     mine = await reader.send(typed(captcha, right, digits), reply_to=reply_to)
-    call = await fake.wait_for("sendMessage", lambda c: to(reader)(c) and _replies_to(c, mine.message_id))
-    return reader.private_chat.messages[int(call.response["result"]["message_id"])]
+
+    def answered(c: CallRecord) -> bool:
+        if not to(reader)(c):
+            return False
+        if c.method.lower() == "sendmessage":
+            return _replies_to(c, mine.message_id)
+        return right and int(c.params.get("message_id", 0)) == mine.message_id - 1 and RECEIPT in c.params.get("text", "")
+
+    call = await fake.wait_for(("sendMessage", "editMessageText"), answered)
+    shown = call.params["message_id"] if call.method.lower() == "editmessagetext" else call.response["result"]["message_id"]
+    return reader.private_chat.messages[int(shown)]
+
+
+async def receipt_shown(fake: FakeTelegram, reader: FakeUser) -> CallRecord:
+    """The receipt reaching the reader: the captcha edited into it, or a reply carrying it."""
+    return await fake.wait_for(("sendMessage", "editMessageText"),
+                               lambda c: to(reader)(c) and RECEIPT in str(c.params.get("text", "")))
 
 
 def _replies_to(call: CallRecord, message_id: int) -> bool:

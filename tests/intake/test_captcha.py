@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.intake.captcha import Challenge, cooldown, label, new_challenge, parse_answer, read_question, render
+from bot.domain.captcha import Challenge, cooldown, label, new_challenge, parse_answer, read_question, render
 
 
 @pytest.mark.parametrize("seed", range(200))

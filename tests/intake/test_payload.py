@@ -6,8 +6,8 @@ import random
 
 import pytest
 
-from bot.intake.paging import page_of, trim
-from bot.intake.payload import DeepLink, LinkKind, make_payload, new_token, parse_payload
+from bot.domain.paging import page_of, trim
+from bot.domain.payload import DeepLink, LinkKind, make_payload, new_token, parse_payload
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,121 @@
+"""The layering the design promises, read from the source: the pure domain imports neither Telegram nor SQL
+(nor anything that does), handlers import no storage, storage imports no handlers.
+
+Every ``import`` in a file counts, at any depth (inside functions and TYPE_CHECKING blocks too); a domain
+module's imports of other Khabar modules are followed, so a domain module cannot reach Telegram or the
+database through a helper either.
+"""
+
+from __future__ import annotations
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The pure domain: whole packages, and the pure modules that still live beside the services that use them.
+DOMAIN_PACKAGES = ("bot/domain", "bot/checks", "bot/texts")
+DOMAIN_MODULES = (
+    "bot/callbacks.py", "bot/states.py", "bot/jalali.py", "bot/closing.py",
+    "bot/intake/checking.py", "bot/intake/wording.py",
+    "bot/moderation/card.py", "bot/moderation/queue_view.py", "bot/moderation/reasons.py",
+    "bot/moderation/export_rows.py", "bot/moderation/stats.py",
+    "bot/publishing/article_file.py", "bot/publishing/dedupe.py", "bot/publishing/feed_parse.py",
+    "bot/publishing/post_format.py",
+    "bot/website/addresses.py", "bot/website/atom.py", "bot/website/identity.py", "bot/website/limits.py",
+    "bot/website/requests.py", "bot/website/threads.py",
+)
+# What the domain may not reach: Telegram, SQL and its drivers, the web stack, and the outer layers.
+IMPURE = frozenset({"telegram", "sqlalchemy", "aiosqlite", "asyncpg", "alembic", "aiohttp", "httpx",
+                    "storage", "handlers"})
+
+
+def _module_path(name: str) -> Path | None:
+    """The file of a Khabar module named ``a.b.c`` (a package's __init__), or None if it is not ours."""
+    base = ROOT.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+@cache
+def imports_of(path: Path) -> frozenset[str]:
+    """Every module ``path`` imports (``from a import b`` also names ``a.b``, which may be a module)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative imports: resolved against the file's package
+                package = path.relative_to(ROOT).parent.parts
+                package = package[: len(package) - (node.level - 1)]
+                module = ".".join((*package, node.module)) if node.module else ".".join(package)
+            else:
+                module = node.module or ""
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+    return frozenset(names)
+
+
+def _reaches(path: Path) -> dict[str, list[str]]:
+    """The impure top-level packages ``path`` reaches, each with one import chain that gets there."""
+    found: dict[str, list[str]] = {}
+    seen: set[Path] = set()
+    todo: list[tuple[Path, list[str]]] = [(path, [str(path.relative_to(ROOT))])]
+    while todo:
+        current, chain = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name in sorted(imports_of(current)):
+            top = name.split(".")[0]
+            if top in IMPURE:
+                found.setdefault(top, [*chain, name])
+            elif top == "bot":
+                target = _module_path(name)
+                if target is not None and target not in seen:
+                    todo.append((target, [*chain, name]))
+    return found
+
+
+def _files(*folders: str) -> list[Path]:
+    return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
+
+
+def domain_files() -> list[Path]:
+    return [*_files(*DOMAIN_PACKAGES), *(ROOT / m for m in DOMAIN_MODULES)]
+
+
+def test_the_domain_modules_named_here_exist() -> None:
+    missing = [m for m in (*DOMAIN_PACKAGES, *DOMAIN_MODULES) if not (ROOT / m).exists()]
+    assert not missing, f"moved or removed: update tests/test_layers.py: {missing}"
+
+
+@pytest.mark.parametrize("path", domain_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_domain_reaches_neither_telegram_nor_sql(path: Path) -> None:
+    reached = _reaches(path)
+    assert not reached, "the pure domain must not reach " + "; ".join(
+        f"{top} via {' -> '.join(chain)}" for top, chain in reached.items())
+
+
+def test_handlers_import_no_storage() -> None:
+    bad = {str(p.relative_to(ROOT)): sorted(n for n in imports_of(p) if n.split(".")[0] == "storage")
+           for p in _files("handlers")}
+    assert not {k: v for k, v in bad.items() if v}, "handlers go through bot/ services, never storage/"
+
+
+def test_storage_imports_no_handlers() -> None:
+    bad = {str(p.relative_to(ROOT)): sorted(n for n in imports_of(p) if n.split(".")[0] == "handlers")
+           for p in _files("storage")}
+    assert not {k: v for k, v in bad.items() if v}, "storage/ knows nothing of Telegram's glue"
+
+
+def test_the_rule_sees_a_forbidden_import(tmp_path: Path) -> None:
+    """The checker itself: an import at any depth is seen, a relative one is resolved."""
+    sample = tmp_path / "sample.py"
+    sample.write_text("def f():\n    from telegram import Bot\n    import sqlalchemy.orm\n", encoding="utf-8")
+    assert {"telegram", "telegram.Bot", "sqlalchemy.orm"} <= imports_of(sample)
