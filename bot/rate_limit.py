@@ -83,6 +83,8 @@ class KhabarRateLimiter(AIORateLimiter):
         from bot.pacing import MARGIN as SHARED_MARGIN
         from bot.pacing import SharedPace
 
+        if self._shared is not None:
+            return
         self._shared = db
         self._group_limiters.clear()
         if self._base_limiter is not None:
