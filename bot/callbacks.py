@@ -72,6 +72,8 @@ class Callback:
         """The wire form, e.g. ``v1:ap:1234``."""
         if len(self.args) != ARITY[self.action]:
             raise ValueError(f"{self.action.name} takes {ARITY[self.action]} ids")
+        if any(abs(a) >= MAX_ID for a in self.args):
+            raise ValueError("callback ids are integers below 2**53 in absolute value")
         data = ":".join([VERSION, self.action.value, *(str(a) for a in self.args)])
         if len(data.encode()) > MAX_BYTES:
             raise ValueError("callback data longer than 64 bytes")
@@ -99,10 +101,11 @@ def parse(data: str | None) -> Callback | None:
         return None
     args: list[int] = []
     for part in raw:
-        if not part.isascii() or not part.isdigit() or len(part) > 16:
+        digits = part[1:] if part.startswith("-") else part  # website authors' ids are negative
+        if not digits.isascii() or not digits.isdigit() or len(digits) > 16:
             return None
         value = int(part)
-        if value >= MAX_ID:
+        if abs(value) >= MAX_ID or str(value) != part:  # only the form encode writes ("-0", "007" are not)
             return None
         args.append(value)
     return Callback(action, tuple(args))
