@@ -181,3 +181,13 @@ async def test_purge_of_a_website_author_whose_id_is_negative(fake: FakeTelegram
     assert [(await reload(khabar, c.id)).status for c in made] == [S.REMOVED.value] * 2
     edited = fake.resolve_message(offer.result)
     assert "حذف شد" in (edited.text or "") and not edited.buttons()
+
+
+async def test_remove_by_a_comment_number_in_persian_digits(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    art, _ = await discussed_article(fake, world, khabar)
+    alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
+    comment = await factory.pending(khabar.deps, art, alice.id, "نظری که با شمارهٔ فارسی حذف می‌شود دربارهٔ نان")
+    await approve(fake, world, khabar, comment)
+    answer = await command(fake, world, f"/remove {fa_digits(comment.id)}", "حذف شد")
+    assert comment.token in answer
+    assert (await reload(khabar, comment.id)).status == S.REMOVED.value
