@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import LinkPreviewOptions, Message, Update
 from telegram.error import TelegramError
 
 from bot.callbacks import Action, parse
@@ -85,9 +85,10 @@ async def on_moderator(update: Update, context: KhabarContext) -> None:
 
 
 async def _edit(context: KhabarContext, message: Message, text: str) -> None:
-    """Rewrite a tools card without its buttons (a refusal is only logged)."""
+    """Rewrite a tools card without its buttons, still without a link preview (a refusal is only logged)."""
     try:
-        await context.bot.edit_message_text(text, message.chat.id, message.message_id)
+        await context.bot.edit_message_text(text, message.chat.id, message.message_id,
+                                            link_preview_options=LinkPreviewOptions(is_disabled=True))
     except TelegramError as exc:
         log.info("could not edit a card: %s", exc, extra={"message_id": message.message_id})
 
