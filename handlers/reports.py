@@ -64,8 +64,15 @@ async def on_moderator(update: Update, context: KhabarContext) -> None:
         return
     message = query.message
     deps = context.deps
-    if (not isinstance(message, Message) or message.chat.id != deps.chats.moderators
-            or not await deps.moderators.is_moderator(context.bot, query.from_user.id)):
+    if not await deps.moderators.is_moderator(context.bot, query.from_user.id):
+        await query.answer(common.NOT_ALLOWED, show_alert=True)
+        return
+    # Too old for Telegram to show the bot, or gone: an old button. PTB parses a callback's message as a
+    # Message even then (date 0), hence is_accessible.
+    if not isinstance(message, Message) or not message.is_accessible:
+        await query.answer(common.UNKNOWN_BUTTON)
+        return
+    if message.chat.id != deps.chats.moderators:
         await query.answer(common.NOT_ALLOWED, show_alert=True)
         return
     if cb.action is Action.FIGURES:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.callbacks import Action, encode
 from bot.jalali import fa_digits
 from bot.states import CommentStatus
-from fakegram.actors import FakeUser
+from fakegram.actors import CallbackHandle, FakeUser, _callback_ids
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
 from storage.models import Article, Comment, CommentReport, ModerationAction, ReportReview
@@ -227,3 +227,24 @@ async def test_forged_report_and_review_presses_change_nothing(fake: FakeTelegra
     assert (await reload(khabar, comment.id)).status == S.APPROVED.value
     async with khabar.db.transaction() as session:
         assert list((await session.execute(select(CommentReport))).scalars()) == []
+
+
+async def test_a_press_on_an_inaccessible_card_says_the_button_is_old(fake: FakeTelegram, world: World,
+                                                                     khabar: Khabar) -> None:
+    await published(fake, world, khabar, ["نظری دربارهٔ نان"])
+    card = fake.bot_messages(world.mods_chat)[-1]
+    for who in (world.moderators[0], world.outsider):
+        handle = CallbackHandle(str(next(_callback_ids)), who.user, card, encode(Action.REPORT_KEEP, 1),
+                                fake.clock.now())
+        fake.callbacks[handle.id] = handle
+        fake.updates.push("callback_query", {  # Bot API: an InaccessibleMessage has date 0
+            "id": handle.id, "from": who.to_dict(), "chat_instance": "1",
+            "message": {"message_id": card.message_id, "chat": card.chat.to_dict(), "date": 0},
+            "data": handle.data,
+        })
+        await handle.wait_answered(60)
+        if who is world.outsider:
+            assert handle.text == "این کار فقط برای مدیران مجاز است."
+        else:
+            assert handle.text == "این دکمه دیگر معتبر نیست."
+    assert await reviews(khabar) == []
