@@ -191,3 +191,14 @@ async def test_remove_by_a_comment_number_in_persian_digits(fake: FakeTelegram, 
     answer = await command(fake, world, f"/remove {fa_digits(comment.id)}", "حذف شد")
     assert comment.token in answer
     assert (await reload(khabar, comment.id)).status == S.REMOVED.value
+
+
+async def test_ids_and_days_too_large_or_wrong_get_the_usage(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
+    huge = "9" * 20  # no id: answered with the usage, never a database error
+    for text in (f"/purge {huge}", f"/unban {huge}", f"/ban {huge}", f"/ban {alice.id} {huge}",
+                 f"/ban {alice.id} -3", f"/ban {alice.id} {fa_digits(10**12)}"):
+        assert "کاربرد" in await command(fake, world, text, "کاربرد"), text
+    async with khabar.db.transaction() as session:
+        author = await session.get(User, alice.id)
+    assert author is not None and author.banned_until is None
