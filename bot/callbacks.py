@@ -59,6 +59,14 @@ ARITY: dict[Action, int] = {
     Action.REPORT_REMOVE: 1,
     Action.PENALTY_UNDO: 1,
 }
+# Actions whose ids may be negative: user ids, which are negative for website authors. Every other id
+# (comments, articles, pages, …) is not, and a negative one is forged.
+SIGNED = frozenset({Action.PURGE})
+
+
+def _allowed(action: Action, value: int) -> bool:
+    """Whether ``value`` is an id ``action`` can carry: below 2**53 in absolute value, negative only if SIGNED."""
+    return (value > -MAX_ID if action in SIGNED else value >= 0) and value < MAX_ID
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,8 @@ class Callback:
         """The wire form, e.g. ``v1:ap:1234``."""
         if len(self.args) != ARITY[self.action]:
             raise ValueError(f"{self.action.name} takes {ARITY[self.action]} ids")
+        if not all(_allowed(self.action, a) for a in self.args):
+            raise ValueError(f"{self.action.name}: an id parse would refuse ({self.args})")
         data = ":".join([VERSION, self.action.value, *(str(a) for a in self.args)])
         if len(data.encode()) > MAX_BYTES:
             raise ValueError("callback data longer than 64 bytes")
@@ -99,10 +109,11 @@ def parse(data: str | None) -> Callback | None:
         return None
     args: list[int] = []
     for part in raw:
-        if not part.isascii() or not part.isdigit() or len(part) > 16:
+        digits = part[1:] if part.startswith("-") else part  # website authors' ids are negative
+        if not digits.isascii() or not digits.isdigit() or len(digits) > 16:
             return None
         value = int(part)
-        if value >= MAX_ID:
+        if not _allowed(action, value) or str(value) != part:  # only the form encode writes ("-0", "007" are not)
             return None
         args.append(value)
     return Callback(action, tuple(args))

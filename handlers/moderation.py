@@ -9,7 +9,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
-from bot.callbacks import Action, parse
+from bot.callbacks import MAX_ID, Action, parse
 from bot.checks.normalize import clean_text, parse_number
 from bot.deps import Deps, KhabarContext
 from bot.intake import slowmode
@@ -118,8 +118,23 @@ async def stats(update: Update, context: KhabarContext) -> None:
     await update.effective_message.reply_text(await service_tools.stats_text(context.deps))
 
 
+MAX_BAN_DAYS = 36500
+
+
 def _ids(args: list[str] | None) -> list[int | None]:
-    return [parse_number(a) for a in (args or [])]
+    """The numbers a command names (any digits); None for what is not one or is too large to be an id."""
+    return [n if n is not None and abs(n) < MAX_ID else None for n in map(parse_number, args or [])]
+
+
+def ban_args(args: list[str] | None) -> tuple[int, int | None] | None:
+    """/ban's user id and days (None: permanent), or None when /ban must answer with its usage."""
+    ids = _ids(args)
+    if not 1 <= len(ids) <= 2 or ids[0] is None:
+        return None
+    if len(ids) == 1:
+        return ids[0], None
+    days = ids[1]
+    return (ids[0], days) if days is not None and 0 < days <= MAX_BAN_DAYS else None
 
 
 async def ban(update: Update, context: KhabarContext) -> None:
@@ -128,12 +143,11 @@ async def ban(update: Update, context: KhabarContext) -> None:
     message = update.effective_message
     if mod is None or message is None:
         return
-    ids = _ids(context.args)
-    if not 1 <= len(ids) <= 2 or ids[0] is None or (len(ids) == 2 and not ids[1]):
+    given = ban_args(context.args)
+    if given is None:
         await message.reply_text(t.BAN_USAGE)
         return
-    days = ids[1] if len(ids) == 2 else None
-    await message.reply_text(await service_tools.ban_user(context.deps, mod, ids[0], days))
+    await message.reply_text(await service_tools.ban_user(context.deps, mod, *given))
 
 
 async def _on_one_user(

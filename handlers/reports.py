@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import LinkPreviewOptions, Message, Update
 from telegram.error import TelegramError
 
 from bot.callbacks import Action, parse
@@ -64,8 +64,15 @@ async def on_moderator(update: Update, context: KhabarContext) -> None:
         return
     message = query.message
     deps = context.deps
-    if (not isinstance(message, Message) or message.chat.id != deps.chats.moderators
-            or not await deps.moderators.is_moderator(context.bot, query.from_user.id)):
+    if not await deps.moderators.is_moderator(context.bot, query.from_user.id):
+        await query.answer(common.NOT_ALLOWED, show_alert=True)
+        return
+    # Too old for Telegram to show the bot, or gone: an old button. PTB parses a callback's message as a
+    # Message even then (date 0), hence is_accessible.
+    if not isinstance(message, Message) or not message.is_accessible:
+        await query.answer(common.UNKNOWN_BUTTON)
+        return
+    if message.chat.id != deps.chats.moderators:
         await query.answer(common.NOT_ALLOWED, show_alert=True)
         return
     if cb.action is Action.FIGURES:
@@ -85,9 +92,10 @@ async def on_moderator(update: Update, context: KhabarContext) -> None:
 
 
 async def _edit(context: KhabarContext, message: Message, text: str) -> None:
-    """Rewrite a tools card without its buttons (a refusal is only logged)."""
+    """Rewrite a tools card without its buttons, still without a link preview (a refusal is only logged)."""
     try:
-        await context.bot.edit_message_text(text, message.chat.id, message.message_id)
+        await context.bot.edit_message_text(text, message.chat.id, message.message_id,
+                                            link_preview_options=LinkPreviewOptions(is_disabled=True))
     except TelegramError as exc:
         log.info("could not edit a card: %s", exc, extra={"message_id": message.message_id})
 

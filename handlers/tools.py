@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 
 from bot import closing
 from bot.callbacks import Action, parse
-from bot.checks.normalize import clean_text, parse_number
+from bot.checks.normalize import clean_text
 from bot.deps import KhabarContext
 from bot.jalali import fa_digits
 from bot.moderation import service_close, service_purge, service_takedown
@@ -18,7 +18,7 @@ from bot.moderation.loading import markup
 from bot.moderation.service_decide import Moderator
 from bot.texts import common
 from bot.texts import tools as t
-from handlers.moderation import _moderator
+from handlers.moderation import _ids, _moderator, ban_args
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ async def remove(update: Update, context: KhabarContext) -> None:
 
 def _user_id(args: list[str] | None) -> int | None:
     """The user id a command names first (Persian or Arabic digits too), or None."""
-    return parse_number(args[0]) if args else None
+    return _ids(args[:1])[0] if args else None
 
 
 async def _send_offer(message: Message, offer: service_purge.Offer) -> None:
@@ -91,10 +91,10 @@ async def offer_after_ban(update: Update, context: KhabarContext) -> None:
         return
     if not await deps.moderators.is_moderator(context.bot, user.id):
         return
-    ids = [parse_number(a) for a in (context.args or [])]
-    if not 1 <= len(ids) <= 2 or ids[0] is None or (len(ids) == 2 and not ids[1]):
+    given = ban_args(context.args)
+    if given is None:
         return  # /ban answered with its usage: no ban, no offer
-    offer = await service_purge.offer(deps, ids[0])
+    offer = await service_purge.offer(deps, given[0])
     if offer.count:
         await _send_offer(message, offer)
 

@@ -11,6 +11,7 @@ from bot.callbacks import Action, encode
 from bot.checks.learned import Estimate
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation.reasons import BAN_DURATIONS, REASONS
+from bot.publishing.post_format import utf16_len, visible_text
 from bot.texts import moderation as t
 from bot.texts import tools as tools_text
 
@@ -18,6 +19,7 @@ from bot.texts import tools as tools_text
 Keyboard = list[list[tuple[str, str]]]
 
 MAX_TEXT = 3000
+CARD_CHARS = 4000  # the whole card, as Telegram counts it (UTF-16, once the HTML is parsed): under its 4096
 MAX_PARENT = 300
 MAX_TITLE = 200
 
@@ -25,6 +27,18 @@ MAX_TITLE = 200
 def clip(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters with an ellipsis (limits count characters, not bytes)."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clip_units(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` UTF-16 units (as Telegram counts) with an ellipsis."""
+    excess = utf16_len(text) - limit
+    if excess <= 0:
+        return text
+    cut = text
+    while excess > -1 and cut:  # room for the ellipsis; every character is one unit or two
+        cut = cut[: len(cut) - max(1, (excess + 1) // 2)]
+        excess = utf16_len(cut) - limit
+    return cut.rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +122,9 @@ def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) 
                 text=html.escape(clip(view.parent_text, MAX_PARENT)),
             )
         )
-    lines.append(t.CARD_TEXT.format(text=html.escape(clip(view.text, MAX_TEXT))))
+    text = clip(view.text, MAX_TEXT)
+    text_at = len(lines)
+    lines.append("")  # the comment: filled in last, with what the rest of the card leaves of CARD_CHARS
     if view.warnings:
         lines.append(t.CARD_WARNINGS.format(warnings="، ".join(view.warnings)))
     if view.estimate is not None:
@@ -119,6 +135,12 @@ def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) 
     if decision is not None:
         lines.append("")
         lines.append(decision_line(decision, tz))
+    frame = t.CARD_TEXT.format(text="")
+    rest = utf16_len("\n".join(lines)) + utf16_len(frame)  # the markup: never shorter than what it shows
+    if rest + utf16_len(text) > CARD_CHARS:
+        rest = utf16_len(visible_text("\n".join(lines))) + utf16_len(visible_text(frame))
+        text = clip_units(text, max(CARD_CHARS - rest, 0))
+    lines[text_at] = t.CARD_TEXT.format(text=html.escape(text))
     return "\n".join(lines)
 
 

@@ -183,8 +183,10 @@ async def _ban_wanted(
     if user is None:
         return None
     if user.banned_until is not None and user.banned_until > now:
-        lines = [t.NOTIFY_BANNED.format(until=ban_until_text(user.banned_until, deps))]
         ban = await last_ban(session, user_id)
+        note = (ban.details or {}).get("note") if ban is not None else None  # a penalty's ban says why (issue 18)
+        lines = [note if isinstance(note, str) and note else t.NOTIFY_BANNED.format(
+            until=ban_until_text(user.banned_until, deps))]
         closed = [int(i) for i in (ban.details or {}).get("closed", [])] if ban is not None else []
         titles: list[str] = []
         for comment_id in closed:

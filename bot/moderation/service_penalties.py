@@ -98,19 +98,19 @@ async def after_reject(deps: Deps, comment_id: int, outcome: Outcome) -> Outcome
         step, days = ladder.step(sum(1 for p in earlier if p.reason == LIVE))  # an undone penalty is no step
         until = ban_until(now, days)
         label = _duration(days)
+        reasons = "، ".join(reason_label(code) for code in sorted(ladder.reasons))
+        following = _duration(ladder.next_days(step))
+        # The author hears of it once: this sentence is the first line of their ban notice (rendered when
+        # sent, so a penalty undone or replaced meanwhile is never announced).
+        note = t.PENALTY_TO_AUTHOR.format(count=fa_digits(counted), window=fa_digits(ladder.window_days),
+                                          reasons=reasons, duration=_ban_text(until, deps), step=fa_digits(step),
+                                          next=following)
         await ban_user_in(session, deps, user.id, until, AUTO, now,
-                          details={"ban": True, "days": days, "duration_label": label, "penalty": True, "step": step})
+                          details={"ban": True, "days": days, "duration_label": label, "penalty": True, "step": step,
+                                   "note": note})
         row = await audit.add_action(session, comment_id=comment.id, target_user_id=user.id, moderator_id=AUTO_MODERATOR,
                                      action=ACTION, reason=LIVE, created_at=now,
                                      details={"step": step, "days": days, "counted": counted, "until": until.isoformat()})
-        reasons = "، ".join(reason_label(code) for code in sorted(ladder.reasons))
-        following = _duration(ladder.next_days(step))
-        if user.started_bot and not user.blocked_bot:
-            await outbox_repo.enqueue(session, kind="penalty_note", dedupe_key=f"penalty_note:{row.id}", chat_key=user.id,
-                                      payload=call("send_message", chat_id=user.id, text=t.PENALTY_TO_AUTHOR.format(
-                                          count=fa_digits(counted), window=fa_digits(ladder.window_days), reasons=reasons,
-                                          duration=_ban_text(until, deps), step=fa_digits(step), next=following)),
-                                      now=now)
         card = t.PENALTY_CARD.format(step=fa_digits(step), name=html.escape(clip(user.display_name or str(user.id), 64)),
                                      user_id=user.id, count=fa_digits(counted), reasons=reasons,
                                      window=fa_digits(ladder.window_days), duration=_ban_text(until, deps), next=following)
@@ -169,6 +169,30 @@ async def undo(deps: Deps, mod: Moderator, penalty_id: int) -> tuple[str, bool]:
                                action=UNDO, created_at=now, details={"penalty_id": penalty_id})
     deps.outbox.wake()
     return t.PENALTY_UNDO_TOAST, True
+
+
+async def forgive_in(session: AsyncSession, user: User, mod: Moderator, now: datetime) -> bool:
+    """/unban of an author whose ban in force is a penalty's: that penalty is undone as well (no step of the
+    ladder, counted as undone in /stats); False when the ban in force is none of the ladder's."""
+    if user.banned_until is None or user.banned_until <= now:
+        return False
+    ban = await notices.last_ban(session, user.id)
+    if ban is None or not (ban.details or {}).get("penalty"):
+        return False
+    live = (await session.execute(
+        select(ModerationAction.id).where(ModerationAction.action == ACTION, ModerationAction.target_user_id == user.id,
+                                          ModerationAction.reason == LIVE, ModerationAction.id > ban.id)
+        .order_by(ModerationAction.id.desc()).limit(1))).scalar_one_or_none()
+    if live is None:
+        return False
+    result = await session.execute(
+        update(ModerationAction).where(ModerationAction.id == live, ModerationAction.reason == LIVE)
+        .values(reason=UNDONE).execution_options(synchronize_session=False))
+    if not getattr(result, "rowcount", 0):
+        return False
+    await audit.add_action(session, target_user_id=user.id, moderator_id=mod.user_id, action=UNDO, created_at=now,
+                           details={"penalty_id": live, "unban": True})
+    return True
 
 
 def undone_line(mod: Moderator, deps: Deps) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checks.normalize import parse_number
 from bot.deps import Deps
 from bot.moderation import notices
 from bot.moderation import service_publish as publish
@@ -39,8 +40,9 @@ async def find_comment(session: AsyncSession, ref: str) -> Comment | None:
     if not ref:
         return None
     found = await comments.by_token(session, ref)
-    if found is None and ref.isascii() and ref.isdigit() and len(ref) <= 15:
-        found = await comments.get(session, int(ref))
+    number = parse_number(ref) if found is None else None  # «۱۲» and «١٢» as well as «12»
+    if number is not None and 0 < number < 10**15:
+        found = await comments.get(session, number)
     return found
 
 

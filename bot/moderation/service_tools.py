@@ -80,6 +80,8 @@ async def _change_user(
         if user is None:
             return t.USER_UNKNOWN.format(user_id=user_id)
         await users.upsert(session, mod.user_id, display_name=mod.name, username=mod.username, now=now)
+        if action == "unban":
+            await service_penalties.forgive_in(session, user, mod, now)  # a penalty's ban: no step of the ladder
         for column, value in changes.items():
             setattr(user, column, value)
         await repo.add_action(session, target_user_id=user_id, moderator_id=mod.user_id, action=action, created_at=now)

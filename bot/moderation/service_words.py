@@ -22,6 +22,7 @@ from bot.deps import Deps
 from bot.jalali import fa_digits
 from bot.moderation.card import clip
 from bot.moderation.service_decide import Moderator, remember
+from bot.publishing.post_format import utf16_len, visible_text
 from bot.texts import tools as t
 from storage.models import ModerationAction
 from storage.repos import moderation as audit
@@ -29,7 +30,9 @@ from storage.repos import words as repo
 
 log = logging.getLogger(__name__)
 RESOURCE = "words.cache"
-LISTED = 60  # entries per list shown by /words; the rest are counted
+LISTED = 60  # entries per list shown by /words at most; the rest are counted
+LIST_CHARS = 3800  # /words fits one message: Telegram counts 4096 characters once the HTML is parsed
+ENTRY_CHARS = 60
 VERBS = {"block": words.BLOCK, "add": words.BLOCK, "مسدود": words.BLOCK, "allow": words.ALLOW, "مجاز": words.ALLOW,
          "remove": "remove", "delete": "remove", "حذف": "remove"}
 ACTIONS = {words.BLOCK: "words_block", words.ALLOW: "words_allow", "remove": "words_remove"}
@@ -128,27 +131,48 @@ async def command(deps: Deps, mod: Moderator, args: list[str]) -> str:
     return (t.WORDS_BLOCKED if parsed.verb == words.BLOCK else t.WORDS_ALLOWED).format(entry=entry, category=category)
 
 
-def _shown(entries: list[str]) -> str:
+def _shown(entries: list[str], count: int) -> str:
+    """The first ``count`` of ``entries``, and how many more there are."""
     if not entries:
         return t.WORDS_NONE
-    shown = "، ".join(f"<code>{html.escape(clip(e, 60))}</code>" for e in entries[:LISTED])
-    rest = len(entries) - LISTED
-    return f"{shown} {t.WORDS_LIST_MORE.format(count=fa_digits(rest))}" if rest > 0 else shown
+    shown = "، ".join(f"<code>{html.escape(clip(e, ENTRY_CHARS))}</code>" for e in entries[:count])
+    rest = len(entries) - count
+    if rest <= 0:
+        return shown
+    more = t.WORDS_LIST_MORE.format(count=fa_digits(rest))
+    return f"{shown} {more}" if shown else more
+
+
+def _render(lists: list[tuple[str, list[str], list[str]]], counts: dict[tuple[str, str], int]) -> str:
+    parts = [t.WORDS_LIST_HEAD]
+    for category, blocked, allowed in lists:
+        parts.append(t.WORDS_LIST_CATEGORY.format(
+            category=t.WORDS_CATEGORY[category], blocked_count=fa_digits(len(blocked)),
+            blocked=_shown(blocked, counts[(category, words.BLOCK)]),
+            allowed_count=fa_digits(len(allowed)), allowed=_shown(allowed, counts[(category, words.ALLOW)])))
+    parts.append(t.WORDS_LIST_NOTE)
+    return "\n\n".join(parts)
 
 
 async def listing(deps: Deps) -> str:
-    """/words: every category's blocked and allowed entries."""
+    """/words: every category's blocked and allowed entries, within one message (LIST_CHARS once parsed)."""
     async with deps.db.transaction() as session:
         rows = await repo.entries(session)
-    parts = [t.WORDS_LIST_HEAD]
-    for category in words.CATEGORIES:
-        blocked = [w.entry for w in rows if w.category == category and w.kind == words.BLOCK]
-        allowed = [w.entry for w in rows if w.category == category and w.kind == words.ALLOW]
-        parts.append(t.WORDS_LIST_CATEGORY.format(
-            category=t.WORDS_CATEGORY[category], blocked_count=fa_digits(len(blocked)), blocked=_shown(blocked),
-            allowed_count=fa_digits(len(allowed)), allowed=_shown(allowed)))
-    parts.append(t.WORDS_LIST_NOTE)
-    return "\n\n".join(parts)
+    lists = [(category, [w.entry for w in rows if w.category == category and w.kind == words.BLOCK],
+              [w.entry for w in rows if w.category == category and w.kind == words.ALLOW])
+             for category in words.CATEGORIES]
+    counts = {(category, kind): 0 for category, _, _ in lists for kind in (words.BLOCK, words.ALLOW)}
+    # the skeleton shows no entry and says "… and N more" for every non-empty list: the longest it can be
+    budget = LIST_CHARS - utf16_len(visible_text(_render(lists, counts)))
+    for category, blocked, allowed in lists:
+        for kind, entries in ((words.BLOCK, blocked), (words.ALLOW, allowed)):
+            for entry in entries[:LISTED]:
+                cost = utf16_len(clip(entry, ENTRY_CHARS)) + len("، ")
+                if cost > budget:
+                    break
+                budget -= cost
+                counts[(category, kind)] += 1
+    return _render(lists, counts)
 
 
 async def stats_line(session: AsyncSession, since: datetime) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checks.normalize import parse_number
 from storage.models import Article, Comment
 
 # A channel post link: t.me/<channel>/<message id> or t.me/c/<internal id>/<message id>.
@@ -25,8 +26,9 @@ async def find_article(session: AsyncSession, ref: str, channel_chat_id: int) ->
         stmt = select(Article).where(Article.channel_chat_id == channel_chat_id,
                                      Article.channel_message_id == int(link.group(1)))
         return (await session.execute(stmt)).scalars().first()
-    if ref.isascii() and ref.isdigit() and len(ref) <= 15:
-        return await session.get(Article, int(ref))
+    number = parse_number(ref)  # «۱۲» and «١٢» as well as «12»
+    if number is not None and 0 < number < 10**15:
+        return await session.get(Article, number)
     comment = (await session.execute(select(Comment).where(Comment.token == ref))).scalar_one_or_none()
     if comment is not None:
         return await session.get(Article, comment.article_id)

@@ -134,3 +134,14 @@ async def test_only_moderators_close_and_bad_references_are_explained(
     unknown = await command(fake, world, "/close <b>nope</b>", "پیدا نشد")
     assert "&lt;b&gt;" in unknown  # escaped back to the moderator
     assert await audit(khabar, "close") == []
+
+
+async def test_article_numbers_in_persian_or_arabic_digits(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    article = await add_article(khabar)
+    persian, arabic = fa_digits(article.id), str(article.id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    assert persian != str(article.id) and arabic != str(article.id)
+    await command(fake, world, f"/close {persian}", "بسته شد")
+    assert not await is_open(khabar.deps, article.id)
+    await command(fake, world, f"/open {arabic}", "دوباره باز شد")
+    assert await is_open(khabar.deps, article.id)
+    assert len(await audit(khabar, "close")) == 1

@@ -79,6 +79,8 @@ async def test_the_ladder_bans_one_step_further_each_time_and_a_moderator_can_un
     assert len(told) == 1 and f"{fa_digits(2)} نظر شما" in told[0] and "توهین" in told[0] and "پلهٔ ۱" in told[0]
     assert "۷ روز" in told[0]  # the next step, said in advance
     await khabar.settle()
+    # One message about the ban, not the ban notice and the ladder's sentence apart; it names what the ban closed.
+    assert notes_to(fake, troll.id, "بسته شد") == told and "منتشر نمی‌شود" in told[0]
     [card] = await penalty_cards(fake, world)
     assert "مزاحم" in (card.text or "") and str(troll.id) in (card.text or "")
 
@@ -105,3 +107,34 @@ async def test_the_ladder_bans_one_step_further_each_time_and_a_moderator_can_un
     assert f"{fa_digits(7)} روز مسدود شد (پلهٔ {fa_digits(2)})" in await reject(fake, world, khabar, four, INSULT)
     stats = await command(fake, world, "/stats", "آمار")
     assert f"⚖️ جریمه‌های خودکار: {fa_digits(3)} · لغوشده: {fa_digits(1)}" in stats
+
+
+async def test_unban_of_a_penalised_author_undoes_the_penalty(fake: FakeTelegram, world: World,
+                                                              khabar: Khabar) -> None:
+    art = await factory.article(khabar.db)
+    troll = await factory.reader(fake, khabar.db, "مزاحم", "troll")
+    first, second = await written(khabar, art, troll, 2)
+    await reject(fake, world, khabar, first, INSULT)
+    assert f"(پلهٔ {fa_digits(1)})" in await reject(fake, world, khabar, second, INSULT)
+    assert await banned_until(khabar, troll) is not None
+    await khabar.settle()
+    khabar.clock.advance(khabar.settings.undo_window_seconds + 60)  # later: a message of its own says it is over
+    await command(fake, world, f"/unban {troll.id}", "دیگر مسدود نیست")
+    assert await banned_until(khabar, troll) is None
+    await khabar.settle()
+    lifted = notes_to(fake, troll.id, "محدودیت برداشته شد")
+    assert lifted  # the author's last word: they may write again
+
+    # The penalty lifted by /unban is no step of the ladder: two more insults give step 1 again.
+    khabar.clock.advance(60)
+    one, two = await written(khabar, art, troll, 2)
+    await reject(fake, world, khabar, one, INSULT)
+    assert f"{fa_digits(1)} روز مسدود شد (پلهٔ {fa_digits(1)})" in await reject(fake, world, khabar, two, INSULT)
+    stats = await command(fake, world, "/stats", "آمار")
+    assert f"⚖️ جریمه‌های خودکار: {fa_digits(2)} · لغوشده: {fa_digits(1)}" in stats
+    # A ban of the moderators' own is not a penalty: /unban of it undoes none.
+    khabar.clock.advance(int(timedelta(days=2).total_seconds()))
+    await command(fake, world, f"/ban {troll.id} 3", "مسدود شد؛")
+    await command(fake, world, f"/unban {troll.id}", "دیگر مسدود نیست")
+    stats = await command(fake, world, "/stats", "آمار")
+    assert f"لغوشده: {fa_digits(1)}" in stats

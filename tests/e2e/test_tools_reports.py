@@ -3,7 +3,9 @@ reporters send the comment back to the moderators as a card (keep / remove)."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from bot.callbacks import Action, encode
 from bot.jalali import fa_digits
 from bot.states import CommentStatus
-from fakegram.actors import FakeUser
+from fakegram.actors import CallbackHandle, FakeUser, _callback_ids
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
 from storage.models import Article, Comment, CommentReport, ModerationAction, ReportReview
@@ -67,6 +69,14 @@ async def published(fake: FakeTelegram, world: World, khabar: Khabar, texts: lis
     return art, made
 
 
+def no_preview(params: dict[str, Any]) -> bool:
+    """Whether a sendMessage/editMessageText call disabled the link preview."""
+    options = params.get("link_preview_options")
+    if isinstance(options, str):
+        options = json.loads(options)
+    return isinstance(options, dict) and options.get("is_disabled") is True
+
+
 async def test_enough_distinct_readers_send_a_comment_back_and_a_moderator_removes_it(
     fake: FakeTelegram, world: World, khabar: Khabar
 ) -> None:
@@ -108,7 +118,8 @@ async def test_enough_distinct_readers_send_a_comment_back_and_a_moderator_remov
     assert (await reload(khabar, bad.id)).status == S.APPROVED.value
     done = await (await world.moderators[1].press(message, remove)).wait_answered(60)
     assert done.text == "نظر حذف شد."
-    await fake.wait_for("editMessageText", lambda c: "🗑 حذف شد" in c.params.get("text", ""))
+    decided = await fake.wait_for("editMessageText", lambda c: "🗑 حذف شد" in c.params.get("text", ""))
+    assert no_preview(decided.params)  # as the card was sent: an edit without it would show the article's preview
     await khabar.settle()
     edited = fake.resolve_message(message)
     assert "🗑 حذف شد" in (edited.text or "") and "مدیر دو" in (edited.text or "") and not edited.buttons()
@@ -139,7 +150,8 @@ async def test_kept_comments_stay_and_come_back_only_for_new_readers(
     message = review_cards(fake, world)[0]
     kept = await (await world.moderators[0].press(message, encode(Action.REPORT_KEEP, review.id))).wait_answered(60)
     assert kept.text == "نظر ماند."
-    await fake.wait_for("editMessageText", lambda c: "✅ ماند" in c.params.get("text", ""))
+    decided = await fake.wait_for("editMessageText", lambda c: "✅ ماند" in c.params.get("text", ""))
+    assert no_preview(decided.params)
     edited = fake.resolve_message(message)
     assert "✅ ماند" in (edited.text or "") and "مدیر یک" in (edited.text or "") and not edited.buttons()
     assert (await reload(khabar, comment.id)).status == S.APPROVED.value
@@ -215,3 +227,24 @@ async def test_forged_report_and_review_presses_change_nothing(fake: FakeTelegra
     assert (await reload(khabar, comment.id)).status == S.APPROVED.value
     async with khabar.db.transaction() as session:
         assert list((await session.execute(select(CommentReport))).scalars()) == []
+
+
+async def test_a_press_on_an_inaccessible_card_says_the_button_is_old(fake: FakeTelegram, world: World,
+                                                                     khabar: Khabar) -> None:
+    await published(fake, world, khabar, ["نظری دربارهٔ نان"])
+    card = fake.bot_messages(world.mods_chat)[-1]
+    for who in (world.moderators[0], world.outsider):
+        handle = CallbackHandle(str(next(_callback_ids)), who.user, card, encode(Action.REPORT_KEEP, 1),
+                                fake.clock.now())
+        fake.callbacks[handle.id] = handle
+        fake.updates.push("callback_query", {  # Bot API: an InaccessibleMessage has date 0
+            "id": handle.id, "from": who.to_dict(), "chat_instance": "1",
+            "message": {"message_id": card.message_id, "chat": card.chat.to_dict(), "date": 0},
+            "data": handle.data,
+        })
+        await handle.wait_answered(60)
+        if who is world.outsider:
+            assert handle.text == "این کار فقط برای مدیران مجاز است."
+        else:
+            assert handle.text == "این دکمه دیگر معتبر نیست."
+    assert await reviews(khabar) == []

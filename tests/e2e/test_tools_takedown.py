@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from bot.jalali import fa_digits
 from bot.states import CommentStatus
+from bot.website import identity
 from fakegram.control import FakeTelegram
 from storage.models import Article, ModerationAction, User
 from tests.e2e.harness import Khabar, World
@@ -155,3 +156,49 @@ async def test_purge_counts_first(fake: FakeTelegram, world: World, khabar: Khab
     assert await removals(khabar) == []  # nothing removed before the button is pressed
     assert "کاربرد" in await command(fake, world, "/purge", "کاربرد")
     assert "پیدا نشد" in await command(fake, world, "/purge 123456", "پیدا نشد")
+
+
+async def test_purge_of_a_website_author_whose_id_is_negative(fake: FakeTelegram, world: World,
+                                                              khabar: Khabar) -> None:
+    art, _ = await discussed_article(fake, world, khabar)
+    web_id = identity.user_id("web-author-for-purge")
+    assert web_id < 0
+    await factory.user(khabar.db, web_id, "نویسندهٔ وبگاه", started=False)
+    made = [await factory.pending(khabar.deps, art, web_id, f"نظر وبگاهی شمارهٔ {n} دربارهٔ نان", source="web",
+                                  web_author="نویسندهٔ وبگاه", web_address="a" * 32) for n in (1, 2)]
+    for comment in made:
+        await approve(fake, world, khabar, comment)
+    assert [(await reload(khabar, c.id)).status for c in made] == [S.APPROVED.value] * 2
+
+    await world.moderators[0].send(world.mods_chat, f"/purge {fa_digits(web_id)}")
+    offer = await fake.wait_for("sendMessage", lambda c: "نظر منتشرشده دارد" in c.params.get("text", ""))
+    assert f"{fa_digits(2)} نظر منتشرشده" in offer.params["text"]
+    message = fake.resolve_message(offer.result)
+    data = next(b["callback_data"] for b in message.buttons() if "🗑" in b.get("text", ""))
+    handle = await world.moderators[0].press(message, data)
+    await handle.wait_answered()
+    await khabar.settle()
+    assert [(await reload(khabar, c.id)).status for c in made] == [S.REMOVED.value] * 2
+    edited = fake.resolve_message(offer.result)
+    assert "حذف شد" in (edited.text or "") and not edited.buttons()
+
+
+async def test_remove_by_a_comment_number_in_persian_digits(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    art, _ = await discussed_article(fake, world, khabar)
+    alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
+    comment = await factory.pending(khabar.deps, art, alice.id, "نظری که با شمارهٔ فارسی حذف می‌شود دربارهٔ نان")
+    await approve(fake, world, khabar, comment)
+    answer = await command(fake, world, f"/remove {fa_digits(comment.id)}", "حذف شد")
+    assert comment.token in answer
+    assert (await reload(khabar, comment.id)).status == S.REMOVED.value
+
+
+async def test_ids_and_days_too_large_or_wrong_get_the_usage(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    alice = await factory.reader(fake, khabar.db, "آلیس", "alice")
+    huge = "9" * 20  # no id: answered with the usage, never a database error
+    for text in (f"/purge {huge}", f"/unban {huge}", f"/ban {huge}", f"/ban {alice.id} {huge}",
+                 f"/ban {alice.id} -3", f"/ban {alice.id} {fa_digits(10**12)}"):
+        assert "کاربرد" in await command(fake, world, text, "کاربرد"), text
+    async with khabar.db.transaction() as session:
+        author = await session.get(User, alice.id)
+    assert author is not None and author.banned_until is None

@@ -137,3 +137,30 @@ async def test_import_and_export_from_the_command_line_reach_the_running_bot(
     assert await asyncio.to_thread(main, ["--env-file", str(env), "words", "import", str(bad)]) == 2
     assert await asyncio.to_thread(main, ["--env-file", str(env), "words", "import", str(tmp_path / "none.csv")]) == 2
     assert len(await comments_of(khabar, reader)) == 1
+
+
+def _long_entry(i: int) -> str:
+    """A distinct phrase of about 95 characters (no doubled letter, so the key keeps it distinct)."""
+    letters = "ابپتثجچحخدذرزسشصضطظعغفقکگلمنوهی"
+    tag = letters[i % len(letters)] + letters[(i // len(letters)) % len(letters)] + "ا"
+    return " ".join(f"{tag}{word}" for word in ("واژه‌ای", "بسیار", "بلند", "برای", "آزمودن", "فهرست")) + \
+        f" {tag}تحریریه‌ای با نام دراز و شمارهٔ {fa_digits(i)}"
+
+
+async def test_a_long_listing_stays_one_message_and_says_more_exist(
+    fake: FakeTelegram, world: World, khabar: Khabar, tmp_path: Path
+) -> None:
+    env = tmp_path / "words.env"
+    env.write_text(f"KHABAR_DATABASE_URL={khabar.settings.database_url}\n")
+    lists = tmp_path / "lists.csv"
+    rows = [f"{category},block,{_long_entry(i)}" for category in ("insult", "accusation") for i in range(150)]
+    lists.write_text("category,kind,entry\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert await asyncio.to_thread(main, ["--env-file", str(env), "words", "import", str(lists)]) == 0
+
+    await world.moderators[0].send(world.mods_chat, "/words")
+    reply = await fake.wait_for("sendMessage", lambda r: str(r.params.get("chat_id")) == str(world.mods_chat.id)
+                                and "فهرست واژه‌ها" in r.params.get("text", ""))
+    shown = fake.resolve_message(reply.result).text or ""
+    assert len(shown.encode("utf-16-le")) // 2 <= 4096
+    assert f"🚫 مسدود ({fa_digits(150)})" in shown
+    assert "واژهٔ دیگر" in shown and shown.rstrip().endswith("khabar words export")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.callbacks import Action, encode, parse
+from bot.checks.learned import Estimate
 from bot.moderation import export_rows, queue_view, stats
 from bot.moderation.card import Author, CardView, Decision, main_keyboard, reasons_keyboard, render_card
 from bot.moderation.reasons import (
@@ -19,6 +20,7 @@ from bot.moderation.reasons import (
     reason_at,
     warnings_of,
 )
+from fakegram.text import format_text
 
 TZ = ZoneInfo("Asia/Tehran")
 NOW = datetime(2025, 3, 20, 20, 45, tzinfo=UTC)  # 1404-01-01 00:15 Tehran
@@ -115,3 +117,26 @@ def test_export_row_and_dates() -> None:
     assert start == datetime(2025, 3, 20, 20, 30, tzinfo=UTC) and end - start == timedelta(days=1)
     with pytest.raises(ValueError):
         export_rows.parse_day("21/03/2025")
+
+
+def test_the_worst_card_stays_one_telegram_message() -> None:
+    """The longest comment (KHABAR_MAX_COMMENT_LENGTH up to 4 000), in two-unit characters, under a long
+    parent, title and names, with warnings, the model's words, the penalty line and a decision."""
+    emoji = "😡"  # two UTF-16 units each, as Telegram counts
+    worst = CardView(
+        1, "t" * 40, emoji * 4000, NOW, "عنوان " + "&" * 300, "https://x.test/" + "a" * 500,
+        Author(10**12, "<نام>" * 40, "u" * 32, 10**6, 10**6),
+        parent_author="&" * 100, parent_text=emoji * 400, warnings=["زبان نامطمئن", "نامرتبط با خبر", "پیوند",
+                                                                 "توهین", "اتهام", "واژهٔ تبلیغی"],
+        estimate=Estimate(0.99, tuple("واژه" * 10 for _ in range(5)), 1000),
+        penalty="⚖️ " + "ردِ توهین، اتهام، نامرتبط، غیرفارسی، تبلیغ، سایر " * 3,
+    )
+    for decision in (None, Decision("ban", "&" * 100, NOW, duration_label="همیشه"),
+                     Decision("reject", "<مدیر>" * 20, NOW, reason_label="توهین")):
+        text = render_card(worst, TZ, decision)
+        shown, _ = format_text(text, "HTML", None)  # as the Bot API parses it
+        assert len(shown.encode("utf-16-le")) // 2 <= 4096
+        assert emoji * 100 in shown and shown.count(emoji) < 4000 + 400  # clipped, still most of it
+        assert "🕒" in shown and ("⚖️" in shown)
+    short = render_card(view(1, "نظر کوتاه " + emoji), TZ)
+    assert "نظر کوتاه " + emoji in short  # nothing clipped when it fits
