@@ -19,6 +19,7 @@ import re
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from sqlalchemy import func, select
 from stand import ROOT  # noqa: F401  (puts the repository on sys.path)
 
 from bot.app import build_application, start_app, stop_app
+from bot.deps import Deps
 from bot.moderation.service_decide import Moderator, approve
 from bot.publishing.article_file import ArticleDraft
 from bot.publishing.articles import Target, add_article
@@ -36,6 +38,36 @@ from tests.e2e.harness import build_world, create_schema, settings_for
 
 MARK = re.compile(r"نظر سیل (\d+)")
 TITLE = re.compile(r"خبر آزمون سیل (\d+)")
+
+
+
+async def queue_articles(deps: Deps, target: Target, count: int, clock: Callable[[], datetime]) -> None:
+    """``count`` articles stored with their channel posts (paced by KHABAR_CHANNEL_POSTS_PER_MINUTE)."""
+    for i in range(count):
+        async with deps.db.transaction() as s:
+            await add_article(s, target, ArticleDraft(title=f"خبر آزمون سیل {i}", lead="متن خبر."), now=clock())
+
+
+async def queue_approved_comments(deps: Deps, fake: FakeTelegram, art: Article, mod: Moderator, count: int,
+                                  clock: Callable[[], datetime]) -> None:
+    """``count`` comments by as many readers who started the bot, each approved (their sends queued)."""
+    ids: list[int] = []
+    for i in range(count):
+        reader = fake.make_user(f"خواننده {i}")
+        reader.user.started = True
+        now = clock()
+        async with deps.db.transaction() as s:
+            s.add(User(id=reader.id, display_name=reader.first_name, started_bot=True))
+            await s.flush()
+            row = Comment(token=f"flood{i:05d}", article_id=art.id, author_id=reader.id, text=f"نظر سیل {i}",
+                          normalized_text=f"نظر سیل {i}", status="pending", checks={}, created_at=now,
+                          status_changed_at=now, submitted_at=now)
+            s.add(row)
+            await s.flush()
+            ids.append(row.id)
+    for comment_id in ids:
+        await approve(deps, comment_id, mod)
+    await deps.events.settle()
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -73,28 +105,10 @@ async def main(args: argparse.Namespace) -> int:
         queue_began = time.monotonic()
         mod = Moderator(world.moderators[0].id, world.moderators[0].first_name)
         # 200 articles: stored with their channel posts (paced by KHABAR_CHANNEL_POSTS_PER_MINUTE)
-        for i in range(args.articles):
-            async with deps.db.transaction() as s:
-                await add_article(s, target, ArticleDraft(title=f"خبر آزمون سیل {i}", lead="متن خبر."), now=clock())
+        await queue_articles(deps, target, args.articles, clock)
         deps.outbox.wake()
         # 1,000 comments by 1,000 readers who started the bot, approved one by one
-        ids: list[int] = []
-        for i in range(args.comments):
-            reader = fake.make_user(f"خواننده {i}")
-            reader.user.started = True
-            now = clock()
-            async with deps.db.transaction() as s:
-                s.add(User(id=reader.id, display_name=reader.first_name, started_bot=True))
-                await s.flush()
-                row = Comment(token=f"flood{i:05d}", article_id=art.id, author_id=reader.id, text=f"نظر سیل {i}",
-                              normalized_text=f"نظر سیل {i}", status="pending", checks={}, created_at=now,
-                              status_changed_at=now, submitted_at=now)
-                s.add(row)
-                await s.flush()
-                ids.append(row.id)
-        for comment_id in ids:
-            await approve(deps, comment_id, mod)
-        await deps.events.settle()
+        await queue_approved_comments(deps, fake, art, mod, args.comments, clock)
         queued_real = time.monotonic() - queue_began
         fake.flood.enable(expected=True)
         started_real, started_fake = time.monotonic(), fake.clock.now()

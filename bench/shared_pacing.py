@@ -25,18 +25,19 @@ from datetime import UTC, datetime
 
 import asyncpg
 from aiolimiter import AsyncLimiter
+from flood import queue_approved_comments, queue_articles
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from stand import ROOT
 
 from bot.app import build_application, start_app, stop_app
 from bot.deps import KhabarApp
-from bot.moderation.service_decide import Moderator, approve
+from bot.moderation.service_decide import Moderator
 from bot.publishing.article_file import ArticleDraft
 from bot.publishing.articles import Target, add_article
 from bot.rate_limit import KhabarRateLimiter
 from fakegram.control import FakeTelegram
-from storage.models import Article, Comment, Delivery, User
+from storage.models import Article, Delivery
 from tests.e2e.harness import build_world, create_schema, free_port, settings_for
 
 assert ROOT
@@ -112,26 +113,8 @@ async def main(args: argparse.Namespace) -> int:
         for app in apps:
             await app.bot_data.deps.outbox.stop()  # queue everything first, so that only sending is measured
         mod = Moderator(world.moderators[0].id, world.moderators[0].first_name)
-        for i in range(args.articles):
-            async with deps.db.transaction() as s:
-                await add_article(s, target, ArticleDraft(title=f"خبر آزمون سیل {i}", lead="متن خبر."), now=clock())
-        ids: list[int] = []
-        for i in range(args.comments):
-            reader = fake.make_user(f"خواننده {i}")
-            reader.user.started = True
-            now = clock()
-            async with deps.db.transaction() as s:
-                s.add(User(id=reader.id, display_name=reader.first_name, started_bot=True))
-                await s.flush()
-                row = Comment(token=f"flood{i:05d}", article_id=art.id, author_id=reader.id, text=f"نظر سیل {i}",
-                              normalized_text=f"نظر سیل {i}", status="pending", checks={}, created_at=now,
-                              status_changed_at=now, submitted_at=now)
-                s.add(row)
-                await s.flush()
-                ids.append(row.id)
-        for comment_id in ids:
-            await approve(deps, comment_id, mod)
-        await deps.events.settle()
+        await queue_articles(deps, target, args.articles, clock)
+        await queue_approved_comments(deps, fake, art, mod, args.comments, clock)
         fake.flood.enable(expected=True)
         started_real, started_fake = time.monotonic(), fake.clock.now()
         for app in apps:
