@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -43,8 +43,17 @@ def _web_author(comment: Comment, user: User | None) -> Author:
     return Author(comment.author_id, name, None, user.approved_count if user else 0, user.rejected_count if user else 0)
 
 
-async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list[CardView]:
-    """Card views for ``comments`` (articles, authors and parents loaded in a few queries)."""
+async def load_views(
+    session: AsyncSession,
+    comments: Sequence[Comment],
+    *,
+    articles: Mapping[int, Article] | None = None,
+    people: Mapping[int, User] | None = None,
+) -> list[CardView]:
+    """Card views for ``comments`` (articles, authors and parents loaded in a few queries).
+
+    ``articles`` and ``people``: rows the caller already holds (read in the same transaction); only
+    what they lack is read."""
     if not comments:
         return []
     parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
@@ -53,9 +62,15 @@ async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list
         if parent_ids
         else {}
     )
-    article_ids = {c.article_id for c in comments}
-    articles = {a.id: a for a in (await session.execute(select(Article).where(Article.id.in_(article_ids)))).scalars()}
-    people = await repo.users(session, {c.author_id for c in comments} | {p.author_id for p in parents.values()})
+    known_articles = dict(articles or {})
+    article_ids = {c.article_id for c in comments} - known_articles.keys()
+    if article_ids:
+        stmt = select(Article).where(Article.id.in_(article_ids))
+        known_articles.update({a.id: a for a in (await session.execute(stmt)).scalars()})
+    articles = known_articles
+    known_people = dict(people or {})
+    wanted = ({c.author_id for c in comments} | {p.author_id for p in parents.values()}) - known_people.keys()
+    people = {**known_people, **await repo.users(session, wanted)}
     views = []
     for c in comments:
         article = articles.get(c.article_id)
@@ -82,9 +97,13 @@ async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list
     return views
 
 
-async def load_view(session: AsyncSession, comment: Comment) -> CardView:
-    """The card view of one comment."""
-    return (await load_views(session, [comment]))[0]
+async def load_view(
+    session: AsyncSession, comment: Comment, *, article: Article | None = None, author: User | None = None
+) -> CardView:
+    """The card view of one comment (``article``, ``author``: its rows, if the caller holds them)."""
+    articles = {article.id: article} if article is not None else None
+    people = {author.id: author} if author is not None else None
+    return (await load_views(session, [comment], articles=articles, people=people))[0]
 
 
 def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: Decision | None = None) -> dict[str, Any]:
