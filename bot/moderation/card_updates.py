@@ -16,7 +16,7 @@ from bot.moderation.loading import card_send, load_view, load_views, markup_dict
 from bot.moderation.reasons import BAN_DURATIONS, reason_label
 from bot.outbox import Hooks, call
 from bot.states import CommentStatus
-from storage.models import Comment, Delivery, QueueView, User
+from storage.models import Article, Comment, Delivery, QueueView, User
 from storage.repos import comments
 from storage.repos import moderation as repo
 from storage.repos import outbox as outbox_repo
@@ -51,18 +51,40 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
     return now - comment.decided_at <= timedelta(seconds=deps.settings.undo_window_seconds)
 
 
-async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
-    """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
+async def decision_edit(
+    session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int, *,
+    article: Article | None = None, author: User | None = None,
+) -> dict[str, Any] | None:
+    """After a decision: a card not yet sent is no longer needed, the queue view drops the comment; the
+    outbox row of the card's edit showing the decision (undo button while allowed), None if it has no card.
+    ``article``, ``author``: the comment's rows, if the caller holds them."""
     now = deps.clock()
-    await repo.cancel_queued(session, CARD, comment_id=comment.id)  # a card not yet sent is no longer needed
+    has_card = comment.card_chat_id is not None and comment.card_message_id is not None
+    await repo.cancel_queued_kinds(session, (CARD, CARD_EDIT) if has_card else (CARD,), comment.id)
     if comment.queue_view_id is not None:
         view = await session.get(QueueView, comment.queue_view_id)
         if view is not None:
             await schedule_refresh(session, deps, view, now, urgent=True)
-    view_data = await load_view(session, comment)
+    if comment.card_chat_id is None or comment.card_message_id is None:
+        return None
+    view_data = await load_view(session, comment, article=article, author=author)
     text = render_card(view_data, deps.settings.tz, decision)
     keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
-    await _enqueue_card_edit(session, deps, comment, text, keyboard, f"card_edit:{comment.id}:{action_id}")
+    return outbox_repo.row(
+        kind=CARD_EDIT,
+        dedupe_key=f"card_edit:{comment.id}:{action_id}",
+        chat_key=comment.card_chat_id,
+        payload=message_edit(comment.card_chat_id, comment.card_message_id, text, keyboard),
+        now=now,
+        comment_id=comment.id,
+    )
+
+
+async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
+    """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
+    row = await decision_edit(session, deps, comment, decision, action_id)
+    if row is not None:
+        await outbox_repo.enqueue_many(session, [row])
 
 
 async def show_reopened(

@@ -149,6 +149,30 @@ async def users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
     return {u.id: u for u in rows}
 
 
+async def article_and_user(
+    session: AsyncSession, article_id: int, user_id: int
+) -> tuple[Article | None, User | None]:
+    """An article and a user in one SELECT, both read afresh (counters moved by SQL in this transaction)."""
+    stmt = (
+        select(Article, User)
+        .select_from(Article)
+        .outerjoin(User, User.id == user_id)
+        .where(Article.id == article_id)
+        .execution_options(populate_existing=True)
+    )
+    found = (await session.execute(stmt)).first()
+    if found is None:
+        return None, await session.get(User, user_id, populate_existing=True)
+    return found[0], found[1]
+
+
+async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[str], comment_id: int) -> None:
+    """Cancel a comment's not-yet-sent rows of any of ``kinds`` (one UPDATE)."""
+    stmt = update(Delivery).where(Delivery.kind.in_(list(kinds)), Delivery.status == QUEUED,
+                                  Delivery.comment_id == comment_id)
+    await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
+
+
 async def pending_of_author(session: AsyncSession, author_id: int) -> list[Comment]:
     """An author's comments waiting for a decision."""
     stmt = select(Comment).where(Comment.author_id == author_id, Comment.status == PENDING).order_by(Comment.id)
