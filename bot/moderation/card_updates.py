@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import datetime, timedelta
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.moderation import queue_view as qv
 from bot.moderation.card import Decision, decided_keyboard, main_keyboard, render_card
@@ -53,11 +55,12 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
 
 async def decision_edit(
     session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int, *,
-    article: Article | None = None, author: User | None = None,
+    article: Article | None = None, author: User | None = None, estimate: Estimate | EllipsisType | None = ...,
 ) -> dict[str, Any] | None:
     """After a decision: a card not yet sent is no longer needed, the queue view drops the comment; the
     outbox row of the card's edit showing the decision (undo button while allowed), None if it has no card.
-    ``article``, ``author``: the comment's rows, if the caller holds them."""
+    ``article``, ``author``, ``estimate``: the comment's rows and the model's estimate, if the caller holds
+    them (``...``: no estimate in hand)."""
     now = deps.clock()
     has_card = comment.card_chat_id is not None and comment.card_message_id is not None
     await repo.cancel_queued_kinds(session, (CARD, CARD_EDIT) if has_card else (CARD,), comment.id)
@@ -67,7 +70,7 @@ async def decision_edit(
             await schedule_refresh(session, deps, view, now, urgent=True)
     if comment.card_chat_id is None or comment.card_message_id is None:
         return None
-    view_data = await load_view(session, comment, article=article, author=author)
+    view_data = await load_view(session, comment, article=article, author=author, estimate=estimate)
     text = render_card(view_data, deps.settings.tz, decision)
     keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
     return outbox_repo.row(

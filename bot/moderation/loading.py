@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.moderation.card import Author, CardView, Decision, Keyboard, render_card
 from bot.moderation.reasons import warnings_of
@@ -49,11 +51,12 @@ async def load_views(
     *,
     articles: Mapping[int, Article] | None = None,
     people: Mapping[int, User] | None = None,
+    estimates: Mapping[int, Estimate | None] | None = None,
 ) -> list[CardView]:
     """Card views for ``comments`` (articles, authors and parents loaded in a few queries).
 
     ``articles`` and ``people``: rows the caller already holds (read in the same transaction); only
-    what they lack is read."""
+    what they lack is read. ``estimates``: the learned model's estimates the caller computed, by comment."""
     if not comments:
         return []
     parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
@@ -91,19 +94,23 @@ async def load_views(
                 parent_text=parent.text if parent is not None else None,
                 warnings=warnings_of(c.checks),
                 via="web" if c.source == "web" else "telegram",
-                estimate=await learning.estimate_text(session, c.text),
+                estimate=estimates[c.id] if estimates is not None and c.id in estimates
+                else await learning.estimate_text(session, c.text),
             )
         )
     return views
 
 
 async def load_view(
-    session: AsyncSession, comment: Comment, *, article: Article | None = None, author: User | None = None
+    session: AsyncSession, comment: Comment, *, article: Article | None = None, author: User | None = None,
+    estimate: Estimate | EllipsisType | None = ...,
 ) -> CardView:
-    """The card view of one comment (``article``, ``author``: its rows, if the caller holds them)."""
+    """The card view of one comment (``article``, ``author``, ``estimate``: what the caller holds;
+    ``...``: no estimate in hand, it is read)."""
     articles = {article.id: article} if article is not None else None
     people = {author.id: author} if author is not None else None
-    return (await load_views(session, [comment], articles=articles, people=people))[0]
+    estimates = None if isinstance(estimate, EllipsisType) else {comment.id: estimate}
+    return (await load_views(session, [comment], articles=articles, people=people, estimates=estimates))[0]
 
 
 def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: Decision | None = None) -> dict[str, Any]:

@@ -6,10 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from types import EllipsisType
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.moderation import card_updates, notices
 from bot.moderation import service_publish as publish
@@ -104,8 +106,13 @@ async def decide_in(
         details=details or {},
         created_at=now,
     )
+    estimate: Estimate | EllipsisType | None = ...  # the card's estimate: read unless the teaching gave the counts
     if mod.user_id != AUTO_MODERATOR and (details or reason != BANNED.code):  # a moderator's own judgement
-        await learning.learn_decision(session, comment.id, comment.text, rejected=not approved, reason=reason, now=now)
+        taught = await learning.learn_decision(
+            session, comment.id, comment.text, rejected=not approved, reason=reason, now=now
+        )
+        if taught is not None:
+            estimate = learning.estimate_from(taught, comment.text)
     article, author = await repo.article_and_user(session, comment.article_id, comment.author_id)
     publication = None
     if article is not None and approved:
@@ -113,7 +120,8 @@ async def decide_in(
         await notices.sync_reply(session, comment, now)
     notice = notices.comment_row(comment, author, now)
     edit = await card_updates.decision_edit(
-        session, deps, comment, _decision_of(mod, new, now, reason, details), action.id, article=article, author=author
+        session, deps, comment, _decision_of(mod, new, now, reason, details), action.id, article=article, author=author,
+        estimate=estimate,
     )
     recorded = await outbox_repo.enqueue_many(session, [r for r in (publication, notice, edit) if r is not None])
     if publication is not None:
