@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from types import EllipsisType
 from typing import Any
@@ -204,10 +205,14 @@ async def _auto_card_sent(
 
 
 # ----- the queue view ----------------------------------------------------------------------------------------
-async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, list[list[tuple[str, str]]], bool]:
-    """The view's current page (text, keyboard) and whether it is empty."""
+async def render_view(
+    session: AsyncSession, deps: Deps, view: QueueView, *,
+    articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
+) -> tuple[str, list[list[tuple[str, str]]], bool]:
+    """The view's current page (text, keyboard) and whether it is empty (``articles``, ``people``: rows
+    the caller holds, see `load_views`)."""
     pending = await repo.view_comments(session, view.id)
-    pages = qv.paginate(await load_views(session, pending), deps.settings.tz)
+    pages = qv.paginate(await load_views(session, pending, articles=articles, people=people), deps.settings.tz)
     view.page = qv.clamp_page(view.page, len(pages))
     text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
     return text, keyboard, not pending
@@ -247,8 +252,10 @@ async def schedule_refresh(
         now=now,
         not_before=at,
     )
+    # Asked before the view changes, so that both of its changes are written in one UPDATE.
+    emptied = view.closed_at is None and not await repo.view_has_pending(session, view.id)
     view.refreshed_at = at
-    if view.closed_at is None and not await repo.view_has_pending(session, view.id):
+    if emptied:
         view.closed_at = now
 
 

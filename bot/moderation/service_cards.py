@@ -76,14 +76,17 @@ async def _enqueue_cards(
         )
 
 
-async def _open_view(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> QueueView:
+async def _open_view(
+    session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime, *,
+    articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
+) -> QueueView:
     view = QueueView(chat_id=deps.chats.moderators, page=0, created_at=now, refreshed_at=now)
     session.add(view)
     await session.flush()
     for comment in pending:
         comment.queue_view_id = view.id
     await session.flush()
-    text, keyboard, _ = await card_updates.render_view(session, deps, view)
+    text, keyboard, _ = await card_updates.render_view(session, deps, view, articles=articles, people=people)
     await outbox_repo.enqueue(
         session,
         kind=card_updates.QUEUE,
@@ -109,7 +112,7 @@ async def route(
     if qv.cards_to_send(len(pending), recent, view_open=view is not None) == len(pending):
         await _enqueue_cards(session, deps, pending, now, fresh=fresh, articles=articles, people=people)
     elif view is None:
-        await _open_view(session, deps, pending, now)
+        await _open_view(session, deps, pending, now, articles=articles, people=people)
     else:
         for comment in pending:
             comment.queue_view_id = view.id
