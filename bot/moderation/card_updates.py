@@ -57,38 +57,39 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
 async def decision_edit(
     session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int, *,
     article: Article | None = None, author: User | None = None, estimate: Estimate | EllipsisType | None = ...,
-) -> dict[str, Any] | None:
-    """After a decision: a card not yet sent is no longer needed, the queue view drops the comment; the
-    outbox row of the card's edit showing the decision (undo button while allowed), None if it has no card.
+) -> list[dict[str, Any]]:
+    """After a decision: a card not yet sent is no longer needed, the queue view drops the comment. The
+    outbox rows that show it, for the caller to insert: the card's edit showing the decision (undo
+    button while allowed) if it has a card, the queue view's refresh if it is listed in a sent one.
     ``article``, ``author``, ``estimate``: the comment's rows and the model's estimate, if the caller holds
     them (``...``: no estimate in hand)."""
     now = deps.clock()
+    rows: list[dict[str, Any]] = []
     has_card = comment.card_chat_id is not None and comment.card_message_id is not None
     await repo.cancel_queued_kinds(session, (CARD, CARD_EDIT) if has_card else (CARD,), comment.id)
     if comment.queue_view_id is not None:
         view = await session.get(QueueView, comment.queue_view_id)
         if view is not None:
-            await schedule_refresh(session, deps, view, now, urgent=True)
+            await schedule_refresh(session, deps, view, now, urgent=True, rows=rows)
     if comment.card_chat_id is None or comment.card_message_id is None:
-        return None
+        return rows
     view_data = await load_view(session, comment, article=article, author=author, estimate=estimate)
     text = render_card(view_data, deps.settings.tz, decision)
     keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
-    return outbox_repo.row(
+    rows.append(outbox_repo.row(
         kind=CARD_EDIT,
         dedupe_key=f"card_edit:{comment.id}:{action_id}",
         chat_key=comment.card_chat_id,
         payload=message_edit(comment.card_chat_id, comment.card_message_id, text, keyboard),
         now=now,
         comment_id=comment.id,
-    )
+    ))
+    return rows
 
 
 async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
     """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
-    row = await decision_edit(session, deps, comment, decision, action_id)
-    if row is not None:
-        await outbox_repo.enqueue_many(session, [row])
+    await outbox_repo.enqueue_many(session, await decision_edit(session, deps, comment, decision, action_id))
 
 
 async def show_reopened(
@@ -219,14 +220,16 @@ async def render_view(
 
 
 async def schedule_refresh(
-    session: AsyncSession, deps: Deps, view: QueueView, now: datetime, *, urgent: bool = False
+    session: AsyncSession, deps: Deps, view: QueueView, now: datetime, *, urgent: bool = False,
+    rows: list[dict[str, Any]] | None = None,
 ) -> None:
     """Queue an edit of the view: after a decision (``urgent``) at once, else at most every
     REFRESH_SECONDS (new comments arriving in a surge, coalesced).
 
     The edit's content is rendered when it is sent (`_render_queued`): every decision and new comment
     calls this, and rendering loads and paginates the whole queue; decisions pressed while an edit is
-    still queued share that edit.
+    still queued share that edit. ``rows``: the refresh's outbox row is added there, for the caller's
+    batch insert, instead of being inserted here.
     """
     if view.message_id is None:
         text, keyboard, _ = await render_view(session, deps, view)
@@ -243,8 +246,7 @@ async def schedule_refresh(
     else:
         at = now
     await repo.cancel_queued(session, QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
-    await outbox_repo.enqueue(
-        session,
+    refresh = outbox_repo.row(
         kind=QUEUE_EDIT,
         dedupe_key=f"queue_edit:{view.id}:{deps.rng.getrandbits(48):x}",
         chat_key=view.chat_id,
@@ -252,6 +254,10 @@ async def schedule_refresh(
         now=now,
         not_before=at,
     )
+    if rows is not None:
+        rows.append(refresh)
+    else:
+        await outbox_repo.enqueue_many(session, [refresh])
     # Asked before the view changes, so that both of its changes are written in one UPDATE.
     emptied = view.closed_at is None and not await repo.view_has_pending(session, view.id)
     view.refreshed_at = at

@@ -83,7 +83,8 @@ async def decide_in(
     """Decide a pending comment inside ``session``: transition, counts, audit, outbox; None if lost.
 
     The comment comes back from its conditional UPDATE (RETURNING), its article and author in one read,
-    and the rows owed to Telegram (thread message, author's notice, card edit) in one INSERT."""
+    and the rows owed to Telegram (thread message, author's notice, card edit or queue view refresh) in one
+    INSERT."""
     comment = await comments.transition_to(
         session, comment_id, S.PENDING, new, now=now, moderator_id=mod.user_id, decided_at=now, reason=reason
     )
@@ -119,11 +120,11 @@ async def decide_in(
         publication = await publish.publication_row(session, deps, comment, article, author, now)
         await notices.sync_reply(session, comment, now)
     notice = notices.comment_row(comment, author, now)
-    edit = await card_updates.decision_edit(
+    edits = await card_updates.decision_edit(
         session, deps, comment, _decision_of(mod, new, now, reason, details), action.id, article=article, author=author,
         estimate=estimate,
     )
-    recorded = await outbox_repo.enqueue_many(session, [r for r in (publication, notice, edit) if r is not None])
+    recorded = await outbox_repo.enqueue_many(session, [*(r for r in (publication, notice) if r is not None), *edits])
     if publication is not None:
         await publish.queue_publication(session, publication, recorded)
     if notice is not None and notice["dedupe_key"] not in recorded:
