@@ -114,7 +114,7 @@ async def decide_in(
         )
         if taught is not None:
             estimate = learning.estimate_from(taught, comment.text)
-    article, author = await repo.article_and_user(session, comment.article_id, comment.author_id)
+    article, author = await repo.article_and_user(session, comment.article_id, comment.author_id, comment.queue_view_id)
     publication = None
     if article is not None and approved:
         publication = await publish.publication_row(session, deps, comment, article, author, now)

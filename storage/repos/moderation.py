@@ -150,17 +150,18 @@ async def users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
 
 
 async def article_and_user(
-    session: AsyncSession, article_id: int, user_id: int
+    session: AsyncSession, article_id: int, user_id: int, view_id: int | None = None
 ) -> tuple[Article | None, User | None]:
-    """An article and a user in one SELECT, both read afresh (counters moved by SQL in this transaction)."""
-    stmt = (
-        select(Article, User)
-        .select_from(Article)
-        .outerjoin(User, User.id == user_id)
-        .where(Article.id == article_id)
-        .execution_options(populate_existing=True)
-    )
-    found = (await session.execute(stmt)).first()
+    """An article and a user in one SELECT, both read afresh (counters moved by SQL in this transaction).
+
+    ``view_id``: the queue view listing the comment, read by the same SELECT into the session (a
+    following ``session.get(QueueView, view_id)`` needs no statement)."""
+    entities: list[Any] = [Article, User] if view_id is None else [Article, User, QueueView]
+    stmt = select(*entities).select_from(Article).outerjoin(User, User.id == user_id)
+    if view_id is not None:
+        stmt = stmt.outerjoin(QueueView, QueueView.id == view_id)
+    found = (await session.execute(
+        stmt.where(Article.id == article_id).execution_options(populate_existing=True))).first()
     if found is None:
         return None, await session.get(User, user_id, populate_existing=True)
     return found[0], found[1]
