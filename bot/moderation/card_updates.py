@@ -57,18 +57,20 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
 async def decision_edit(
     session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int, *,
     article: Article | None = None, author: User | None = None, estimate: Estimate | EllipsisType | None = ...,
+    view: QueueView | None = None,
 ) -> list[dict[str, Any]]:
     """After a decision: a card not yet sent is no longer needed, the queue view drops the comment. The
     outbox rows that show it, for the caller to insert: the card's edit showing the decision (undo
     button while allowed) if it has a card, the queue view's refresh if it is listed in a sent one.
-    ``article``, ``author``, ``estimate``: the comment's rows and the model's estimate, if the caller holds
-    them (``...``: no estimate in hand)."""
+    ``article``, ``author``, ``estimate``, ``view``: the comment's rows, the model's estimate and the queue
+    view listing it, if the caller holds them (``...``: no estimate in hand)."""
     now = deps.clock()
     rows: list[dict[str, Any]] = []
     has_card = comment.card_chat_id is not None and comment.card_message_id is not None
     await repo.cancel_queued_kinds(session, (CARD, CARD_EDIT) if has_card else (CARD,), comment.id)
     if comment.queue_view_id is not None:
-        view = await session.get(QueueView, comment.queue_view_id)
+        if view is None or view.id != comment.queue_view_id:
+            view = await session.get(QueueView, comment.queue_view_id)
         if view is not None:
             await schedule_refresh(session, deps, view, now, urgent=True, rows=rows)
     if comment.card_chat_id is None or comment.card_message_id is None:

@@ -82,7 +82,7 @@ async def decide_in(
 ) -> Comment | None:
     """Decide a pending comment inside ``session``: transition, counts, audit, outbox; None if lost.
 
-    The comment comes back from its conditional UPDATE (RETURNING), its article and author in one read,
+    The comment comes back from its conditional UPDATE (RETURNING), its article, author and queue view in one read,
     and the rows owed to Telegram (thread message, author's notice, card edit or queue view refresh) in one
     INSERT."""
     comment = await comments.transition_to(
@@ -114,7 +114,8 @@ async def decide_in(
         )
         if taught is not None:
             estimate = learning.estimate_from(taught, comment.text)
-    article, author = await repo.article_and_user(session, comment.article_id, comment.author_id, comment.queue_view_id)
+    article, author, view = await repo.decision_rows(session, comment.article_id, comment.author_id,
+                                                     comment.queue_view_id)
     publication = None
     if article is not None and approved:
         publication = await publish.publication_row(session, deps, comment, article, author, now)
@@ -122,7 +123,7 @@ async def decide_in(
     notice = notices.comment_row(comment, author, now)
     edits = await card_updates.decision_edit(
         session, deps, comment, _decision_of(mod, new, now, reason, details), action.id, article=article, author=author,
-        estimate=estimate,
+        estimate=estimate, view=view,
     )
     recorded = await outbox_repo.enqueue_many(session, [*(r for r in (publication, notice) if r is not None), *edits])
     if publication is not None:

@@ -149,13 +149,11 @@ async def users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
     return {u.id: u for u in rows}
 
 
-async def article_and_user(
+async def decision_rows(
     session: AsyncSession, article_id: int, user_id: int, view_id: int | None = None
-) -> tuple[Article | None, User | None]:
-    """An article and a user in one SELECT, both read afresh (counters moved by SQL in this transaction).
-
-    ``view_id``: the queue view listing the comment, read by the same SELECT into the session (a
-    following ``session.get(QueueView, view_id)`` needs no statement)."""
+) -> tuple[Article | None, User | None, QueueView | None]:
+    """A decided comment's article, author and (``view_id``) the queue view listing it, in one SELECT,
+    read afresh (counters moved by SQL in this transaction)."""
     entities: list[Any] = [Article, User] if view_id is None else [Article, User, QueueView]
     stmt = select(*entities).select_from(Article).outerjoin(User, User.id == user_id)
     if view_id is not None:
@@ -163,8 +161,9 @@ async def article_and_user(
     found = (await session.execute(
         stmt.where(Article.id == article_id).execution_options(populate_existing=True))).first()
     if found is None:
-        return None, await session.get(User, user_id, populate_existing=True)
-    return found[0], found[1]
+        user = await session.get(User, user_id, populate_existing=True)
+        return None, user, await session.get(QueueView, view_id) if view_id is not None else None
+    return found[0], found[1], found[2] if view_id is not None else None
 
 
 async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[str], comment_id: int) -> None:
