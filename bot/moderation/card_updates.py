@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.moderation import queue_view as qv
 from bot.moderation.card import Decision, decided_keyboard, main_keyboard, render_card
@@ -16,7 +19,7 @@ from bot.moderation.loading import card_send, load_view, load_views, markup_dict
 from bot.moderation.reasons import BAN_DURATIONS, reason_label
 from bot.outbox import Hooks, call
 from bot.states import CommentStatus
-from storage.models import Comment, Delivery, QueueView, User
+from storage.models import Article, Comment, Delivery, QueueView, User
 from storage.repos import comments
 from storage.repos import moderation as repo
 from storage.repos import outbox as outbox_repo
@@ -51,18 +54,44 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
     return now - comment.decided_at <= timedelta(seconds=deps.settings.undo_window_seconds)
 
 
-async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
-    """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
+async def decision_edit(
+    session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int, *,
+    article: Article | None = None, author: User | None = None, estimate: Estimate | EllipsisType | None = ...,
+    view: QueueView | None = None,
+) -> list[dict[str, Any]]:
+    """After a decision: a card not yet sent is no longer needed, the queue view drops the comment. The
+    outbox rows that show it, for the caller to insert: the card's edit showing the decision (undo
+    button while allowed) if it has a card, the queue view's refresh if it is listed in a sent one.
+    ``article``, ``author``, ``estimate``, ``view``: the comment's rows, the model's estimate and the queue
+    view listing it, if the caller holds them (``...``: no estimate in hand)."""
     now = deps.clock()
-    await repo.cancel_queued(session, CARD, comment_id=comment.id)  # a card not yet sent is no longer needed
+    rows: list[dict[str, Any]] = []
+    has_card = comment.card_chat_id is not None and comment.card_message_id is not None
+    await repo.cancel_queued_kinds(session, (CARD, CARD_EDIT) if has_card else (CARD,), comment.id)
     if comment.queue_view_id is not None:
-        view = await session.get(QueueView, comment.queue_view_id)
+        if view is None or view.id != comment.queue_view_id:
+            view = await session.get(QueueView, comment.queue_view_id)
         if view is not None:
-            await schedule_refresh(session, deps, view, now, urgent=True)
-    view_data = await load_view(session, comment)
+            await schedule_refresh(session, deps, view, now, urgent=True, rows=rows)
+    if comment.card_chat_id is None or comment.card_message_id is None:
+        return rows
+    view_data = await load_view(session, comment, article=article, author=author, estimate=estimate)
     text = render_card(view_data, deps.settings.tz, decision)
     keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
-    await _enqueue_card_edit(session, deps, comment, text, keyboard, f"card_edit:{comment.id}:{action_id}")
+    rows.append(outbox_repo.row(
+        kind=CARD_EDIT,
+        dedupe_key=f"card_edit:{comment.id}:{action_id}",
+        chat_key=comment.card_chat_id,
+        payload=message_edit(comment.card_chat_id, comment.card_message_id, text, keyboard),
+        now=now,
+        comment_id=comment.id,
+    ))
+    return rows
+
+
+async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
+    """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
+    await outbox_repo.enqueue_many(session, await decision_edit(session, deps, comment, decision, action_id))
 
 
 async def show_reopened(
@@ -179,24 +208,30 @@ async def _auto_card_sent(
 
 
 # ----- the queue view ----------------------------------------------------------------------------------------
-async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, list[list[tuple[str, str]]], bool]:
-    """The view's current page (text, keyboard) and whether it is empty."""
+async def render_view(
+    session: AsyncSession, deps: Deps, view: QueueView, *,
+    articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
+) -> tuple[str, list[list[tuple[str, str]]], bool]:
+    """The view's current page (text, keyboard) and whether it is empty (``articles``, ``people``: rows
+    the caller holds, see `load_views`)."""
     pending = await repo.view_comments(session, view.id)
-    pages = qv.paginate(await load_views(session, pending), deps.settings.tz)
+    pages = qv.paginate(await load_views(session, pending, articles=articles, people=people), deps.settings.tz)
     view.page = qv.clamp_page(view.page, len(pages))
     text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
     return text, keyboard, not pending
 
 
 async def schedule_refresh(
-    session: AsyncSession, deps: Deps, view: QueueView, now: datetime, *, urgent: bool = False
+    session: AsyncSession, deps: Deps, view: QueueView, now: datetime, *, urgent: bool = False,
+    rows: list[dict[str, Any]] | None = None,
 ) -> None:
     """Queue an edit of the view: after a decision (``urgent``) at once, else at most every
     REFRESH_SECONDS (new comments arriving in a surge, coalesced).
 
     The edit's content is rendered when it is sent (`_render_queued`): every decision and new comment
     calls this, and rendering loads and paginates the whole queue; decisions pressed while an edit is
-    still queued share that edit.
+    still queued share that edit. ``rows``: the refresh's outbox row is added there, for the caller's
+    batch insert, instead of being inserted here.
     """
     if view.message_id is None:
         text, keyboard, _ = await render_view(session, deps, view)
@@ -213,8 +248,7 @@ async def schedule_refresh(
     else:
         at = now
     await repo.cancel_queued(session, QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
-    await outbox_repo.enqueue(
-        session,
+    refresh = outbox_repo.row(
         kind=QUEUE_EDIT,
         dedupe_key=f"queue_edit:{view.id}:{deps.rng.getrandbits(48):x}",
         chat_key=view.chat_id,
@@ -222,8 +256,14 @@ async def schedule_refresh(
         now=now,
         not_before=at,
     )
+    if rows is not None:
+        rows.append(refresh)
+    else:
+        await outbox_repo.enqueue_many(session, [refresh])
+    # Asked before the view changes, so that both of its changes are written in one UPDATE.
+    emptied = view.closed_at is None and not await repo.view_has_pending(session, view.id)
     view.refreshed_at = at
-    if view.closed_at is None and not await repo.view_has_pending(session, view.id):
+    if emptied:
         view.closed_at = now
 
 

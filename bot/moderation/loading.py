@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.moderation.card import Author, CardView, Decision, Keyboard, render_card
 from bot.moderation.reasons import warnings_of
@@ -43,8 +45,18 @@ def _web_author(comment: Comment, user: User | None) -> Author:
     return Author(comment.author_id, name, None, user.approved_count if user else 0, user.rejected_count if user else 0)
 
 
-async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list[CardView]:
-    """Card views for ``comments`` (articles, authors and parents loaded in a few queries)."""
+async def load_views(
+    session: AsyncSession,
+    comments: Sequence[Comment],
+    *,
+    articles: Mapping[int, Article] | None = None,
+    people: Mapping[int, User] | None = None,
+    estimates: Mapping[int, Estimate | None] | None = None,
+) -> list[CardView]:
+    """Card views for ``comments`` (articles, authors and parents loaded in a few queries).
+
+    ``articles`` and ``people``: rows the caller already holds (read in the same transaction); only
+    what they lack is read. ``estimates``: the learned model's estimates the caller computed, by comment."""
     if not comments:
         return []
     parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
@@ -53,9 +65,15 @@ async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list
         if parent_ids
         else {}
     )
-    article_ids = {c.article_id for c in comments}
-    articles = {a.id: a for a in (await session.execute(select(Article).where(Article.id.in_(article_ids)))).scalars()}
-    people = await repo.users(session, {c.author_id for c in comments} | {p.author_id for p in parents.values()})
+    known_articles = dict(articles or {})
+    article_ids = {c.article_id for c in comments} - known_articles.keys()
+    if article_ids:
+        stmt = select(Article).where(Article.id.in_(article_ids))
+        known_articles.update({a.id: a for a in (await session.execute(stmt)).scalars()})
+    articles = known_articles
+    known_people = dict(people or {})
+    wanted = ({c.author_id for c in comments} | {p.author_id for p in parents.values()}) - known_people.keys()
+    people = {**known_people, **await repo.users(session, wanted)}
     views = []
     for c in comments:
         article = articles.get(c.article_id)
@@ -76,15 +94,23 @@ async def load_views(session: AsyncSession, comments: Sequence[Comment]) -> list
                 parent_text=parent.text if parent is not None else None,
                 warnings=warnings_of(c.checks),
                 via="web" if c.source == "web" else "telegram",
-                estimate=await learning.estimate_text(session, c.text),
+                estimate=estimates[c.id] if estimates is not None and c.id in estimates
+                else await learning.estimate_text(session, c.text),
             )
         )
     return views
 
 
-async def load_view(session: AsyncSession, comment: Comment) -> CardView:
-    """The card view of one comment."""
-    return (await load_views(session, [comment]))[0]
+async def load_view(
+    session: AsyncSession, comment: Comment, *, article: Article | None = None, author: User | None = None,
+    estimate: Estimate | EllipsisType | None = ...,
+) -> CardView:
+    """The card view of one comment (``article``, ``author``, ``estimate``: what the caller holds;
+    ``...``: no estimate in hand, it is read)."""
+    articles = {article.id: article} if article is not None else None
+    people = {author.id: author} if author is not None else None
+    estimates = None if isinstance(estimate, EllipsisType) else {comment.id: estimate}
+    return (await load_views(session, [comment], articles=articles, people=people, estimates=estimates))[0]
 
 
 def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: Decision | None = None) -> dict[str, Any]:

@@ -106,6 +106,21 @@ async def _wake(session: AsyncSession, key: str, user: User | None, now: datetim
         await outbox_repo.wake(session, key, now)
 
 
+def comment_row(comment: Comment, author: User | None, now: datetime) -> dict[str, Any] | None:
+    """The outbox row of the comment's notice, for a batch of rows (None: the author cannot be written
+    to). If the batch did not record it (the row exists), `wake_comment` it."""
+    if author is None or not can_write(author):
+        return None
+    stored = {"method": _STORED, "args": {"chat_id": author.id}, "state": {}}
+    return outbox_repo.row(kind=NOTICE, dedupe_key=comment_key(comment.id), chat_key=author.id, payload=stored,
+                           now=now, comment_id=comment.id)
+
+
+async def wake_comment(session: AsyncSession, comment: Comment, now: datetime) -> None:
+    """The comment's notice row exists already: have it rendered again."""
+    await outbox_repo.wake(session, comment_key(comment.id), now)
+
+
 async def sync_comment(session: AsyncSession, comment: Comment, now: datetime) -> None:
     """The comment's state changed: its author's notice is brought up to date."""
     author = await session.get(User, comment.author_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,7 +27,7 @@ from bot.moderation.service_decide import AUTO_MODERATOR, Moderator, decide_in
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import moderation as t
-from storage.models import Comment, QueueView, User
+from storage.models import Article, Comment, QueueView, User
 from storage.repos import comments, leases
 from storage.repos import moderation as repo
 from storage.repos import outbox as outbox_repo
@@ -55,9 +55,15 @@ async def author_trusted(session: AsyncSession, deps: Deps, user_id: int) -> boo
     return is_trusted(await session.get(User, user_id), deps.settings.trusted_after)
 
 
-async def _enqueue_cards(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> None:
-    for view in await service_penalties.standing(session, deps, await load_views(session, pending)):
-        attempts = await repo.card_attempts(session, view.comment_id)
+async def _enqueue_cards(
+    session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime, *, fresh: bool = False,
+    articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
+) -> None:
+    """One card row per comment; ``fresh``: the comments have never had a card row (the dispatch's
+    backlog), so their first key needs no count of earlier attempts."""
+    views = await load_views(session, pending, articles=articles, people=people)
+    for view in await service_penalties.standing(session, deps, views):
+        attempts = 0 if fresh else await repo.card_attempts(session, view.comment_id)
         key = f"card:{view.comment_id}" if attempts == 0 else f"card:{view.comment_id}:{attempts}"
         await outbox_repo.enqueue(
             session,
@@ -70,14 +76,17 @@ async def _enqueue_cards(session: AsyncSession, deps: Deps, pending: Sequence[Co
         )
 
 
-async def _open_view(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> QueueView:
+async def _open_view(
+    session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime, *,
+    articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
+) -> QueueView:
     view = QueueView(chat_id=deps.chats.moderators, page=0, created_at=now, refreshed_at=now)
     session.add(view)
     await session.flush()
     for comment in pending:
         comment.queue_view_id = view.id
     await session.flush()
-    text, keyboard, _ = await card_updates.render_view(session, deps, view)
+    text, keyboard, _ = await card_updates.render_view(session, deps, view, articles=articles, people=people)
     await outbox_repo.enqueue(
         session,
         kind=card_updates.QUEUE,
@@ -90,16 +99,20 @@ async def _open_view(session: AsyncSession, deps: Deps, pending: Sequence[Commen
     return view
 
 
-async def route(session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime) -> None:
-    """Cards while this minute's budget holds; otherwise the open queue view (opened if needed)."""
+async def route(
+    session: AsyncSession, deps: Deps, pending: Sequence[Comment], now: datetime, *, fresh: bool = False,
+    articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
+) -> None:
+    """Cards while this minute's budget holds; otherwise the open queue view (opened if needed).
+
+    ``fresh``, ``articles``, ``people``: see `_enqueue_cards`."""
     if not pending:
         return
-    view = await repo.open_view(session)
-    recent = await repo.card_rows_since(session, now - timedelta(seconds=60))
+    view, recent = await repo.routing_state(session, now - timedelta(seconds=60))
     if qv.cards_to_send(len(pending), recent, view_open=view is not None) == len(pending):
-        await _enqueue_cards(session, deps, pending, now)
+        await _enqueue_cards(session, deps, pending, now, fresh=fresh, articles=articles, people=people)
     elif view is None:
-        await _open_view(session, deps, pending, now)
+        await _open_view(session, deps, pending, now, articles=articles, people=people)
     else:
         for comment in pending:
             comment.queue_view_id = view.id
@@ -112,12 +125,12 @@ async def dispatch(deps: Deps) -> int:
     now = deps.clock()
     approved_articles: list[int] = []
     async with deps.db.transaction() as session:
-        if not await leases.acquire(session, LEASE, deps.owner, timedelta(seconds=60), now):
-            return 0
+        await leases.serialise(session, LEASE)  # one instance at a time (PostgreSQL; SQLite serialises anyway)
         backlog = await repo.needing_dispatch(session)
         rest: list[Comment] = []
-        for comment in backlog:
-            author = await session.get(User, comment.author_id)
+        articles = {article.id: article for _, _, article in backlog if article is not None}
+        people = {author.id: author for _, author, _ in backlog if author is not None}
+        for comment, author, _ in backlog:
             # A comment whose automatic approval was undone waits for a moderator like any other.
             if is_trusted(author, deps.settings.trusted_after) and await repo.last_action(session, comment.id) is None:
                 decided = await decide_in(
@@ -128,8 +141,7 @@ async def dispatch(deps: Deps) -> int:
                     await card_updates.show_auto(session, deps, decided, Decision("approve", AUTO.name, now, auto=True))
                     continue
             rest.append(comment)
-        await route(session, deps, rest, now)
-        await leases.release(session, LEASE, deps.owner)
+        await route(session, deps, rest, now, fresh=True, articles=articles, people=people)
     if backlog:
         deps.outbox.wake()
     for article_id in approved_articles:

@@ -6,10 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from types import EllipsisType
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.moderation import card_updates, notices
 from bot.moderation import service_publish as publish
@@ -20,6 +22,7 @@ from bot.texts import moderation as t
 from storage.models import Article, Comment, User
 from storage.repos import comments, learning, users
 from storage.repos import moderation as repo
+from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
@@ -77,14 +80,15 @@ async def decide_in(
     reason: str | None = None,
     details: dict[str, object] | None = None,
 ) -> Comment | None:
-    """Decide a pending comment inside ``session``: transition, counts, audit, outbox; None if lost."""
-    won = await comments.transition(
+    """Decide a pending comment inside ``session``: transition, counts, audit, outbox; None if lost.
+
+    The comment comes back from its conditional UPDATE (RETURNING), its article, author and queue view in one read,
+    and the rows owed to Telegram (thread message, author's notice, card edit or queue view refresh) in one
+    INSERT."""
+    comment = await comments.transition_to(
         session, comment_id, S.PENDING, new, now=now, moderator_id=mod.user_id, decided_at=now, reason=reason
     )
-    if not won:
-        return None
-    comment = await session.get(Comment, comment_id, populate_existing=True)
-    if comment is None:  # pragma: no cover - the row was just updated
+    if comment is None:
         return None
     approved = new == S.APPROVED
     deps.metrics.decided(new.value, comment.submitted_at, now, auto=mod.user_id == AUTO_MODERATOR)
@@ -103,15 +107,29 @@ async def decide_in(
         details=details or {},
         created_at=now,
     )
+    estimate: Estimate | EllipsisType | None = ...  # the card's estimate: read unless the teaching gave the counts
     if mod.user_id != AUTO_MODERATOR and (details or reason != BANNED.code):  # a moderator's own judgement
-        await learning.learn_decision(session, comment.id, comment.text, rejected=not approved, reason=reason, now=now)
-    article = await session.get(Article, comment.article_id, populate_existing=True)
-    author = await session.get(User, comment.author_id, populate_existing=True)
+        taught = await learning.learn_decision(
+            session, comment.id, comment.text, rejected=not approved, reason=reason, now=now
+        )
+        if taught is not None:
+            estimate = learning.estimate_from(taught, comment.text)
+    article, author, view = await repo.decision_rows(session, comment.article_id, comment.author_id,
+                                                     comment.queue_view_id)
+    publication = None
     if article is not None and approved:
-        await publish.enqueue_publication(session, deps, comment, article, author, now)
+        publication = await publish.publication_row(session, deps, comment, article, author, now)
         await notices.sync_reply(session, comment, now)
-    await notices.sync_comment(session, comment, now)
-    await card_updates.show_decision(session, deps, comment, _decision_of(mod, new, now, reason, details), action.id)
+    notice = notices.comment_row(comment, author, now)
+    edits = await card_updates.decision_edit(
+        session, deps, comment, _decision_of(mod, new, now, reason, details), action.id, article=article, author=author,
+        estimate=estimate, view=view,
+    )
+    recorded = await outbox_repo.enqueue_many(session, [*(r for r in (publication, notice) if r is not None), *edits])
+    if publication is not None:
+        await publish.queue_publication(session, publication, recorded)
+    if notice is not None and notice["dedupe_key"] not in recorded:
+        await notices.wake_comment(session, comment, now)  # a notice exists already: rendered again
     return comment
 
 
@@ -150,13 +168,12 @@ async def _decide(
 ) -> Outcome:
     now = deps.clock()
     async with deps.db.transaction() as session:
-        found = await comments.get(session, comment_id)
-        if found is None:
-            return Outcome(Result.MISSING, t.NOT_FOUND)
         await remember(session, mod, now)
         comment = await decide_in(session, deps, comment_id, new, mod, now, reason=reason)
-        if comment is None:
-            await session.refresh(found)  # what the winner wrote (PostgreSQL: committed meanwhile)
+        if comment is None:  # no such comment, or decided first by someone else (what the winner wrote)
+            found = await session.get(Comment, comment_id, populate_existing=True)
+            if found is None:
+                return Outcome(Result.MISSING, t.NOT_FOUND)
             return Outcome(Result.ALREADY, await already_text(session, found))
         article_id = comment.article_id if new == S.APPROVED else None
         text = done_text.format(excerpt=excerpt(comment.text))
@@ -195,14 +212,13 @@ async def ban(deps: Deps, comment_id: int, duration_index: int, mod: Moderator) 
     now = deps.clock()
     until = ban_until(now, duration.days)
     async with deps.db.transaction() as session:
-        found = await comments.get(session, comment_id)
-        if found is None:
-            return Outcome(Result.MISSING, t.NOT_FOUND)
         await remember(session, mod, now)
         details: dict[str, object] = {"ban": True, "days": duration.days, "duration_label": duration.label}
         comment = await decide_in(session, deps, comment_id, S.REJECTED, mod, now, reason=BANNED.code, details=details)
         if comment is None:
-            await session.refresh(found)
+            found = await session.get(Comment, comment_id, populate_existing=True)
+            if found is None:
+                return Outcome(Result.MISSING, t.NOT_FOUND)
             return Outcome(Result.ALREADY, await already_text(session, found))
         await ban_user_in(session, deps, comment.author_id, until, mod, now, closed=[comment.id], details=details)
         text = t.DONE_BANNED.format(duration=duration.label, excerpt=excerpt(comment.text))

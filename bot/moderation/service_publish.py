@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,12 +35,13 @@ def _title(article: Article) -> str:
     return html.escape(clip(article.title, 120))
 
 
-async def enqueue_publication(
+async def publication_row(
     session: AsyncSession, deps: Deps, comment: Comment, article: Article, author: User | None, now: datetime
-) -> None:
-    """Queue the comment's message in the discussion thread (a reply to the forward or the parent's copy)."""
+) -> dict[str, Any] | None:
+    """The outbox row of the comment's message in the discussion thread (a reply to the forward or the
+    parent's copy); None if it has no place there. Queue it with `queue_publication`."""
     if article.discussion_chat_id is None or article.discussion_message_id is None:
-        return
+        return None
     reply_to = article.discussion_message_id
     if comment.parent_id is not None:
         parent = await comments.get(session, comment.parent_id)
@@ -48,7 +50,7 @@ async def enqueue_publication(
     name = author.display_name if author is not None and author.display_name else str(comment.author_id)
     if comment.source == "web":  # the website's comments reach the thread only if the newsroom wants them
         if not deps.settings.web_to_thread:
-            return
+            return None
         name = web_texts.THREAD_NAME.format(name=clip(comment.web_author or web_texts.ANONYMOUS, 48))
     payload = call(
         "send_message",
@@ -57,21 +59,38 @@ async def enqueue_publication(
         reply_to=reply_to,
         no_preview=True,
     )
-    key = publish_key(comment.id)
-    # Approved again after an undo: the old row (cancelled, or sent and its message deleted) is set
-    # aside, so the new one queues behind the comments approved meanwhile — threads read in the order
-    # moderators approved. A row still on its way is kept: its copy stands, as the comment is approved.
-    await outbox_repo.retire(session, key)
-    await outbox_repo.enqueue(
-        session,
+    return outbox_repo.row(
         kind=PUBLISH,
-        dedupe_key=key,
+        dedupe_key=publish_key(comment.id),
         chat_key=article.discussion_chat_id,
         payload=payload,
         now=now,
         article_id=article.id,
         comment_id=comment.id,
     )
+
+
+async def queue_publication(session: AsyncSession, row: dict[str, Any], recorded: set[str] | None = None) -> None:
+    """Queue a publication row; ``recorded``: the keys an `outbox_repo.enqueue_many` holding it recorded.
+
+    Approved again after an undo: the old row (cancelled, or sent and its message deleted) is set aside,
+    so the new one queues behind the comments approved meanwhile — threads read in the order moderators
+    approved. A row still on its way is kept: its copy stands, as the comment is approved.
+    """
+    key = str(row["dedupe_key"])
+    if recorded is not None and key in recorded:
+        return  # the first approval (nearly always): recorded with the decision's other rows
+    await outbox_repo.retire(session, key)
+    await outbox_repo.enqueue_many(session, [row])
+
+
+async def enqueue_publication(
+    session: AsyncSession, deps: Deps, comment: Comment, article: Article, author: User | None, now: datetime
+) -> None:
+    """Queue the comment's message in the discussion thread (see `publication_row`)."""
+    row = await publication_row(session, deps, comment, article, author, now)
+    if row is not None:
+        await queue_publication(session, row)
 
 
 async def withdraw(session: AsyncSession, comment: Comment, now: datetime, action_id: int) -> None:

@@ -17,14 +17,18 @@ from storage.repos import publishing as repo
 log = logging.getLogger(__name__)
 
 COUNT_KIND = "count_edit"
+COUNT_PREFIX = "count:"
 
 
 def count_key(article_id: int) -> str:
     """The one outbox row that edits an article's count button."""
-    return f"count:{article_id}"
+    return f"{COUNT_PREFIX}{article_id}"
 
 
-async def _schedule(session: AsyncSession, target: Target, article: Article, now: datetime) -> bool:
+async def _schedule(
+    session: AsyncSession, target: Target, article: Article, existing: Delivery | None, now: datetime
+) -> bool:
+    """Queue (or refresh) the article's count edit; ``existing``: its outbox row, if it has one."""
     if article.channel_message_id is None or article.channel_chat_id is None:
         return False
     markup = post_markup(target, article, article.approved_count)
@@ -40,7 +44,6 @@ async def _schedule(session: AsyncSession, target: Target, article: Article, now
     )
     payload["shown_count"] = article.approved_count
     key = count_key(article.id)
-    existing = await outbox.by_key(session, key)
     if existing is None:
         return await outbox.enqueue(
             session,
@@ -68,8 +71,9 @@ async def schedule_count_edits(
     since = now - timedelta(seconds=target.settings.count_edit_interval_seconds)
     scheduled = 0
     async with db.transaction() as session:
-        for article in await repo.stale_counts(session, since, article_id=article_id):
-            if await _schedule(session, target, article, now):
+        stale = await repo.stale_counts(session, since, article_id=article_id, row_prefix=COUNT_PREFIX)
+        for article, existing in stale:
+            if await _schedule(session, target, article, existing, now):
                 scheduled += 1
     return scheduled
 

@@ -38,6 +38,28 @@ async def transition(
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
+async def transition_to(
+    session: AsyncSession,
+    comment_id: int,
+    expected: CommentStatus,
+    new: CommentStatus,
+    *,
+    now: datetime | None = None,
+    **fields: Any,
+) -> Comment | None:
+    """`transition`, returning the row as written (``UPDATE … RETURNING``: no read after the write);
+    None if another actor moved it first (or there is no such comment)."""
+    check_move(expected, new)
+    stmt = (
+        update(Comment)
+        .where(Comment.id == comment_id, Comment.status == expected.value)
+        .values(status=new.value, status_changed_at=now or utcnow(), **fields)
+        .returning(Comment)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return (await session.execute(stmt)).scalars().one_or_none()
+
+
 async def get(session: AsyncSession, comment_id: int) -> Comment | None:
     """The comment with this id, or None."""
     return await session.get(Comment, comment_id)

@@ -27,10 +27,12 @@ def import_key(text: str, rejected: bool) -> str:
     return f"import:{digest}"
 
 
-async def _add(session: AsyncSession, text: str, rejected: bool, sign: int) -> None:
+async def _add(session: AsyncSession, text: str, rejected: bool, sign: int) -> Counts:
+    """Add ``sign`` to the text's features and to all decisions; their counts as written (RETURNING)."""
     # Sorted, so two transactions lock the rows they share in the same order (no deadlock).
     names = sorted({DOCS, *features(text)})
     approved, rejections = (0, sign) if rejected else (sign, 0)
+    found: dict[str, tuple[int, int]] = {}
     for start in range(0, len(names), _CHUNK):
         rows = [{"feature": n, "approved": approved, "rejected": rejections} for n in names[start : start + _CHUNK]]
         stmt = insert_for(session, LearnedFeature).values(rows)
@@ -41,21 +43,31 @@ async def _add(session: AsyncSession, text: str, rejected: bool, sign: int) -> N
                 "rejected": LearnedFeature.rejected + stmt.excluded.rejected,
             },
         )
-        await session.execute(stmt)
+        written = stmt.returning(LearnedFeature.feature, LearnedFeature.approved, LearnedFeature.rejected)
+        for name, approved_count, rejected_count in (await session.execute(written)).all():
+            found[name] = (approved_count, rejected_count)
+    approved_docs, rejected_docs = found.pop(DOCS, (0, 0))
+    return Counts(approved_docs, rejected_docs, found)
 
 
 async def teach(
     session: AsyncSession, key: str, text: str, *, rejected: bool, reason: str | None, source: str, now: datetime
 ) -> bool:
     """Count one decision unless ``key`` was counted already; whether it was counted now."""
+    return await _teach(session, key, text, rejected=rejected, reason=reason, source=source, now=now) is not None
+
+
+async def _teach(
+    session: AsyncSession, key: str, text: str, *, rejected: bool, reason: str | None, source: str, now: datetime
+) -> Counts | None:
+    """`teach`; the text's counts as written, None if ``key`` was counted already."""
     stmt = insert_for(session, LearnedExample).values(
         key=key, rejected=rejected, reason=(reason or None) and reason[:40], source=source, created_at=now
     )
     result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[LearnedExample.key]))
     if not getattr(result, "rowcount", 0):
-        return False
-    await _add(session, text, rejected, 1)
-    return True
+        return None
+    return await _add(session, text, rejected, 1)
 
 
 async def forget(session: AsyncSession, key: str, text: str) -> bool:
@@ -106,10 +118,18 @@ async def summary(session: AsyncSession) -> dict[str, int]:
 
 async def learn_decision(
     session: AsyncSession, comment_id: int, text: str, *, rejected: bool, reason: str | None, now: datetime
-) -> bool:
-    """A moderator approved or rejected a comment: teach the model (once per comment)."""
-    return await teach(session, comment_key(comment_id), text, rejected=rejected, reason=reason, source="decision",
-                       now=now)
+) -> Counts | None:
+    """A moderator approved or rejected a comment: teach the model (once per comment). The text's counts
+    as written (what `estimate_text` would read now), None if this comment was counted already."""
+    return await _teach(session, comment_key(comment_id), text, rejected=rejected, reason=reason, source="decision",
+                        now=now)
+
+
+def estimate_from(counts: Counts, text: str) -> Estimate | None:
+    """`estimate_text` from counts in hand (the text's features and all decisions)."""
+    if not counts.ready:
+        return None
+    return estimate(features(text), counts, text_words(text))
 
 
 async def estimate_text(session: AsyncSession, text: str) -> Estimate | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Lease
@@ -30,3 +31,15 @@ async def acquire(session: AsyncSession, name: str, owner: str, ttl: timedelta, 
 async def release(session: AsyncSession, name: str, owner: str) -> None:
     """Give the lease back if ``owner`` holds it."""
     await session.execute(delete(Lease).where(Lease.name == name, Lease.owner == owner))
+
+
+async def serialise(session: AsyncSession, name: str) -> None:
+    """Hold ``name`` until this transaction ends: one instance at a time runs what follows.
+
+    SQLite: nothing to do, every transaction is already begun with BEGIN IMMEDIATE (one writer at a
+    time, across processes too). PostgreSQL: a transaction-scoped advisory lock, one statement, let go
+    at commit or rollback (a lease row taken and given back in one transaction did the same in two).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(name.encode()))))

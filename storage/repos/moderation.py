@@ -24,10 +24,13 @@ def _card_row(*statuses: str) -> Any:
     return exists().where(cond)
 
 
-async def needing_dispatch(session: AsyncSession, limit: int = 500) -> list[Comment]:
-    """Pending comments with no card (message, delivery row) and not listed in a queue view, oldest first."""
+async def needing_dispatch(session: AsyncSession, limit: int = 500) -> list[tuple[Comment, User | None, Article | None]]:
+    """Pending comments with no card (message, delivery row) and not listed in a queue view, oldest first,
+    each with its author and article (one SELECT: the dispatch and the cards need all three)."""
     stmt = (
-        select(Comment)
+        select(Comment, User, Article)
+        .outerjoin(User, User.id == Comment.author_id)
+        .outerjoin(Article, Article.id == Comment.article_id)
         .where(
             Comment.status == PENDING,
             Comment.card_message_id.is_(None),
@@ -37,7 +40,7 @@ async def needing_dispatch(session: AsyncSession, limit: int = 500) -> list[Comm
         .order_by(Comment.id)
         .limit(limit)
     )
-    return list((await session.execute(stmt)).scalars())
+    return [(c, u, a) for c, u, a in (await session.execute(stmt)).all()]
 
 
 async def missing_cards(session: AsyncSession, limit: int = 500) -> list[Comment]:
@@ -61,6 +64,20 @@ async def card_rows_since(session: AsyncSession, since: datetime) -> int:
     """Card deliveries created since ``since`` (the per-minute card budget, shared by instances)."""
     stmt = select(func.count()).where(Delivery.kind == CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueView | None, int]:
+    """The open queue view (if any) and the card deliveries created since ``since``, in one SELECT
+    (the view row itself is read only when there is one: in a surge)."""
+    recent = (
+        select(func.count())
+        .where(Delivery.kind == CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
+        .scalar_subquery()
+    )
+    view_id = select(QueueView.id).where(QueueView.closed_at.is_(None)).order_by(QueueView.id.desc()).limit(1)
+    count, open_id = (await session.execute(select(recent, view_id.scalar_subquery()))).one()
+    view = await session.get(QueueView, open_id) if open_id is not None else None
+    return view, int(count)
 
 
 async def card_attempts(session: AsyncSession, comment_id: int) -> int:
@@ -130,6 +147,30 @@ async def users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
         return {}
     rows = (await session.execute(select(User).where(User.id.in_(wanted)))).scalars()
     return {u.id: u for u in rows}
+
+
+async def decision_rows(
+    session: AsyncSession, article_id: int, user_id: int, view_id: int | None = None
+) -> tuple[Article | None, User | None, QueueView | None]:
+    """A decided comment's article, author and (``view_id``) the queue view listing it, in one SELECT,
+    read afresh (counters moved by SQL in this transaction)."""
+    entities: list[Any] = [Article, User] if view_id is None else [Article, User, QueueView]
+    stmt = select(*entities).select_from(Article).outerjoin(User, User.id == user_id)
+    if view_id is not None:
+        stmt = stmt.outerjoin(QueueView, QueueView.id == view_id)
+    found = (await session.execute(
+        stmt.where(Article.id == article_id).execution_options(populate_existing=True))).first()
+    if found is None:
+        user = await session.get(User, user_id, populate_existing=True)
+        return None, user, await session.get(QueueView, view_id) if view_id is not None else None
+    return found[0], found[1], found[2] if view_id is not None else None
+
+
+async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[str], comment_id: int) -> None:
+    """Cancel a comment's not-yet-sent rows of any of ``kinds`` (one UPDATE)."""
+    stmt = update(Delivery).where(Delivery.kind.in_(list(kinds)), Delivery.status == QUEUED,
+                                  Delivery.comment_id == comment_id)
+    await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
 
 
 async def pending_of_author(session: AsyncSession, author_id: int) -> list[Comment]:

@@ -45,6 +45,34 @@ async def enqueue(
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
+def row(
+    *,
+    kind: str,
+    dedupe_key: str,
+    chat_key: str | int,
+    payload: dict[str, Any],
+    now: datetime,
+    not_before: datetime | None = None,
+    article_id: int | None = None,
+    comment_id: int | None = None,
+) -> dict[str, Any]:
+    """The values of one row for `enqueue_many` (the same fields as `enqueue`)."""
+    return {
+        "kind": kind, "dedupe_key": dedupe_key, "chat_key": str(chat_key), "payload": payload, "status": QUEUED,
+        "attempts": 0, "next_attempt_at": not_before or now, "article_id": article_id, "comment_id": comment_id,
+        "created_at": now,
+    }
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> set[str]:
+    """Record several messages owed to Telegram in one INSERT (ids in the given order); the dedupe keys
+    recorded now (``ON CONFLICT DO NOTHING RETURNING``: a key already recorded is not among them)."""
+    if not rows:
+        return set()
+    stmt = insert_for(session, Delivery).values(rows).on_conflict_do_nothing(index_elements=[Delivery.dedupe_key])
+    return set((await session.execute(stmt.returning(Delivery.dedupe_key))).scalars())
+
+
 async def requeue(session: AsyncSession, dedupe_key: str, payload: dict[str, Any], now: datetime) -> None:
     """Refresh a not-yet-sent row's payload, or queue a sent one again (count edits)."""
     stmt = (

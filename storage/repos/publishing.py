@@ -8,24 +8,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import String, cast, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Article
+from storage.models import Article, Delivery
 
 
 async def stale_counts(session: AsyncSession, edited_before: datetime, *, article_id: int | None = None,
-                       limit: int = 200) -> list[Article]:
+                       limit: int = 200, row_prefix: str = "count:") -> list[tuple[Article, Delivery | None]]:
     """Posted articles whose count button shows another number than their approved count, last edited
-    before ``edited_before`` (or never)."""
-    stmt = select(Article).where(
-        Article.approved_count != Article.shown_count,
-        Article.channel_message_id.is_not(None),
-        or_(Article.count_edited_at.is_(None), Article.count_edited_at <= edited_before),
+    before ``edited_before`` (or never), each with its edit's outbox row (key ``row_prefix`` + the
+    article's id) if there is one: one SELECT."""
+    row_key = literal(row_prefix) + cast(Article.id, String)
+    stmt = (
+        select(Article, Delivery)
+        .outerjoin(Delivery, Delivery.dedupe_key == row_key)
+        .where(
+            Article.approved_count != Article.shown_count,
+            Article.channel_message_id.is_not(None),
+            or_(Article.count_edited_at.is_(None), Article.count_edited_at <= edited_before),
+        )
     )
     if article_id is not None:
         stmt = stmt.where(Article.id == article_id)
-    return list((await session.execute(stmt.limit(limit))).scalars())
+    return [(article, row) for article, row in (await session.execute(stmt.limit(limit))).all()]
 
 
 async def count_shown(session: AsyncSession, article_id: int | None, shown: int, now: datetime) -> None:
