@@ -47,8 +47,15 @@ class Target:
 
 
 def new_token() -> str:
-    """A random, URL-safe article token (12 characters of A-Za-z0-9_-)."""
-    return secrets.token_urlsafe(9)
+    """A random, URL-safe article token (12 characters of A-Za-z0-9_-), never starting with «-».
+
+    Operators type tokens after options (``khabar export --article TOKEN``); one starting with «-»
+    would be read as another option.
+    """
+    while True:
+        token = secrets.token_urlsafe(9)
+        if not token.startswith("-"):
+            return token
 
 
 def deep_link(bot_username: str, token: str) -> str:
