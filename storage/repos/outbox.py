@@ -29,10 +29,18 @@ async def enqueue(
     comment_id: int | None = None,
 ) -> bool:
     """Record a message owed to Telegram; False if the same intent is already recorded."""
-    stmt = insert_for(session, Delivery).values(row(
-        kind=kind, dedupe_key=dedupe_key, chat_key=chat_key, payload=payload, now=now, not_before=not_before,
-        article_id=article_id, comment_id=comment_id,
-    ))
+    stmt = insert_for(session, Delivery).values(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        chat_key=str(chat_key),
+        payload=payload,
+        status=QUEUED,
+        attempts=0,
+        next_attempt_at=not_before or now,
+        article_id=article_id,
+        comment_id=comment_id,
+        created_at=now,
+    )
     result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[Delivery.dedupe_key]))
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
