@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import instance, metrics, network
 from bot.deps import AppState, Chats, Deps, KhabarApp, KhabarContext, utc_now
@@ -38,6 +38,24 @@ AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
 # connections) and costs memory: a burst of 1,000 updates would otherwise be processed 256 at a time.
 CONCURRENT_UPDATES = 32
 REPAIR_EVERY = 300.0  # seconds between sweeps for unfinished duplicate checks
+
+
+class KhabarApplication(Application):
+    """PTB's Application, stopping its jobs without cancelling one.
+
+    ``JobQueue.stop`` waits for the jobs running when it is called and then shuts the scheduler
+    down, which cancels any job that started in between (a repeating job every second starts
+    often), and the scheduler logs that as an ERROR with a traceback. Pausing the scheduler first
+    means no job starts once stopping has begun, so the wait covers every job that runs.
+    """
+
+    __slots__ = ()
+
+    async def stop(self) -> None:
+        jobs = self.job_queue
+        if jobs is not None and jobs.scheduler.running:
+            jobs.scheduler.pause()
+        await super().stop()
 
 
 def _areas() -> list[AreaSetup]:
@@ -103,6 +121,7 @@ def build_application(
     )
     builder = (
         ApplicationBuilder()
+        .application_class(KhabarApplication)
         .bot(bot)
         .context_types(context_types)
         .concurrent_updates(CONCURRENT_UPDATES)
