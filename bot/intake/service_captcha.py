@@ -173,6 +173,8 @@ async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
         return Decided(t.ANSWER_NOT_YOURS)
     where = (captcha.chat_id, captcha.message_id) if captcha.chat_id and captcha.message_id else given.shown_in
     if captcha.solved_at is not None or comment.status in {S.PENDING.value, S.APPROVED.value, S.REJECTED.value}:
+        if comment.status != S.PENDING.value:
+            return Decided(t.ANSWER_ALREADY)  # decided: its message is the outcome's now (moderation/notices.py)
         # Show the receipt again: heals a process that died between the commit and the edit, or a
         # press that committed between our two reads (READ COMMITTED on PostgreSQL).
         return Decided(t.ANSWER_ALREADY, _receipt(comment, author), where)

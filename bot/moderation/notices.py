@@ -37,8 +37,8 @@ from bot.states import CommentStatus
 from bot.texts import moderation as t
 from bot.texts import tools as tools_text
 from storage.models import Article, Comment, Delivery, ModerationAction, User
+from storage.repos import comments, users
 from storage.repos import outbox as outbox_repo
-from storage.repos import users
 
 log = logging.getLogger(__name__)
 
@@ -249,11 +249,18 @@ async def _wanted(session: AsyncSession, deps: Deps, row: Delivery, state: dict[
     return await _comment_wanted(session, deps, comment, shown)
 
 
-def _plan(chat_id: int, state: dict[str, Any], wanted: Wanted | None) -> dict[str, Any] | None:
-    """The call that makes the author's message say ``wanted`` (None: nothing to do)."""
+def _plan(chat_id: int, state: dict[str, Any], wanted: Wanted | None, receipt: int | None = None
+          ) -> dict[str, Any] | None:
+    """The call that makes the author's message say ``wanted`` (None: nothing to do).
+
+    ``receipt``: the message showing the comment's receipt, still the author's newest; a first outcome
+    is written into it rather than sent as one more message (issue 15: view + captcha, nothing more)."""
     if wanted is None:
         return None
     message_id = state.get("message_id")
+    if message_id is None and wanted.push and receipt is not None:
+        into = call("edit_message_text", chat_id=chat_id, message_id=receipt, text=wanted.text, no_preview=True)
+        return {**into, "state": {**state, "message_id": receipt, "pushed": wanted.text, "receipt": True}}
     if message_id is None:
         return {**call("send_message", chat_id=chat_id, text=wanted.text, no_preview=True), "state": state} if wanted.push else None
     if wanted.text == state.get("shown"):
@@ -269,10 +276,24 @@ def _state(row: Delivery) -> dict[str, Any]:
     return dict(state) if isinstance(state, dict) else {}
 
 
+async def _receipt(session: AsyncSession, row: Delivery, state: dict[str, Any]) -> int | None:
+    """The receipt a comment's first outcome may be written into (None: a message of its own)."""
+    if (row.comment_id is None or not row.dedupe_key.startswith("notice:") or state.get("message_id") is not None
+            or state.get("receipt_gone")):
+        return None
+    return await comments.receipt_message(session, row.comment_id, int(row.chat_key))
+
+
+async def _next(deps: Deps, session: AsyncSession, row: Delivery, state: dict[str, Any], now: datetime
+                ) -> dict[str, Any] | None:
+    wanted = await _wanted(session, deps, row, state, now)
+    receipt = await _receipt(session, row, state) if wanted is not None and wanted.push else None
+    return _plan(int(row.chat_key), state, wanted, receipt)
+
+
 async def _render(deps: Deps, session: AsyncSession, row: Delivery, now: datetime) -> dict[str, Any] | None:
     """Right before sending: the call the notice needs now, or None."""
-    state = _state(row)
-    return _plan(int(row.chat_key), state, await _wanted(session, deps, row, state, now))
+    return await _next(deps, session, row, _state(row), now)
 
 
 async def _store(session: AsyncSession, row: Delivery, state: dict[str, Any], now: datetime, deps: Deps) -> None:
@@ -280,7 +301,7 @@ async def _store(session: AsyncSession, row: Delivery, state: dict[str, Any], no
     stored = {"method": _STORED, "args": {"chat_id": int(row.chat_key)}, "state": state}
     stmt = update(Delivery).where(Delivery.id == row.id).values(payload=stored)
     await session.execute(stmt.execution_options(synchronize_session=False))
-    if _plan(int(row.chat_key), state, await _wanted(session, deps, row, state, now)) is not None:
+    if await _next(deps, session, row, state, now) is not None:
         await outbox_repo.wake(session, row.dedupe_key, now)
 
 
@@ -307,6 +328,8 @@ async def _failed(deps: Deps, session: AsyncSession, row: Delivery, error: str, 
         state = _state(row)
         state.pop("message_id", None)
         state.pop("shown", None)
+        if state.pop("receipt", None):
+            state["receipt_gone"] = True  # the receipt was deleted: the outcome becomes a message of its own
         await _store(session, row, state, now, deps)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.states import CommentStatus, check_move
-from storage.models import Comment
+from storage.models import Captcha, Comment
 from storage.models.base import utcnow
 
 
@@ -74,3 +74,20 @@ async def count_recent_by_author(session: AsyncSession, author_id: int, since: d
     """How many comments an author started since ``since`` (for the rate limit)."""
     stmt = select(func.count()).where(Comment.author_id == author_id, Comment.created_at >= since)
     return int((await session.execute(stmt)).scalar_one())
+
+
+async def receipt_message(session: AsyncSession, comment_id: int, chat_id: int) -> int | None:
+    """The message in ``chat_id`` that shows this comment's receipt (its solved captcha), while it is
+    the author's newest: None once they have written another comment since, whose messages lie below."""
+    newer = (
+        select(Comment.id)
+        .where(Comment.author_id == select(Comment.author_id).where(Comment.id == comment_id).scalar_subquery(),
+               Comment.id > comment_id)
+        .exists()
+    )
+    stmt = select(Captcha.message_id).where(
+        Captcha.comment_id == comment_id, Captcha.chat_id == chat_id, Captcha.solved_at.is_not(None),
+        Captcha.message_id.is_not(None), ~newer,
+    )
+    found = (await session.execute(stmt)).scalar_one_or_none()
+    return int(found) if found is not None else None

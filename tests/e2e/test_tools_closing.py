@@ -95,7 +95,9 @@ async def test_a_moderator_closes_from_a_card_reference_and_pending_comments_are
     await khabar.settle()
     assert await status_of(khabar, comment.id) == "approved"
 
-    await sent_to(fake, reader, "منتشر شد")  # the author's notice
+    # The author's notice, written into the receipt (the captcha message).
+    await fake.wait_for("editMessageText", lambda c: str(c.params.get("chat_id")) == str(reader.id)
+                        and "منتشر شد" in str(c.params.get("text")), timeout=10)
     await reader.start_bot(f"a-{article.token}")
     closed = await sent_to(fake, reader, CLOSED_VIEW)
     assert "نظری که پیش از بستن" in closed.params["text"]
