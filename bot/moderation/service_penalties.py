@@ -84,7 +84,9 @@ async def after_reject(deps: Deps, comment_id: int, outcome: Outcome) -> Outcome
         comment = await comments.get(session, comment_id)
         if comment is None or comment.status != CommentStatus.REJECTED.value or comment.reason not in ladder.reasons:
             return outcome
-        user = await session.get(User, comment.author_id)
+        # Locked (PostgreSQL; SQLite's write transactions are serial): two rejections at once would both read
+        # the author unbanned and take the ladder's step twice.
+        user = await session.get(User, comment.author_id, with_for_update=True, populate_existing=True)
         if user is None or comment.source == "web" or (user.banned_until is not None and user.banned_until > now):
             return outcome  # website identities are not banned by the ladder; a banned author is banned already
         earlier = await _penalties(session, user.id)

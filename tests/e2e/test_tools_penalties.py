@@ -3,9 +3,11 @@ one step further each time; the author is told, moderators can undo a penalty fr
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.callbacks import Action, encode
 from bot.jalali import fa_digits
@@ -13,7 +15,7 @@ from bot.states import CommentStatus
 from fakegram.actors import FakeUser
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
-from storage.models import Article, Comment, User
+from storage.models import Article, Comment, ModerationAction, User
 from tests.e2e.harness import Khabar, World
 from tests.e2e.test_moderation_cards import card_of, reload
 from tests.e2e.test_moderation_publish import notes_to
@@ -138,3 +140,29 @@ async def test_unban_of_a_penalised_author_undoes_the_penalty(fake: FakeTelegram
     await command(fake, world, f"/unban {troll.id}", "دیگر مسدود نیست")
     stats = await command(fake, world, "/stats", "آمار")
     assert f"لغوشده: {fa_digits(1)}" in stats
+
+
+async def test_two_rejections_at_once_give_one_penalty(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    # Two moderators reject the author's two insults in the same instant: the ladder's step is taken once
+    # (on PostgreSQL both checks would otherwise read the author unbanned and ban twice).
+    art = await factory.article(khabar.db)
+    troll = await factory.reader(fake, khabar.db, "مزاحم", "troll")
+    first, second = await written(khabar, art, troll, 2)
+    await khabar.settle()
+    presses = []
+    for mod, comment in zip(world.moderators, (first, second), strict=False):
+        card = card_of(fake, world, comment.id)
+        await (await mod.press(card, encode(Action.REJECT_MENU, comment.id))).wait_answered(60)
+        wanted = encode(Action.REJECT, comment.id, INSULT)
+        await fake.wait_for("editMessageText", lambda c, card=card, wanted=wanted: c.params.get("message_id") == card.message_id
+                            and wanted in str(c.params.get("reply_markup")), timeout=60)
+        presses.append((mod, card, wanted))
+    handles = await asyncio.gather(*(mod.press(card, wanted) for mod, card, wanted in presses))
+    await asyncio.gather(*(h.wait_answered(60) for h in handles))
+    await khabar.settle()
+    assert [(await reload(khabar, c.id)).status for c in (first, second)] == ["rejected", "rejected"]
+    async with khabar.db.transaction() as session:
+        count = (await session.execute(select(func.count()).where(ModerationAction.action == "penalty"))).scalar_one()
+    assert count == 1
+    assert len(await penalty_cards(fake, world)) == 1
+    assert await banned_until(khabar, troll) is not None
