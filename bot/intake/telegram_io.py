@@ -10,6 +10,7 @@ from telegram import Bot, LinkPreviewOptions, ReplyParameters
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.deps import Deps
+from bot.domain.unreachable import cannot_write
 from bot.intake.screens import Screen
 from bot.telegram_reach import patiently
 from storage.models import User
@@ -43,13 +44,13 @@ async def send(deps: Deps, bot: Bot, chat_id: int, screen: Screen, *, reply_to: 
         message = await patiently(deps.telegram, lambda: bot.send_message(
             chat_id, screen.text, reply_markup=screen.markup, link_preview_options=_NO_PREVIEW,
             reply_parameters=reply))
-    except Forbidden:
-        async with deps.db.transaction() as session:
-            await users.mark_blocked(session, chat_id)
-        log.info("reader blocked the bot", extra={"user_id": chat_id})
-        return None
     except TelegramError as exc:
-        log.warning("interactive send failed", extra={"chat_id": chat_id, "error": str(exc)})
+        if cannot_write(exc.message, forbidden=isinstance(exc, Forbidden)) and chat_id > 0:
+            async with deps.db.transaction() as session:
+                await users.mark_blocked(session, chat_id)
+            log.info("reader blocked the bot", extra={"user_id": chat_id})
+        else:
+            log.warning("interactive send failed", extra={"chat_id": chat_id, "error": str(exc)})
         return None
     return message.message_id
 

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.helpers import create_deep_linked_url
 
 from bot.deps import Deps
+from bot.domain.unreachable import cannot_write
 from bot.jalali import format_datetime
 from bot.moderation.card import clip
 from bot.moderation.reasons import BANNED, is_permanent
@@ -44,7 +45,6 @@ log = logging.getLogger(__name__)
 
 NOTICE = "notice"
 _STORED = "notice"  # the payload's method while nothing is being sent: the row only keeps its state
-_BLOCKED = ("blocked", "deactivated", "chat not found", "forbidden", "bot can't initiate")
 _GONE = ("message to edit not found", "message can't be edited")
 MAX_LISTED = 5  # comments named in a ban notice
 
@@ -320,7 +320,7 @@ async def _sent(deps: Deps, session: AsyncSession, row: Delivery, message_id: in
 async def _failed(deps: Deps, session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
     """Blocked: nothing more is sent. The message to edit is gone: the next outcome is a new message."""
     lowered = error.lower()
-    if any(word in lowered for word in _BLOCKED):
+    if cannot_write(error):
         await users.mark_blocked(session, int(row.chat_key))
         log.info("user blocked the bot", extra={"user_id": row.chat_key})
         return
