@@ -17,7 +17,7 @@ from bot.deps import Deps
 from bot.domain.captcha import cooldown, parse_answer, read_question, render
 from bot.domain.payload import new_token
 from bot.intake import service_captcha, slowmode
-from bot.intake.checking import HISTORY_WINDOW, ChecksResources
+from bot.intake.checking import HISTORY_WINDOW
 from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
 from bot.intake.wording import ban_end, duration, fa_number
@@ -114,7 +114,9 @@ async def accept(
     slowed = await slowmode.gate(session, deps, user.id, article, now)  # a surge on this article (issue 18)
     if slowed is not None:
         return Outcome(note=slowed)
-    checks: ChecksResources = deps.resources["checks"]
+    checks = deps.parts.checks
+    if checks is None:
+        raise RuntimeError("intake's setup builds the checks' resources before any comment arrives")
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
     history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
     verdict = checks.review(text, profile, history, now, await learning.estimate_text(session, text))

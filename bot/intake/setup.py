@@ -35,7 +35,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
     """Build the checks' resources once, register the note hook, schedule the expiry sweep."""
     async with deps.db.transaction() as session:
         articles = await repo.all_article_texts(session)
-    deps.resources["checks"] = ChecksResources.build(deps.settings, articles)
+    deps.parts.checks = ChecksResources.build(deps.settings, articles)
     deps.outbox.register(NOTE_KIND, Hooks(on_sent=_note_sent))
 
     async def sweep(context: KhabarContext) -> None:

@@ -25,7 +25,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
     service_publish.register_hooks(deps)
     notices.register_hooks(deps)
     dispatcher = Dispatcher(deps)
-    deps.resources["moderation.dispatcher"] = dispatcher
+    deps.parts.dispatcher = dispatcher
     deps.events.subscribe("comment_pending", dispatcher.kick)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_sweep, interval=SWEEP_SECONDS, first=10.0, name="moderation-sweep", data=dispatcher)

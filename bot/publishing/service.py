@@ -20,7 +20,6 @@ from storage.models import Article, Delivery
 
 log = logging.getLogger(__name__)
 
-RESOURCE = "publishing"
 FEED_CHECK_SECONDS = 2.0
 HOLD_CHECK_SECONDS = 1.0
 
@@ -81,7 +80,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
 
     deps.events.subscribe("count_changed", count_changed)
     poller = FeedPoller(app, deps)
-    deps.resources[RESOURCE] = poller
+    deps.parts.feed_poller = poller
 
     async def feeds_changed(_feed_id: int) -> None:
         await poller.run()
@@ -97,8 +96,8 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
 
 async def _feeds_job(context: KhabarContext) -> None:
     """Kick a background poll if it is not running."""
-    poller = context.deps.resources.get(RESOURCE)
-    if isinstance(poller, FeedPoller):
+    poller = context.deps.parts.feed_poller
+    if poller is not None:
         poller.kick()
 
 
@@ -118,8 +117,8 @@ async def _hold_job(context: KhabarContext) -> None:
 
 async def poll_feeds_now(deps: Deps) -> int:
     """Poll due feeds right away (after /feeds add; tests)."""
-    poller = deps.resources.get(RESOURCE)
-    return await poller.run() if isinstance(poller, FeedPoller) else 0
+    poller = deps.parts.feed_poller
+    return await poller.run() if poller is not None else 0
 
 
 def _feed_lines(rows: list[feeds.Feed]) -> str:
