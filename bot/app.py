@@ -31,7 +31,7 @@ from storage.db import Database, PoolOptions, is_sqlite
 
 log = logging.getLogger(__name__)
 
-# Each area's start-up: registers outbox hooks, builds resources, schedules jobs. Order matters
+# Each area's start-up: builds its parts (Deps.parts), subscribes to events, schedules jobs. Order matters
 # only for logging; every setup must be idempotent and quick.
 AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
 # Updates handled at once. More buys nothing (SQLite writes are serial, PostgreSQL's pool is ~15
@@ -188,6 +188,9 @@ async def _post_init(app: KhabarApp) -> None:
     deps.metrics.watch_sql(db.counts)
     deps.metrics.know_chats({ops: metrics.OPS, discussion: metrics.DISCUSSION, channel: metrics.CHANNEL,
                              moderators: metrics.MODERATORS})
+    from bot.outbox_kinds import follow_ups
+
+    worker.hooks = {kind.value: hooks for kind, hooks in follow_ups(deps).items()}  # what follows each send
     app.bot_data.deps = deps
     try:
         await instance.claim(app, deps, app.bot_data.mode)

@@ -15,6 +15,7 @@ from bot.checks.normalize import clean_text, normalize
 from bot.comments_open import article_open
 from bot.deps import Deps
 from bot.domain.captcha import cooldown, parse_answer, read_question, render
+from bot.domain.message_kinds import MessageKind
 from bot.domain.payload import new_token
 from bot.intake import service_captcha, slowmode
 from bot.intake.checking import HISTORY_WINDOW
@@ -27,14 +28,14 @@ from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
 from bot.texts import tools as tools_text
-from storage.models import Article, Comment, User
+from storage.models import Article, Comment, Delivery, User
 from storage.repos import comments, learning, outbox
 from storage.repos import intake as repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
 DRAFT_TTL = service_captcha.DRAFT_TTL
-NOTE_KIND = "intake_note"
+NOTE_LIFETIME = timedelta(seconds=60)  # a group note is deleted this long after it is posted
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +259,7 @@ async def _group_target(session: AsyncSession, msg: GroupMessage) -> tuple[Artic
 
 async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root: int | None, text: str,
                       comment: tuple[int, str] | None = None) -> None:
-    """A short note in the thread (deleted about a minute after it is sent, see setup's hook)."""
+    """A short note in the thread (deleted about a minute after it is sent: ``note_sent``)."""
     name = mention_html(msg.author.id, msg.author.display_name or t.ANONYMOUS)  # mention_html escapes
     args: dict[str, object] = {"chat_id": msg.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=text)}
     if comment is not None:
@@ -266,9 +267,19 @@ async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root
         args["reply_markup"] = continue_markup(deps.bot_username, comment[1]).to_dict()
     if root is not None:
         args["reply_to"] = root
-    await outbox.enqueue(session, kind=NOTE_KIND, dedupe_key=f"intake-note:{msg.chat_id}:{msg.message_id}",
+    await outbox.enqueue(session, kind=MessageKind.INTAKE_NOTE, dedupe_key=f"intake-note:{msg.chat_id}:{msg.message_id}",
                          chat_key=msg.chat_id, payload=call("send_message", **args), now=deps.clock(),
                          comment_id=comment[0] if comment else None)
+
+
+async def note_sent(session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+    """Outbox hook: a group note was posted; schedule its deletion (a row, so a restart still deletes it)."""
+    if message_id is None:
+        return
+    chat_id = int(row.payload["args"]["chat_id"])
+    await outbox.enqueue(session, kind=MessageKind.DELETE, dedupe_key=f"intake-note-delete:{chat_id}:{message_id}",
+                         chat_key=chat_id, payload=call("delete_message", chat_id=chat_id, message_id=message_id),
+                         now=now, not_before=now + NOTE_LIFETIME)
 
 
 async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
@@ -280,7 +291,7 @@ async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
             return False
         article, parent = target
         root = article.discussion_message_id
-        await outbox.enqueue(session, kind="delete", dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
+        await outbox.enqueue(session, kind=MessageKind.DELETE, dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
                              chat_key=msg.chat_id, now=now,
                              payload=call("delete_message", chat_id=msg.chat_id, message_id=msg.message_id))
         await remember(session, deps, msg.author, private=False)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import card_updates, service_penalties
 from bot.moderation import queue_view as qv
@@ -67,7 +68,7 @@ async def _enqueue_cards(
         key = f"card:{view.comment_id}" if attempts == 0 else f"card:{view.comment_id}:{attempts}"
         await outbox_repo.enqueue(
             session,
-            kind=card_updates.CARD,
+            kind=MessageKind.CARD,
             dedupe_key=key,
             chat_key=deps.chats.moderators,
             payload=card_send(deps, view, main_keyboard(view.comment_id)),
@@ -89,7 +90,7 @@ async def _open_view(
     text, keyboard, _ = await card_updates.render_view(session, deps, view, articles=articles, people=people)
     await outbox_repo.enqueue(
         session,
-        kind=card_updates.QUEUE,
+        kind=MessageKind.QUEUE,
         dedupe_key=f"queue:{view.id}",
         chat_key=view.chat_id,
         payload=call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True),
@@ -223,7 +224,7 @@ async def turn_page(deps: Deps, chat_id: int, message_id: int, page: int) -> Scr
         view.page = page
         text, keyboard, _ = await card_updates.render_view(session, deps, view)
         # The page shown now is the freshest content: drop a refresh still waiting with older content.
-        await repo.cancel_queued(session, card_updates.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
+        await repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
         view.refreshed_at = now
         return Screen(keyboard, text)
 

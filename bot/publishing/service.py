@@ -5,18 +5,14 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import network
 from bot.deps import Deps, KhabarApp, KhabarContext
 from bot.jalali import fa_digits
-from bot.outbox import Hooks
 from bot.publishing import counts, feeds, reconcile
-from bot.publishing.articles import POST_KIND, Target, deep_link, on_post_sent, report_failure
+from bot.publishing.articles import Target, deep_link
 from bot.texts import publishing as texts
-from storage.models import Article, Delivery
+from storage.models import Article
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +57,8 @@ class FeedPoller:
 
 
 async def setup(app: KhabarApp, deps: Deps) -> None:
-    """Outbox hooks, count listener, feed/count/reconcile jobs; holds crash leftovers before the worker starts."""
+    """Count listener, feed/count/reconcile jobs; holds crash leftovers before the worker starts."""
     target = target_of(deps)
-    moderators = deps.chats.moderators
-
-    async def on_post_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
-        await report_failure(session, moderators, row, error, now)
-
-    deps.outbox.register(POST_KIND, Hooks(on_sent=on_post_sent, on_failed=on_post_failed))
-    deps.outbox.register(counts.COUNT_KIND, Hooks(on_sent=counts.on_count_sent, on_failed=counts.on_count_failed))
     if deps.chats.discussion is not None:
         await reconcile.settle_known_posts(deps.db, deps.clock(), deps.outbox.lease)
         await reconcile.hold_uncertain_posts(deps.db, deps.clock(), startup=True)
