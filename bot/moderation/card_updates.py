@@ -14,7 +14,7 @@ from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
 from bot.moderation import queue_view as qv
-from bot.moderation.card import Decision, decided_keyboard, main_keyboard, render_card
+from bot.moderation.card import CardDecision, decided_keyboard, main_keyboard, render_card
 from bot.moderation.loading import card_send, load_view, load_views, markup_dict, message_edit, moderator_name
 from bot.moderation.reasons import BAN_DURATIONS, reason_label
 from bot.outbox import call
@@ -52,7 +52,7 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
 
 
 async def decision_edit(
-    session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int, *,
+    session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision, action_id: int, *,
     article: Article | None = None, author: User | None = None, estimate: Estimate | EllipsisType | None = ...,
     view: QueueView | None = None,
 ) -> list[dict[str, Any]]:
@@ -86,13 +86,13 @@ async def decision_edit(
     return rows
 
 
-async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
+async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision, action_id: int) -> None:
     """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
     await outbox_repo.enqueue_many(session, await decision_edit(session, deps, comment, decision, action_id))
 
 
 async def show_reopened(
-    session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int
+    session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision, action_id: int
 ) -> None:
     """After an undo: the card gets its buttons back (or the comment returns to the queue/dispatch)."""
     if comment.card_message_id is not None:
@@ -108,7 +108,7 @@ async def show_reopened(
             comment.queue_view_id = None  # dispatch gives it a card or a place in a new view
 
 
-async def decision_of(session: AsyncSession, comment: Comment) -> Decision | None:
+async def decision_of(session: AsyncSession, comment: Comment) -> CardDecision | None:
     """The decision a decided comment carries, rebuilt from its row and last audit row."""
     if comment.status not in (CommentStatus.APPROVED.value, CommentStatus.REJECTED.value) or comment.decided_at is None:
         return None
@@ -116,13 +116,13 @@ async def decision_of(session: AsyncSession, comment: Comment) -> Decision | Non
     mod = await session.get(User, mod_id) if mod_id else None
     who = moderator_name(mod, mod_id)
     if comment.status == CommentStatus.APPROVED.value:
-        return Decision("approve", who, comment.decided_at, auto=mod_id == 0)
+        return CardDecision("approve", who, comment.decided_at, auto=mod_id == 0)
     last = await repo.last_action(session, comment.id)
     details = (last.details or {}) if last is not None else {}
     if details.get("ban"):
         label = str(details.get("duration_label") or BAN_DURATIONS[-1].label)
-        return Decision("ban", who, comment.decided_at, duration_label=label)
-    return Decision("reject", who, comment.decided_at, reason_label=reason_label(comment.reason))
+        return CardDecision("ban", who, comment.decided_at, duration_label=label)
+    return CardDecision("reject", who, comment.decided_at, reason_label=reason_label(comment.reason))
 
 
 async def close_undo(session: AsyncSession, deps: Deps, comment: Comment) -> None:
@@ -161,7 +161,7 @@ async def close_stale_card(deps: Deps, comment_id: int, chat_id: int, message_id
     return True
 
 
-async def show_auto(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision) -> None:
+async def show_auto(session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision) -> None:
     """A trusted author's comment was published without waiting: moderators get its card, decided,
     with «↩️ لغو تصمیم» while the undo window is open (undoing it gives it the usual buttons)."""
     view_data = await load_view(session, comment)

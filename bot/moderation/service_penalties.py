@@ -25,7 +25,7 @@ from bot.moderation.reasons import ban_until, is_permanent, reason_label
 from bot.moderation.service_decide import (
     AUTO_MODERATOR,
     Moderator,
-    Outcome,
+    PressOutcome,
     Result,
     after_commit,
     ban_user_in,
@@ -75,7 +75,7 @@ async def _counted(session: AsyncSession, author_id: int, reasons: frozenset[str
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def after_reject(deps: Deps, comment_id: int, outcome: Outcome) -> Outcome:
+async def after_reject(deps: Deps, comment_id: int, outcome: PressOutcome) -> PressOutcome:
     """A moderator rejected a comment: ban its author if that reaches the ladder's next step (the toast says so)."""
     ladder = ladder_of(deps)
     if not ladder.on or outcome.result is not Result.DONE:

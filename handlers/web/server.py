@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.deps import Deps, KhabarApp
 from bot.website.addresses import networks
-from bot.website.limits import SlidingWindow
+from bot.website.limits import AddressLimit
 from bot.website.service import Website
 from handlers.web import routes, security
 
@@ -26,8 +26,8 @@ def build(website: Website) -> web.Application:
     app[routes.PROXIES] = networks(settings.web_trusted_proxies)
     app[routes.MAX_TEXT] = settings.max_comment_length
     app[routes.LIMITS] = {
-        "captcha": SlidingWindow(CAPTCHAS_PER_MINUTE, 60.0),
-        "comment": SlidingWindow(settings.web_posts_per_minute, 60.0),
+        "captcha": AddressLimit(CAPTCHAS_PER_MINUTE, 60.0),
+        "comment": AddressLimit(settings.web_posts_per_minute, 60.0),
     }
     app[routes.STATIC] = routes.load_static()
     routes.add_routes(app)
