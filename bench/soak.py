@@ -113,7 +113,7 @@ async def _khabar_main(conn: Connection, env: dict[str, str], feed_url: str) -> 
         elif command == "advance":
             clock.advance(float(arg))
             await service_captcha.sweep(deps)
-            dispatcher = deps.resources.get("moderation.dispatcher")
+            dispatcher = deps.parts.dispatcher
             if dispatcher is not None:
                 await dispatcher.kick()
             await counts.schedule_count_edits(deps.db, target_of(deps), clock())

@@ -31,7 +31,7 @@ from storage.db import Database, PoolOptions, is_sqlite
 
 log = logging.getLogger(__name__)
 
-# Each area's start-up: registers outbox hooks, builds resources, schedules jobs. Order matters
+# Each area's start-up: builds its parts (Deps.parts), subscribes to events, schedules jobs. Order matters
 # only for logging; every setup must be idempotent and quick.
 AreaSetup = Callable[[KhabarApp, Deps], Awaitable[None]]
 # Updates handled at once. More buys nothing (SQLite writes are serial, PostgreSQL's pool is ~15
@@ -188,6 +188,9 @@ async def _post_init(app: KhabarApp) -> None:
     deps.metrics.watch_sql(db.counts)
     deps.metrics.know_chats({ops: metrics.OPS, discussion: metrics.DISCUSSION, channel: metrics.CHANNEL,
                              moderators: metrics.MODERATORS})
+    from bot.outbox_kinds import follow_ups
+
+    worker.hooks = {kind.value: hooks for kind, hooks in follow_ups(deps).items()}  # what follows each send
     app.bot_data.deps = deps
     try:
         await instance.claim(app, deps, app.bot_data.mode)
@@ -200,20 +203,15 @@ async def _post_init(app: KhabarApp) -> None:
         raise
     for setup in _areas():
         await setup(app, deps)
-    checks = deps.resources.get("checks")
+    checks = deps.parts.checks
     if checks is not None:
         checks.on_verdict = deps.metrics.count_verdict  # checks' verdicts, whichever path asked for them
     await set_menus(app.bot, moderators)
-    poll = app.bot_data.poll_request
-    if isinstance(poll, network.WatchedRequest):
-        quiet = network.PollingErrors(poll)  # failed polls: no WARNING and traceback per retry
-        quiet.attach()
-        deps.resources["polling_errors"] = quiet
     deps.telegram.probe = app.bot.get_me  # while Telegram is away: is it back? (bot/telegram_reach.py)
     if ops is not None:
         alerts = OpsAlerts(app.bot, ops, instance=owner, secrets=_secrets(settings), metrics=deps.metrics)
         alerts.start()
-        deps.resources["ops_alerts"] = alerts
+        deps.parts.ops_alerts = alerts
     if app.job_queue is not None and worker.repair_chats:
         app.job_queue.run_repeating(_repair_job, interval=REPAIR_EVERY, first=REPAIR_EVERY, name="outbox-repair")
     from bot import retention
@@ -226,10 +224,10 @@ async def _post_init(app: KhabarApp) -> None:
     db.patient = True  # from now on work waits out a database outage (storage/availability.py)
     skipped = QuietWhileDown(db.availability)  # jobs waiting for it: no WARNING per skipped run
     skipped.attach()
-    deps.resources["quiet_while_down"] = skipped
+    deps.parts.quiet_while_down = skipped
     away = QuietWhileAway(deps.telegram)  # the same for jobs waiting on Telegram
     away.attach()
-    deps.resources["quiet_while_away"] = away
+    deps.parts.quiet_while_away = away
     worker.start()
     log.info(
         "khabar ready",
@@ -267,7 +265,7 @@ async def _start_monitor(app: KhabarApp, deps: Deps) -> None:
             f"KHABAR_METRICS_PORT={settings.metrics_port}: cannot listen on {settings.metrics_listen} ({exc.strerror}); "
             "choose a free port or leave it empty"
         ) from None
-    deps.resources["monitor"] = server
+    deps.parts.monitor = server
 
 
 async def _repair_job(context: KhabarContext) -> None:
@@ -284,21 +282,17 @@ async def _post_shutdown(app: KhabarApp) -> None:
         from handlers.web import server as website
 
         await website.stop(deps)  # no new web requests while the rest shuts down
-        alerts = deps.resources.pop("ops_alerts", None)
-        if isinstance(alerts, OpsAlerts):
-            await alerts.stop()
-        skipped = deps.resources.pop("quiet_while_down", None)
-        if isinstance(skipped, QuietWhileDown):
-            skipped.detach()
-        away = deps.resources.pop("quiet_while_away", None)
-        if isinstance(away, QuietWhileAway):
-            away.detach()
-        quiet = deps.resources.pop("polling_errors", None)
-        if isinstance(quiet, network.PollingErrors):
-            quiet.detach()
-        monitor = deps.resources.pop("monitor", None)
-        if isinstance(monitor, MonitorServer):
-            await monitor.stop()
+        parts = deps.parts
+        if parts.ops_alerts is not None:
+            await parts.ops_alerts.stop()
+            parts.ops_alerts = None
+        for quiet in (parts.quiet_while_down, parts.quiet_while_away):
+            if quiet is not None:
+                quiet.detach()
+        parts.quiet_while_down = parts.quiet_while_away = None
+        if parts.monitor is not None:
+            await parts.monitor.stop()
+            parts.monitor = None
         await deps.outbox.stop()
         await deps.telegram.close()
         await deps.events.settle()

@@ -8,17 +8,29 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.metrics import Metrics
 from bot.moderators import ModeratorDirectory
 from bot.outbox import OutboxWorker
+from bot.seen import SeenChats
 from bot.settings import Settings
-from bot.telegram_reach import TelegramReach
-from storage.availability import unavailable
+from bot.telegram_reach import QuietWhileAway, TelegramReach
+from storage.availability import QuietWhileDown, unavailable
 from storage.db import Database
+
+if TYPE_CHECKING:  # modules that import this one (or aiohttp): only their types are needed here
+    from aiohttp import web
+
+    from bot.health import MonitorServer
+    from bot.intake.checking import ChecksResources
+    from bot.moderation.service_cards import Dispatcher
+    from bot.moderation.service_words import Cache as WordListsCache
+    from bot.ops_alerts import OpsAlerts
+    from bot.publishing.service import FeedPoller
+    from bot.website.service import Website
 
 log = logging.getLogger(__name__)
 Listener = Callable[[int], Awaitable[None]]
@@ -78,6 +90,27 @@ class Chats:
 
 
 @dataclass
+class Parts:
+    """What the areas build or start once (post_init, or first use), one attribute each; None until then.
+
+    Whoever starts a part sets it here; ``bot.app._post_shutdown`` stops what is set.
+    """
+
+    checks: ChecksResources | None = None  # lexicons, detector, term statistics (bot/intake/setup.py)
+    dispatcher: Dispatcher | None = None  # sends pending comments to the moderators (bot/moderation/setup.py)
+    feed_poller: FeedPoller | None = None  # polls the newsroom's feeds in the background (bot/publishing/service.py)
+    word_lists: WordListsCache | None = None  # /words lists, reread when their version moves (first use)
+    seen_chats: SeenChats = field(default_factory=SeenChats)  # chats met, for ``khabar chats`` (handlers/seen.py)
+    leases: list[str] = field(default_factory=list)  # the instance leases this process holds (bot/instance.py)
+    ops_alerts: OpsAlerts | None = None  # errors forwarded to KHABAR_OPS_CHAT
+    quiet_while_down: QuietWhileDown | None = None  # jobs waiting out a database outage log no WARNING per run
+    quiet_while_away: QuietWhileAway | None = None  # the same for jobs waiting on Telegram
+    monitor: MonitorServer | None = None  # /healthz and /metrics (KHABAR_METRICS_PORT)
+    website: Website | None = None  # the website's comments service (KHABAR_WEB_PORT; handlers/web/server.py)
+    web_runner: web.AppRunner | None = None  # the website's HTTP server
+
+
+@dataclass
 class Deps:
     """Settings, database, clock, randomness and workers, created in post_init."""
 
@@ -91,8 +124,7 @@ class Deps:
     clock: Callable[[], datetime] = utc_now
     rng: random.Random = field(default_factory=random.SystemRandom)
     events: Events = field(default_factory=Events)
-    # Domain resources built once at start-up (check lexicons, term statistics …), by area.
-    resources: dict[str, Any] = field(default_factory=dict)
+    parts: Parts = field(default_factory=Parts)  # what the areas build or start once, typed (above)
     metrics: Metrics = field(default_factory=Metrics)  # this Application's Prometheus series (bot/metrics.py)
     telegram: TelegramReach = field(default_factory=TelegramReach)  # whether Telegram answers (bot/telegram_reach.py)
 

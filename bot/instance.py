@@ -119,7 +119,7 @@ async def claim(app: KhabarApp, deps: Deps, mode: str) -> None:
         if names:
             # With the SQLite lease this process is the only one: every row still "sending" is orphaned.
             await _expire_orphan_claims(session, dead_owners, SQLITE in names, now)
-    deps.resources["instance_leases"] = names
+    deps.parts.leases = names
     if names and app.job_queue is not None:
         app.job_queue.run_repeating(_renew, interval=RENEW_EVERY, first=RENEW_EVERY, name="instance-leases")
 
@@ -141,14 +141,14 @@ async def _renew(context: KhabarContext) -> None:
     """Keep this instance's leases alive (a dead instance's leases lapse after TTL)."""
     deps = context.deps
     async with deps.db.transaction() as session:
-        for name in deps.resources.get("instance_leases", []):
+        for name in deps.parts.leases:
             if not await leases.acquire(session, name, holder_id(deps), TTL, deps.clock()):
                 log.error("lost an instance lease to another process", extra={"lease": name})
 
 
 async def release(deps: Deps) -> None:
     """Give the leases back at a clean shutdown so a restart need not wait for TTL."""
-    names = deps.resources.get("instance_leases", [])
+    names = deps.parts.leases
     if not names:
         return
     async with deps.db.transaction() as session:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
 from bot.telegram_reach import TelegramReach, not_sent, outage_error
-
-log = logging.getLogger(__name__)
-UNREACHABLE_ALERT = 300.0  # seconds without a getUpdates answer before an ERROR (someone should look)
 
 
 class WatchedRequest(HTTPXRequest):
@@ -73,50 +69,3 @@ def proxy_secrets(settings: Settings) -> list[str]:
         if password:
             out.append(password)
     return out
-
-
-class PollingErrors(logging.Filter):
-    """Rewrites PTB's log of a failed getUpdates (an ERROR with a traceback, every retry) on the
-    ``telegram.ext.Updater`` logger: a WARNING without traceback while PTB retries with backoff; one
-    ERROR once Telegram has not answered for UNREACHABLE_ALERT seconds; one INFO when it answers again."""
-
-    LOGGER = "telegram.ext.Updater"
-    PTB_MESSAGE = "Exception happened while polling for updates."
-
-    def __init__(self, request: WatchedRequest) -> None:
-        super().__init__()
-        self.request = request
-        self.started = time.monotonic()
-        self.alerted_at: float | None = None  # when the ERROR was logged (None: not in an outage)
-
-    def attach(self) -> None:
-        """Start rewriting PTB's polling errors."""
-        logging.getLogger(self.LOGGER).addFilter(self)
-
-    def detach(self) -> None:
-        """Stop rewriting them."""
-        logging.getLogger(self.LOGGER).removeFilter(self)
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Drop PTB's record of a failed poll, logging Khabar's own instead; pass every other record."""
-        if record.msg != self.PTB_MESSAGE or not record.exc_info or record.exc_info[1] is None:
-            return True
-        self.failed(record.exc_info[1])
-        return False
-
-    def failed(self, exc: BaseException) -> None:
-        """Log one failed getUpdates."""
-        now = time.monotonic()
-        last = self.request.last_answer
-        if self.alerted_at is not None and last is not None and last > self.alerted_at:
-            log.info("Telegram answers getUpdates again")
-            self.alerted_at = None
-        silent = now - (last if last is not None else self.started)
-        message = exc.message if isinstance(exc, TelegramError) else str(exc)
-        extra = {"error": f"{type(exc).__name__}: {message}", "silent_s": round(silent)}
-        if self.alerted_at is None and silent >= UNREACHABLE_ALERT:
-            self.alerted_at = now
-            log.error("Telegram has not answered getUpdates for minutes: check the network or KHABAR_PROXY_URL",
-                      extra=extra)
-        else:
-            log.warning("getUpdates failed; retrying", extra=extra)

@@ -87,7 +87,7 @@ class OutboxWorker:
     bot: Bot
     owner: str
     clock: Callable[[], datetime]
-    hooks: dict[str, Hooks] = field(default_factory=dict)
+    hooks: dict[str, Hooks] = field(default_factory=dict)  # by row kind: bot/outbox_kinds.py's table
     lease: timedelta = timedelta(seconds=120)
     batch: int = 50
     idle_poll: float = 1.0
@@ -111,10 +111,6 @@ class OutboxWorker:
     def telegram_down(self) -> bool:
         """Whether Telegram is known to be out of reach right now."""
         return self.reach is not None and self.reach.down
-
-    def register(self, kind: str, hooks: Hooks) -> None:
-        """Attach database hooks to a delivery kind."""
-        self.hooks[kind] = hooks
 
     def saw(self, chat_id: int, message_id: int) -> None:
         """A message arrived as an update: never one of the bot's own, so never probed as a copy."""

@@ -58,25 +58,25 @@ async def on_button(update: Update, context: KhabarContext) -> None:
         return
     chat_id, message_id = message.chat.id, message.message_id
     if cb.action is Action.QUEUE_PAGE:
-        screen = await service_cards.turn_page(deps, chat_id, message_id, cb.args[0])
+        redraw = await service_cards.turn_page(deps, chat_id, message_id, cb.args[0])
     else:
-        screen = await service_cards.menu(deps, cb.args[0], chat_id, message_id, MENUS[cb.action])
-    if screen is None:
+        redraw = await service_cards.menu(deps, cb.args[0], chat_id, message_id, MENUS[cb.action])
+    if redraw is None:
         await query.answer(t.ALREADY_DECIDED)
         return
     await query.answer()
-    await _show(context, message, screen)
+    await _show(context, message, redraw)
 
 
-async def _show(context: KhabarContext, message: Message, screen: service_cards.Screen) -> None:
+async def _show(context: KhabarContext, message: Message, redraw: service_cards.Redraw) -> None:
     """Edit the pressed message in place (a menu or another page); Telegram refusals are only logged.
 
     Menus re-send the current text: PTB adds the default parse_mode to editMessageReplyMarkup,
     which strict servers (and the fake) refuse. A stale press asking for what is already shown sends
     nothing (Telegram would answer "message is not modified").
     """
-    text = screen.text if screen.text is not None else message.text_html
-    wanted = markup(screen.keyboard) if screen.keyboard else None
+    text = redraw.text if redraw.text is not None else message.text_html
+    wanted = markup(redraw.keyboard) if redraw.keyboard else None
     if text == message.text_html and wanted == message.reply_markup:
         return
     try:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 
 from bot.deps import KhabarContext
-from bot.seen import SeenChats, sightings_of
+from bot.seen import sightings_of
 
 log = logging.getLogger(__name__)
 
@@ -19,8 +19,7 @@ async def record(update: Update, context: KhabarContext) -> None:
     if not sightings:
         return
     deps = context.deps
-    recorder: SeenChats = deps.resources.setdefault("seen_chats", SeenChats())
     try:
-        await recorder.note(deps.db, sightings, deps.clock())
+        await deps.parts.seen_chats.note(deps.db, sightings, deps.clock())
     except SQLAlchemyError as exc:  # a convenience for the operator: never worth failing the update for
         log.warning("could not record a seen chat", extra={"error": str(exc)[:200]})

@@ -68,29 +68,3 @@ def test_alert_batches_say_a_repeated_error_once_and_count_the_rest() -> None:
     assert "news-1" in text and "bot.outbox: permanent error</code> (×۳)" in text
     assert text.count("•") == LINES and "۷ خطای دیگر" in text  # 3 lines not shown + 4 dropped
     assert alerts.redact(f"token {TOKEN} and hook-secret") == "token *** and ***"
-
-
-async def test_polling_errors_warn_then_one_error_after_minutes_then_recovery(caplog: pytest.LogCaptureFixture) -> None:
-    import logging
-    import time
-
-    from telegram.error import NetworkError
-
-    from bot.network import UNREACHABLE_ALERT, PollingErrors, WatchedRequest
-
-    request = WatchedRequest()
-    quiet = PollingErrors(request)
-    caplog.set_level(logging.INFO, logger="bot.network")
-    request.last_answer = time.monotonic() - 5
-    quiet.failed(NetworkError("proxy refused"))
-    request.last_answer = time.monotonic() - UNREACHABLE_ALERT - 1
-    quiet.failed(NetworkError("proxy refused"))
-    quiet.failed(NetworkError("proxy refused"))
-    request.last_answer = time.monotonic() + 1  # answered since the ERROR
-    quiet.failed(NetworkError("proxy refused"))
-    await request.shutdown()
-    levels = [(r.levelname, r.getMessage().split(":")[0]) for r in caplog.records if r.name == "bot.network"]
-    assert levels == [("WARNING", "getUpdates failed; retrying"), ("ERROR", "Telegram has not answered getUpdates for minutes"),
-                      ("WARNING", "getUpdates failed; retrying"), ("INFO", "Telegram answers getUpdates again"),
-                      ("WARNING", "getUpdates failed; retrying")]
-    assert all(r.exc_info is None for r in caplog.records)

@@ -32,7 +32,7 @@ def add_parser(sub: Any) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class PastDecision:
     """One past decision read from the file."""
 
     text: str
@@ -40,7 +40,7 @@ class Decision:
     reason: str | None
 
 
-def parse_line(line: str) -> Decision | str:
+def parse_line(line: str) -> PastDecision | str:
     """A decision, or why the line is not one."""
     try:
         data = json.loads(line)
@@ -55,7 +55,7 @@ def parse_line(line: str) -> Decision | str:
         return '"decision" must be "approved" or "rejected"'
     if reason is not None and not isinstance(reason, str):
         return '"reason" must be a string'
-    return Decision(text, decision == "rejected", reason or None)
+    return PastDecision(text, decision == "rejected", reason or None)
 
 
 @dataclass
@@ -113,7 +113,7 @@ async def _learn(settings: Settings, lines: Iterable[str], name: str, migrate_fi
     db = Database(url)
     tally = Tally()
     try:
-        batch: list[Decision] = []
+        batch: list[PastDecision] = []
         for number, line in _numbered(lines):
             tally.lines += 1
             parsed = parse_line(line)
@@ -138,7 +138,7 @@ async def _learn(settings: Settings, lines: Iterable[str], name: str, migrate_fi
     return 0 if tally.approved + tally.rejected + tally.known else 1
 
 
-async def _store(db: Any, batch: list[Decision], tally: Tally) -> None:
+async def _store(db: Any, batch: list[PastDecision], tally: Tally) -> None:
     from storage.repos import learning
 
     now = datetime.now(UTC)

@@ -12,6 +12,7 @@ from telegram import Bot
 
 from bot.deps import Deps
 from bot.domain import captcha as domain
+from bot.domain.message_kinds import MessageKind
 from bot.intake.screens import Screen, captcha_screen, write_again
 from bot.intake.telegram_io import edit, send
 from bot.intake.wording import duration, tries
@@ -239,7 +240,7 @@ async def sweep(deps: Deps) -> int:
                 note = _again(t.CAPTCHA_EXPIRED, comment)
                 payload = call("edit_message_text", chat_id=captcha.chat_id, message_id=captcha.message_id,
                                text=note.text, reply_markup=note.markup.to_dict() if note.markup else None)
-                await outbox.enqueue(session, kind="intake_edit", dedupe_key=f"captcha-expired:{comment.id}",
+                await outbox.enqueue(session, kind=MessageKind.INTAKE_EDIT, dedupe_key=f"captcha-expired:{comment.id}",
                                      chat_key=captcha.chat_id, payload=payload, now=now, comment_id=comment.id)
     if expired:
         log.info("comments expired", extra={"count": expired})

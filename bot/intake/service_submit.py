@@ -15,9 +15,10 @@ from bot.checks.normalize import clean_text, normalize
 from bot.comments_open import article_open
 from bot.deps import Deps
 from bot.domain.captcha import cooldown, parse_answer, read_question, render
+from bot.domain.message_kinds import MessageKind
 from bot.domain.payload import new_token
 from bot.intake import service_captcha, slowmode
-from bot.intake.checking import HISTORY_WINDOW, ChecksResources
+from bot.intake.checking import HISTORY_WINDOW
 from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
 from bot.intake.wording import ban_end, duration, fa_number
@@ -27,18 +28,18 @@ from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
 from bot.texts import tools as tools_text
-from storage.models import Article, Comment, User
+from storage.models import Article, Comment, Delivery, User
 from storage.repos import comments, learning, outbox
 from storage.repos import intake as repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
 DRAFT_TTL = service_captcha.DRAFT_TTL
-NOTE_KIND = "intake_note"
+NOTE_LIFETIME = timedelta(seconds=60)  # a group note is deleted this long after it is posted
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class SubmitOutcome:
     """What became of a submitted text: a stored comment waiting for its captcha, or a note to the author."""
 
     comment_id: int | None = None
@@ -50,24 +51,24 @@ class Outcome:
 SPLIT_WINDOW = timedelta(seconds=10)  # Telegram clients send a long text's parts within a second or two
 
 
-async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime, *, rate: bool = True) -> Outcome | None:
+async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime, *, rate: bool = True) -> SubmitOutcome | None:
     """Banned (told once), cooling down after failed captchas, or over the rate limit: a refusal;
     None lets the comment through."""
     if user.banned_until is not None and user.banned_until > now:
         if await repo.claim_ban_notice(session, user.id):
-            return Outcome(note=t.BANNED.format(until=ban_end(user.banned_until, deps.settings.tz)))
-        return Outcome()
+            return SubmitOutcome(note=t.BANNED.format(until=ban_end(user.banned_until, deps.settings.tz)))
+        return SubmitOutcome()
     if not rate:
         return None
     failures, last = await repo.captcha_failures(session, user.id, now - repo.FAILURE_MEMORY)
     if last is not None and now < last + cooldown(failures):
-        return Outcome(note=t.COOLDOWN.format(wait=duration(last + cooldown(failures) - now)))
+        return SubmitOutcome(note=t.COOLDOWN.format(wait=duration(last + cooldown(failures) - now)))
     window = timedelta(seconds=deps.settings.rate_limit_window_seconds)
     counted = await repo.counted_since(session, user.id, now - window)
     limit = deps.settings.rate_limit_comments
     if len(counted) >= limit:
         frees_at = counted[len(counted) - limit] + window  # when enough of them leave the window
-        return Outcome(note=t.RATE_LIMITED.format(window=duration(window), count=fa_digits(len(counted)),
+        return SubmitOutcome(note=t.RATE_LIMITED.format(window=duration(window), count=fa_digits(len(counted)),
                                                   wait=duration(frees_at - now)))
     return None
 
@@ -91,30 +92,32 @@ def _explain(codes: list[str], text: str, deps: Deps) -> str:
 async def accept(
     session: AsyncSession, deps: Deps, user: User, article: Article, parent: Comment | None, text: str, *,
     source: str = "private", origin: tuple[int, int] | None = None,
-) -> Outcome:
+) -> SubmitOutcome:
     """Gates, then the checks; a rejected comment is stored as auto_rejected and explained."""
     now = deps.clock()
     banned = await _gate(session, deps, user, now, rate=False)
     if banned is not None:
         return banned
     if not article_open(article, deps.settings, now):  # closed by a moderator or by the clock (issue 18)
-        return Outcome(note=tools_text.CLOSED_REFUSED.format(title=title_of(article)))
+        return SubmitOutcome(note=tools_text.CLOSED_REFUSED.format(title=title_of(article)))
     normalized = normalize(clean_text(text))[:4096]
     earlier = await repo.same_text(session, user.id, article.id, parent.id if parent else None, normalized)
     if earlier is not None and earlier.status == S.AWAITING_CAPTCHA.value:
-        return Outcome(comment_id=earlier.id, token=earlier.token)  # its captcha never showed up: show it again
+        return SubmitOutcome(comment_id=earlier.id, token=earlier.token)  # its captcha never showed up: show it again
     if earlier is not None:  # sent again (a lost receipt, a double send): it is registered, say so
-        return Outcome(note=t.ALREADY_REGISTERED.format(ref=earlier.token))
+        return SubmitOutcome(note=t.ALREADY_REGISTERED.format(ref=earlier.token))
     if await _split_tail(session, deps, user, article, now):
         log.info("tail of a split long text refused", extra={"user_id": user.id})
-        return Outcome(note=t.SPLIT_TAIL.format(limit=fa_number(deps.settings.max_comment_length)))
+        return SubmitOutcome(note=t.SPLIT_TAIL.format(limit=fa_number(deps.settings.max_comment_length)))
     refused = await _gate(session, deps, user, now)
     if refused is not None:
         return refused
     slowed = await slowmode.gate(session, deps, user.id, article, now)  # a surge on this article (issue 18)
     if slowed is not None:
-        return Outcome(note=slowed)
-    checks: ChecksResources = deps.resources["checks"]
+        return SubmitOutcome(note=slowed)
+    checks = deps.parts.checks
+    if checks is None:
+        raise RuntimeError("intake's setup builds the checks' resources before any comment arrives")
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
     history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
     verdict = checks.review(text, profile, history, now, await learning.estimate_text(session, text))
@@ -133,8 +136,8 @@ async def accept(
     if rejected:
         await repo.count_auto_rejected(session, user.id)
         log.info("comment rejected by the checks", extra={"comment_id": comment.id, "reasons": reject_codes})
-        return Outcome(note=t.REJECTED.format(why=_explain(reject_codes, verdict.cleaned_text, deps)))
-    return Outcome(comment_id=comment.id, token=comment.token, stored=comment)
+        return SubmitOutcome(note=t.REJECTED.format(why=_explain(reject_codes, verdict.cleaned_text, deps)))
+    return SubmitOutcome(comment_id=comment.id, token=comment.token, stored=comment)
 
 
 async def _target(session: AsyncSession, user: User, shown: Shown, now: datetime) -> tuple[Article, Comment | None] | None:
@@ -256,7 +259,7 @@ async def _group_target(session: AsyncSession, msg: GroupMessage) -> tuple[Artic
 
 async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root: int | None, text: str,
                       comment: tuple[int, str] | None = None) -> None:
-    """A short note in the thread (deleted about a minute after it is sent, see setup's hook)."""
+    """A short note in the thread (deleted about a minute after it is sent: ``note_sent``)."""
     name = mention_html(msg.author.id, msg.author.display_name or t.ANONYMOUS)  # mention_html escapes
     args: dict[str, object] = {"chat_id": msg.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=text)}
     if comment is not None:
@@ -264,9 +267,19 @@ async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root
         args["reply_markup"] = continue_markup(deps.bot_username, comment[1]).to_dict()
     if root is not None:
         args["reply_to"] = root
-    await outbox.enqueue(session, kind=NOTE_KIND, dedupe_key=f"intake-note:{msg.chat_id}:{msg.message_id}",
+    await outbox.enqueue(session, kind=MessageKind.INTAKE_NOTE, dedupe_key=f"intake-note:{msg.chat_id}:{msg.message_id}",
                          chat_key=msg.chat_id, payload=call("send_message", **args), now=deps.clock(),
                          comment_id=comment[0] if comment else None)
+
+
+async def note_sent(session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+    """Outbox hook: a group note was posted; schedule its deletion (a row, so a restart still deletes it)."""
+    if message_id is None:
+        return
+    chat_id = int(row.payload["args"]["chat_id"])
+    await outbox.enqueue(session, kind=MessageKind.DELETE, dedupe_key=f"intake-note-delete:{chat_id}:{message_id}",
+                         chat_key=chat_id, payload=call("delete_message", chat_id=chat_id, message_id=message_id),
+                         now=now, not_before=now + NOTE_LIFETIME)
 
 
 async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
@@ -278,7 +291,7 @@ async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
             return False
         article, parent = target
         root = article.discussion_message_id
-        await outbox.enqueue(session, kind="delete", dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
+        await outbox.enqueue(session, kind=MessageKind.DELETE, dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
                              chat_key=msg.chat_id, now=now,
                              payload=call("delete_message", chat_id=msg.chat_id, message_id=msg.message_id))
         await remember(session, deps, msg.author, private=False)
@@ -288,7 +301,7 @@ async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
         reachable = user.started_bot and not user.blocked_bot
         private_note = None
         if msg.text is None:
-            outcome = Outcome(note=t.GROUP_TEXT_ONLY)
+            outcome = SubmitOutcome(note=t.GROUP_TEXT_ONLY)
             private_note = t.GROUP_TEXT_ONLY_PRIVATE.format(title=title_of(article))
         else:
             outcome = await accept(session, deps, user, article, parent, msg.text, source="group",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.intake.service_submit import GroupMessage
 from bot.outbox import call
 from storage.repos import intake as repo
@@ -24,7 +25,7 @@ async def take_down(deps: Deps, msg: GroupMessage) -> bool:
                 in_thread = await repo.article_by_thread(session, msg.chat_id, root) is not None
         if not in_thread:
             return False
-        await outbox.enqueue(session, kind="delete", dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
+        await outbox.enqueue(session, kind=MessageKind.DELETE, dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
                              chat_key=msg.chat_id, now=deps.clock(),
                              payload=call("delete_message", chat_id=msg.chat_id, message_id=msg.message_id))
     log.info("message sent as a foreign channel taken down", extra={"chat_id": msg.chat_id})

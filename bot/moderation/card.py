@@ -42,7 +42,7 @@ def clip_units(text: str, limit: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Author:
+class CardAuthor:
     """What moderators see about a comment's author."""
 
     user_id: int
@@ -58,7 +58,7 @@ class Author:
 
 
 @dataclass(frozen=True, slots=True)
-class Decision:
+class CardDecision:
     """A decision to show on a decided card."""
 
     kind: str  # approve | reject | ban | undo
@@ -79,7 +79,7 @@ class CardView:
     created_at: datetime
     article_title: str
     article_link: str | None
-    author: Author
+    author: CardAuthor
     parent_author: str | None = None
     parent_text: str | None = None
     warnings: list[str] = field(default_factory=list)
@@ -96,7 +96,7 @@ def article_title_html(title: str, link: str | None, limit: int = MAX_TITLE) -> 
     return f"<b>{title}</b>"
 
 
-def render_card(view: CardView, tz: ZoneInfo, decision: Decision | None = None) -> str:
+def render_card(view: CardView, tz: ZoneInfo, decision: CardDecision | None = None) -> str:
     """The card's HTML text; with ``decision``, a last line saying what was decided, by whom, when."""
     head = t.CARD_NEW_REPLY if view.parent_text is not None else t.CARD_NEW
     a = view.author
@@ -153,7 +153,7 @@ def estimate_line(estimate: Estimate) -> str:
     return t.CARD_ESTIMATE_WORDS.format(percent=percent, words=words)
 
 
-def decision_line(decision: Decision, tz: ZoneInfo) -> str:
+def decision_line(decision: CardDecision, tz: ZoneInfo) -> str:
     """«✅ منتشر شد · مدیر یک · پنج‌شنبه …»."""
     when = format_datetime(decision.at, tz)
     who = html.escape(clip(decision.who, 64))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -13,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checks.learned import Estimate
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.moderation import queue_view as qv
-from bot.moderation.card import Decision, decided_keyboard, main_keyboard, render_card
+from bot.moderation.card import CardDecision, decided_keyboard, main_keyboard, render_card
 from bot.moderation.loading import card_send, load_view, load_views, markup_dict, message_edit, moderator_name
 from bot.moderation.reasons import BAN_DURATIONS, reason_label
-from bot.outbox import Hooks, call
+from bot.outbox import call
 from bot.states import CommentStatus
 from storage.models import Article, Comment, Delivery, QueueView, User
 from storage.repos import comments
@@ -26,19 +26,16 @@ from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
-CARD, CARD_EDIT, QUEUE, QUEUE_EDIT = "card", "card_edit", "queue", "queue_edit"
-CARD_AUTO = "card_auto"  # the trace of a trusted author's comment, published without waiting
-
 
 async def _enqueue_card_edit(
     session: AsyncSession, deps: Deps, comment: Comment, text: str, keyboard: list[list[tuple[str, str]]], key: str
 ) -> None:
     if comment.card_chat_id is None or comment.card_message_id is None:
         return
-    await repo.cancel_queued(session, CARD_EDIT, comment_id=comment.id)
+    await repo.cancel_queued(session, MessageKind.CARD_EDIT, comment_id=comment.id)
     await outbox_repo.enqueue(
         session,
-        kind=CARD_EDIT,
+        kind=MessageKind.CARD_EDIT,
         dedupe_key=key,
         chat_key=comment.card_chat_id,
         payload=message_edit(comment.card_chat_id, comment.card_message_id, text, keyboard),
@@ -55,7 +52,7 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
 
 
 async def decision_edit(
-    session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int, *,
+    session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision, action_id: int, *,
     article: Article | None = None, author: User | None = None, estimate: Estimate | EllipsisType | None = ...,
     view: QueueView | None = None,
 ) -> list[dict[str, Any]]:
@@ -67,7 +64,7 @@ async def decision_edit(
     now = deps.clock()
     rows: list[dict[str, Any]] = []
     has_card = comment.card_chat_id is not None and comment.card_message_id is not None
-    await repo.cancel_queued_kinds(session, (CARD, CARD_EDIT) if has_card else (CARD,), comment.id)
+    await repo.cancel_queued_kinds(session, (MessageKind.CARD, MessageKind.CARD_EDIT) if has_card else (MessageKind.CARD,), comment.id)
     if comment.queue_view_id is not None:
         if view is None or view.id != comment.queue_view_id:
             view = await session.get(QueueView, comment.queue_view_id)
@@ -79,7 +76,7 @@ async def decision_edit(
     text = render_card(view_data, deps.settings.tz, decision)
     keyboard = decided_keyboard(comment.id, undo=undo_open(deps, comment, now))
     rows.append(outbox_repo.row(
-        kind=CARD_EDIT,
+        kind=MessageKind.CARD_EDIT,
         dedupe_key=f"card_edit:{comment.id}:{action_id}",
         chat_key=comment.card_chat_id,
         payload=message_edit(comment.card_chat_id, comment.card_message_id, text, keyboard),
@@ -89,13 +86,13 @@ async def decision_edit(
     return rows
 
 
-async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int) -> None:
+async def show_decision(session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision, action_id: int) -> None:
     """After a decision: the card shows it (undo button while allowed); the queue view drops the comment."""
     await outbox_repo.enqueue_many(session, await decision_edit(session, deps, comment, decision, action_id))
 
 
 async def show_reopened(
-    session: AsyncSession, deps: Deps, comment: Comment, decision: Decision, action_id: int
+    session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision, action_id: int
 ) -> None:
     """After an undo: the card gets its buttons back (or the comment returns to the queue/dispatch)."""
     if comment.card_message_id is not None:
@@ -111,7 +108,7 @@ async def show_reopened(
             comment.queue_view_id = None  # dispatch gives it a card or a place in a new view
 
 
-async def decision_of(session: AsyncSession, comment: Comment) -> Decision | None:
+async def decision_of(session: AsyncSession, comment: Comment) -> CardDecision | None:
     """The decision a decided comment carries, rebuilt from its row and last audit row."""
     if comment.status not in (CommentStatus.APPROVED.value, CommentStatus.REJECTED.value) or comment.decided_at is None:
         return None
@@ -119,13 +116,13 @@ async def decision_of(session: AsyncSession, comment: Comment) -> Decision | Non
     mod = await session.get(User, mod_id) if mod_id else None
     who = moderator_name(mod, mod_id)
     if comment.status == CommentStatus.APPROVED.value:
-        return Decision("approve", who, comment.decided_at, auto=mod_id == 0)
+        return CardDecision("approve", who, comment.decided_at, auto=mod_id == 0)
     last = await repo.last_action(session, comment.id)
     details = (last.details or {}) if last is not None else {}
     if details.get("ban"):
         label = str(details.get("duration_label") or BAN_DURATIONS[-1].label)
-        return Decision("ban", who, comment.decided_at, duration_label=label)
-    return Decision("reject", who, comment.decided_at, reason_label=reason_label(comment.reason))
+        return CardDecision("ban", who, comment.decided_at, duration_label=label)
+    return CardDecision("reject", who, comment.decided_at, reason_label=reason_label(comment.reason))
 
 
 async def close_undo(session: AsyncSession, deps: Deps, comment: Comment) -> None:
@@ -157,20 +154,20 @@ async def close_stale_card(deps: Deps, comment_id: int, chat_id: int, message_id
             return False
         text = render_card(await load_view(session, comment), deps.settings.tz, decision)
         await outbox_repo.enqueue(
-            session, kind=CARD_EDIT, dedupe_key=f"card_stale:{chat_id}:{message_id}", chat_key=chat_id,
+            session, kind=MessageKind.CARD_EDIT, dedupe_key=f"card_stale:{chat_id}:{message_id}", chat_key=chat_id,
             payload=message_edit(chat_id, message_id, text, []), now=deps.clock(), comment_id=comment.id,
         )
     deps.outbox.wake()
     return True
 
 
-async def show_auto(session: AsyncSession, deps: Deps, comment: Comment, decision: Decision) -> None:
+async def show_auto(session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision) -> None:
     """A trusted author's comment was published without waiting: moderators get its card, decided,
     with «↩️ لغو تصمیم» while the undo window is open (undoing it gives it the usual buttons)."""
     view_data = await load_view(session, comment)
     await outbox_repo.enqueue(
         session,
-        kind=CARD_AUTO,
+        kind=MessageKind.CARD_AUTO,
         dedupe_key=f"card_auto:{comment.id}",
         chat_key=deps.chats.moderators,
         payload=card_send(deps, view_data, decided_keyboard(comment.id, undo=True), decision),
@@ -179,7 +176,7 @@ async def show_auto(session: AsyncSession, deps: Deps, comment: Comment, decisio
     )
 
 
-async def _auto_card_sent(
+async def auto_card_sent(
     deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime
 ) -> None:
     """Remember the trace card as the comment's card; if it was undone or decided meanwhile, say so there."""
@@ -202,7 +199,7 @@ async def _auto_card_sent(
     else:
         keyboard = []  # the comment has another card now: this one only says what became of it
     await outbox_repo.enqueue(
-        session, kind=CARD_EDIT, dedupe_key=f"card_auto_late:{row.id}", chat_key=int(row.chat_key),
+        session, kind=MessageKind.CARD_EDIT, dedupe_key=f"card_auto_late:{row.id}", chat_key=int(row.chat_key),
         payload=message_edit(int(row.chat_key), message_id, text, keyboard), now=now, comment_id=comment.id,
     )
 
@@ -228,7 +225,7 @@ async def schedule_refresh(
     """Queue an edit of the view: after a decision (``urgent``) at once, else at most every
     REFRESH_SECONDS (new comments arriving in a surge, coalesced).
 
-    The edit's content is rendered when it is sent (`_render_queued`): every decision and new comment
+    The edit's content is rendered when it is sent (`render_queued`): every decision and new comment
     calls this, and rendering loads and paginates the whole queue; decisions pressed while an edit is
     still queued share that edit. ``rows``: the refresh's outbox row is added there, for the caller's
     batch insert, instead of being inserted here.
@@ -247,9 +244,9 @@ async def schedule_refresh(
         at = max(now, view.refreshed_at + timedelta(seconds=qv.REFRESH_SECONDS))
     else:
         at = now
-    await repo.cancel_queued(session, QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
+    await repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
     refresh = outbox_repo.row(
-        kind=QUEUE_EDIT,
+        kind=MessageKind.QUEUE_EDIT,
         dedupe_key=f"queue_edit:{view.id}:{deps.rng.getrandbits(48):x}",
         chat_key=view.chat_id,
         payload=message_edit(view.chat_id, view.message_id, "", []),  # rendered when sent
@@ -267,7 +264,7 @@ async def schedule_refresh(
         view.closed_at = now
 
 
-async def _render_queued(deps: Deps, session: AsyncSession, row: Delivery, now: datetime) -> dict[str, Any] | None:
+async def render_queued(deps: Deps, session: AsyncSession, row: Delivery, now: datetime) -> dict[str, Any] | None:
     """A queued refresh is about to be sent: the view's content as it is now (the row names the message)."""
     args = row.payload.get("args", {})
     view = await repo.view_by_message(session, int(args["chat_id"]), int(args["message_id"]))
@@ -277,8 +274,8 @@ async def _render_queued(deps: Deps, session: AsyncSession, row: Delivery, now: 
     return message_edit(view.chat_id, view.message_id, text, keyboard)
 
 
-# ----- outbox hooks ---------------------------------------------------------------------------------------
-async def _card_sent(deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+# ----- outbox hooks (named in bot/outbox_kinds.py) ----------------------------------------------------
+async def card_sent(deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
     """Remember where the card is; if the comment was decided meanwhile, show that on it."""
     if row.comment_id is None or message_id is None:
         return
@@ -297,7 +294,7 @@ async def _card_sent(deps: Deps, session: AsyncSession, row: Delivery, message_i
         await _enqueue_card_edit(session, deps, comment, text, keyboard, f"card_edit:{comment.id}:late{row.id}")
 
 
-async def _card_edit_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
+async def card_edit_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
     """The card is gone (deleted by someone): forget it, so /queue sends a new one."""
     if row.comment_id is not None and "not found" in error.lower():
         comment = await comments.get(session, row.comment_id)
@@ -306,7 +303,7 @@ async def _card_edit_failed(session: AsyncSession, row: Delivery, error: str, no
             comment.card_message_id = None
 
 
-async def _queue_sent(deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+async def queue_sent(deps: Deps, session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
     """Remember the view's message and bring it up to date (comments may have come and gone)."""
     try:
         view_id = int(row.dedupe_key.split(":")[1])
@@ -318,12 +315,3 @@ async def _queue_sent(deps: Deps, session: AsyncSession, row: Delivery, message_
     view.message_id = message_id
     view.refreshed_at = now
     await schedule_refresh(session, deps, view, now)
-
-
-def register_hooks(deps: Deps) -> None:
-    """Outbox hooks for cards and the queue view."""
-    deps.outbox.register(CARD, Hooks(on_sent=functools.partial(_card_sent, deps)))
-    deps.outbox.register(CARD_AUTO, Hooks(on_sent=functools.partial(_auto_card_sent, deps)))
-    deps.outbox.register(CARD_EDIT, Hooks(on_failed=_card_edit_failed))
-    deps.outbox.register(QUEUE, Hooks(on_sent=functools.partial(_queue_sent, deps)))
-    deps.outbox.register(QUEUE_EDIT, Hooks(before_send=functools.partial(_render_queued, deps)))

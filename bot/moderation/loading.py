@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.checks.learned import Estimate
 from bot.deps import Deps
-from bot.moderation.card import Author, CardView, Decision, Keyboard, render_card
+from bot.moderation.card import CardAuthor, CardDecision, CardView, Keyboard, render_card
 from bot.moderation.reasons import warnings_of
 from bot.outbox import call
 from storage.models import Article, Comment, User
@@ -32,17 +32,17 @@ def markup_dict(keyboard: Keyboard) -> dict[str, Any] | None:
     return markup(keyboard).to_dict() if keyboard else None
 
 
-def author_of(user: User | None, user_id: int) -> Author:
+def author_of(user: User | None, user_id: int) -> CardAuthor:
     """The card's author block from the user row."""
     if user is None:
-        return Author(user_id, str(user_id))
-    return Author(user.id, user.display_name, user.username, user.approved_count, user.rejected_count)
+        return CardAuthor(user_id, str(user_id))
+    return CardAuthor(user.id, user.display_name, user.username, user.approved_count, user.rejected_count)
 
 
-def _web_author(comment: Comment, user: User | None) -> Author:
+def _web_author(comment: Comment, user: User | None) -> CardAuthor:
     """A website author: the name they gave, their identity's counts, no Telegram id or username."""
     name = comment.web_author or "—"
-    return Author(comment.author_id, name, None, user.approved_count if user else 0, user.rejected_count if user else 0)
+    return CardAuthor(comment.author_id, name, None, user.approved_count if user else 0, user.rejected_count if user else 0)
 
 
 async def load_views(
@@ -113,7 +113,7 @@ async def load_view(
     return (await load_views(session, [comment], articles=articles, people=people, estimates=estimates))[0]
 
 
-def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: Decision | None = None) -> dict[str, Any]:
+def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: CardDecision | None = None) -> dict[str, Any]:
     """The outbox payload that sends a card to the moderators' chat."""
     return call(
         "send_message",

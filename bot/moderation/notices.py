@@ -17,7 +17,6 @@ rendered again: if the state moved while the message was on its way, the row is 
 
 from __future__ import annotations
 
-import functools
 import html
 import logging
 from dataclasses import dataclass
@@ -29,11 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.helpers import create_deep_linked_url
 
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.domain.unreachable import cannot_write
 from bot.jalali import format_datetime
 from bot.moderation.card import clip
 from bot.moderation.reasons import BANNED, is_permanent
-from bot.outbox import Hooks, call
+from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from bot.texts import tools as tools_text
@@ -43,7 +43,7 @@ from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
-NOTICE = "notice"
+NOTICE = MessageKind.NOTICE
 _STORED = "notice"  # the payload's method while nothing is being sent: the row only keeps its state
 _GONE = ("message to edit not found", "message can't be edited")
 MAX_LISTED = 5  # comments named in a ban notice
@@ -333,13 +333,5 @@ async def _failed(deps: Deps, session: AsyncSession, row: Delivery, error: str, 
         await _store(session, row, state, now, deps)
 
 
-def register_hooks(deps: Deps) -> None:
-    """Outbox hooks for authors' notices."""
-    deps.outbox.register(
-        NOTICE,
-        Hooks(
-            before_send=functools.partial(_render, deps),
-            on_sent=functools.partial(_sent, deps),
-            on_failed=functools.partial(_failed, deps),
-        ),
-    )
+# What follows a notice's send, under the names bot/outbox_kinds.py's table uses.
+before_send, on_sent, on_failed = _render, _sent, _failed

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True)
-class Reason:
+class RejectReason:
     """A moderator's reason for rejecting: a stable code (stored) and its Persian label (shown)."""
 
     code: str
@@ -15,16 +15,16 @@ class Reason:
 
 
 # The order is the wire format (REJECT carries the index): append only.
-REASONS: tuple[Reason, ...] = (
-    Reason("insult", "توهین"),
-    Reason("accusation", "اتهام"),
-    Reason("off_topic", "نامرتبط"),
-    Reason("not_persian", "غیرفارسی"),
-    Reason("advertising", "تبلیغ"),
-    Reason("other", "سایر"),
+REASONS: tuple[RejectReason, ...] = (
+    RejectReason("insult", "توهین"),
+    RejectReason("accusation", "اتهام"),
+    RejectReason("off_topic", "نامرتبط"),
+    RejectReason("not_persian", "غیرفارسی"),
+    RejectReason("advertising", "تبلیغ"),
+    RejectReason("other", "سایر"),
 )
 # Stored on comments rejected because their author was banned.
-BANNED = Reason("banned", "مسدود شدن نویسنده")
+BANNED = RejectReason("banned", "مسدود شدن نویسنده")
 _BY_CODE = {r.code: r for r in (*REASONS, BANNED)}
 
 
@@ -68,7 +68,7 @@ WARNINGS: dict[str, str] = {
 }
 
 
-def reason_at(index: int) -> Reason | None:
+def reason_at(index: int) -> RejectReason | None:
     """The reason behind a button index, or None for a forged index."""
     return REASONS[index] if 0 <= index < len(REASONS) else None
 

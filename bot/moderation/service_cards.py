@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import card_updates, service_penalties
 from bot.moderation import queue_view as qv
 from bot.moderation.card import (
-    Decision,
+    CardDecision,
     Keyboard,
     durations_keyboard,
     main_keyboard,
@@ -67,7 +68,7 @@ async def _enqueue_cards(
         key = f"card:{view.comment_id}" if attempts == 0 else f"card:{view.comment_id}:{attempts}"
         await outbox_repo.enqueue(
             session,
-            kind=card_updates.CARD,
+            kind=MessageKind.CARD,
             dedupe_key=key,
             chat_key=deps.chats.moderators,
             payload=card_send(deps, view, main_keyboard(view.comment_id)),
@@ -89,7 +90,7 @@ async def _open_view(
     text, keyboard, _ = await card_updates.render_view(session, deps, view, articles=articles, people=people)
     await outbox_repo.enqueue(
         session,
-        kind=card_updates.QUEUE,
+        kind=MessageKind.QUEUE,
         dedupe_key=f"queue:{view.id}",
         chat_key=view.chat_id,
         payload=call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True),
@@ -138,7 +139,7 @@ async def dispatch(deps: Deps) -> int:
                 )
                 if decided is not None:
                     approved_articles.append(decided.article_id)
-                    await card_updates.show_auto(session, deps, decided, Decision("approve", AUTO.name, now, auto=True))
+                    await card_updates.show_auto(session, deps, decided, CardDecision("approve", AUTO.name, now, auto=True))
                     continue
             rest.append(comment)
         await route(session, deps, rest, now, fresh=True, articles=articles, people=people)
@@ -174,14 +175,14 @@ class Dispatcher:
 
 # ----- menus and pages (interactive) --------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
-class Screen:
-    """What a menu press should show: new keyboard, and new text when the whole message changes."""
+class Redraw:
+    """What a press redraws on a moderators' message: its keyboard, and its text when the whole message changes."""
 
     keyboard: Keyboard
     text: str | None = None
 
 
-async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind: str) -> Screen | None:
+async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind: str) -> Redraw | None:
     """The keyboard for a card's or a queue item's menu (reasons, durations, back); None if decided/unknown.
 
     On a queue view a decided item's menu re-renders the view's current page instead.
@@ -194,26 +195,26 @@ async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind:
                 return None
             # A queue view still showing a decided item (its refresh was lost): show the current page.
             text, keyboard, _ = await card_updates.render_view(session, deps, view)
-            return Screen(keyboard, text)
+            return Redraw(keyboard, text)
         if view is None:
             if kind == "reasons":
-                return Screen(reasons_keyboard(comment_id))
+                return Redraw(reasons_keyboard(comment_id))
             if kind == "durations":
-                return Screen(durations_keyboard(comment_id))
-            return Screen(main_keyboard(comment_id))
+                return Redraw(durations_keyboard(comment_id))
+            return Redraw(main_keyboard(comment_id))
         if kind in ("reasons", "durations"):
             # The list is replaced by this comment's own card while its menu is open: the moderator
             # sees exactly what they are deciding, whatever the list shows by then. «بازگشت»: the list.
             card_text = render_card(await load_view(session, comment), deps.settings.tz)
             keyboard = reasons_keyboard(comment_id) if kind == "reasons" else durations_keyboard(comment_id)
-            return Screen(keyboard, card_text)
+            return Redraw(keyboard, card_text)
         pending = await repo.view_comments(session, view.id)
         pages = qv.paginate(await load_views(session, pending), deps.settings.tz)
         text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
-        return Screen(keyboard, text)
+        return Redraw(keyboard, text)
 
 
-async def turn_page(deps: Deps, chat_id: int, message_id: int, page: int) -> Screen | None:
+async def turn_page(deps: Deps, chat_id: int, message_id: int, page: int) -> Redraw | None:
     """Show another page of a queue view (None: not a queue view)."""
     now = deps.clock()
     async with deps.db.transaction() as session:
@@ -223,9 +224,9 @@ async def turn_page(deps: Deps, chat_id: int, message_id: int, page: int) -> Scr
         view.page = page
         text, keyboard, _ = await card_updates.render_view(session, deps, view)
         # The page shown now is the freshest content: drop a refresh still waiting with older content.
-        await repo.cancel_queued(session, card_updates.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
+        await repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
         view.refreshed_at = now
-        return Screen(keyboard, text)
+        return Redraw(keyboard, text)
 
 
 @dataclass(frozen=True, slots=True)

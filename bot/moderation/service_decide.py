@@ -15,7 +15,7 @@ from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.moderation import card_updates, notices
 from bot.moderation import service_publish as publish
-from bot.moderation.card import Decision, clip
+from bot.moderation.card import CardDecision, clip
 from bot.moderation.reasons import BANNED, ban_until, duration_at, reason_at, reason_label
 from bot.states import CommentStatus
 from bot.texts import moderation as t
@@ -48,7 +48,7 @@ class Moderator:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class PressOutcome:
     """The result of a press and the toast to answer it with."""
 
     result: Result
@@ -135,13 +135,13 @@ async def decide_in(
 
 def _decision_of(
     mod: Moderator, new: CommentStatus, now: datetime, reason: str | None, details: dict[str, object] | None
-) -> Decision:
+) -> CardDecision:
     details = details or {}
     if details.get("ban"):
-        return Decision("ban", mod.name, now, duration_label=str(details.get("duration_label", "")))
+        return CardDecision("ban", mod.name, now, duration_label=str(details.get("duration_label", "")))
     if new == S.APPROVED:
-        return Decision("approve", mod.name, now, auto=mod.user_id == AUTO_MODERATOR)
-    return Decision("reject", mod.name, now, reason_label=reason_label(reason))
+        return CardDecision("approve", mod.name, now, auto=mod.user_id == AUTO_MODERATOR)
+    return CardDecision("reject", mod.name, now, reason_label=reason_label(reason))
 
 
 def excerpt(text: str, limit: int = 40) -> str:
@@ -165,7 +165,7 @@ async def already_text(session: AsyncSession, comment: Comment | None) -> str:
 
 async def _decide(
     deps: Deps, comment_id: int, new: CommentStatus, mod: Moderator, reason: str | None, done_text: str
-) -> Outcome:
+) -> PressOutcome:
     now = deps.clock()
     async with deps.db.transaction() as session:
         await remember(session, mod, now)
@@ -173,13 +173,13 @@ async def _decide(
         if comment is None:  # no such comment, or decided first by someone else (what the winner wrote)
             found = await session.get(Comment, comment_id, populate_existing=True)
             if found is None:
-                return Outcome(Result.MISSING, t.NOT_FOUND)
-            return Outcome(Result.ALREADY, await already_text(session, found))
+                return PressOutcome(Result.MISSING, t.NOT_FOUND)
+            return PressOutcome(Result.ALREADY, await already_text(session, found))
         article_id = comment.article_id if new == S.APPROVED else None
         text = done_text.format(excerpt=excerpt(comment.text))
     after_commit(deps, article_id)
     log.info("comment decided", extra={"comment_id": comment_id, "status": new.value, "moderator_id": mod.user_id})
-    return Outcome(Result.DONE, text, article_id)
+    return PressOutcome(Result.DONE, text, article_id)
 
 
 def after_commit(deps: Deps, article_id: int | None) -> None:
@@ -189,26 +189,26 @@ def after_commit(deps: Deps, article_id: int | None) -> None:
         deps.events.emit("count_changed", article_id)
 
 
-async def approve(deps: Deps, comment_id: int, mod: Moderator) -> Outcome:
+async def approve(deps: Deps, comment_id: int, mod: Moderator) -> PressOutcome:
     """Publish a pending comment; a second press (anyone's) is told who decided it."""
     return await _decide(deps, comment_id, S.APPROVED, mod, None, t.DONE_APPROVED)
 
 
-async def reject(deps: Deps, comment_id: int, reason_index: int, mod: Moderator) -> Outcome:
+async def reject(deps: Deps, comment_id: int, reason_index: int, mod: Moderator) -> PressOutcome:
     """Reject a pending comment for the reason at ``reason_index``."""
     reason = reason_at(reason_index)
     if reason is None:
-        return Outcome(Result.MISSING, t.NOT_FOUND)
+        return PressOutcome(Result.MISSING, t.NOT_FOUND)
     done = t.DONE_REJECTED.replace("{reason}", reason.label)
     return await _decide(deps, comment_id, S.REJECTED, mod, reason.code, done)
 
 
-async def ban(deps: Deps, comment_id: int, duration_index: int, mod: Moderator) -> Outcome:
+async def ban(deps: Deps, comment_id: int, duration_index: int, mod: Moderator) -> PressOutcome:
     """Reject the comment and ban its author for the duration at ``duration_index`` (their other
     pending comments are closed with it; the author gets one notice)."""
     duration = duration_at(duration_index)
     if duration is None:
-        return Outcome(Result.MISSING, t.NOT_FOUND)
+        return PressOutcome(Result.MISSING, t.NOT_FOUND)
     now = deps.clock()
     until = ban_until(now, duration.days)
     async with deps.db.transaction() as session:
@@ -218,12 +218,12 @@ async def ban(deps: Deps, comment_id: int, duration_index: int, mod: Moderator) 
         if comment is None:
             found = await session.get(Comment, comment_id, populate_existing=True)
             if found is None:
-                return Outcome(Result.MISSING, t.NOT_FOUND)
-            return Outcome(Result.ALREADY, await already_text(session, found))
+                return PressOutcome(Result.MISSING, t.NOT_FOUND)
+            return PressOutcome(Result.ALREADY, await already_text(session, found))
         await ban_user_in(session, deps, comment.author_id, until, mod, now, closed=[comment.id], details=details)
         text = t.DONE_BANNED.format(duration=duration.label, excerpt=excerpt(comment.text))
     after_commit(deps, None)
-    return Outcome(Result.DONE, text)
+    return PressOutcome(Result.DONE, text)
 
 
 async def ban_user_in(

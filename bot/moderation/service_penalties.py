@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import Action, encode
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import notices
 from bot.moderation.card import CardView, clip
@@ -24,7 +25,7 @@ from bot.moderation.reasons import ban_until, is_permanent, reason_label
 from bot.moderation.service_decide import (
     AUTO_MODERATOR,
     Moderator,
-    Outcome,
+    PressOutcome,
     Result,
     after_commit,
     ban_user_in,
@@ -74,7 +75,7 @@ async def _counted(session: AsyncSession, author_id: int, reasons: frozenset[str
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def after_reject(deps: Deps, comment_id: int, outcome: Outcome) -> Outcome:
+async def after_reject(deps: Deps, comment_id: int, outcome: PressOutcome) -> PressOutcome:
     """A moderator rejected a comment: ban its author if that reaches the ladder's next step (the toast says so)."""
     ladder = ladder_of(deps)
     if not ladder.on or outcome.result is not Result.DONE:
@@ -117,7 +118,7 @@ async def after_reject(deps: Deps, comment_id: int, outcome: Outcome) -> Outcome
                                      user_id=user.id, count=fa_digits(counted), reasons=reasons,
                                      window=fa_digits(ladder.window_days), duration=_ban_text(until, deps), next=following)
         keyboard = [[(t.BUTTON_PENALTY_UNDO, encode(Action.PENALTY_UNDO, row.id))]]
-        await outbox_repo.enqueue(session, kind="penalty_card", dedupe_key=f"penalty:{row.id}", chat_key=deps.chats.moderators,
+        await outbox_repo.enqueue(session, kind=MessageKind.PENALTY_CARD, dedupe_key=f"penalty:{row.id}", chat_key=deps.chats.moderators,
                                   payload=call("send_message", chat_id=deps.chats.moderators, text=card,
                                                reply_markup=markup_dict(keyboard), no_preview=True),
                                   now=now)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from bot.callbacks import Action
 from bot.deps import Deps
 from bot.moderation import card_updates, service_decide, service_penalties, service_undo
-from bot.moderation.service_decide import Moderator, Outcome, Result
+from bot.moderation.service_decide import Moderator, PressOutcome, Result
 
 
 async def press(
     deps: Deps, action: Action, args: tuple[int, ...], mod: Moderator, pressed: tuple[int, int] | None
-) -> Outcome:
+) -> PressOutcome:
     """A decision button (approve, reject with a reason, ban for a duration, undo) pressed on the message
     at ``pressed``. A late press on a copy of a decided comment's card (a copy a lost answer left, an old
     card) also edits that copy to show the decision, without buttons; a press on a queue view that no

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.moderation.card import clip
-from bot.outbox import Hooks, call
+from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from bot.texts import web as web_texts
@@ -22,7 +23,6 @@ from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
-PUBLISH, DELETE = "comment_publish", "delete"
 DELETE_WINDOW = timedelta(hours=47, minutes=30)  # Telegram deletes bot messages only within 48 hours
 
 
@@ -60,7 +60,7 @@ async def publication_row(
         no_preview=True,
     )
     return outbox_repo.row(
-        kind=PUBLISH,
+        kind=MessageKind.COMMENT_PUBLISH,
         dedupe_key=publish_key(comment.id),
         chat_key=article.discussion_chat_id,
         payload=payload,
@@ -108,7 +108,7 @@ async def _delete_copy(session: AsyncSession, comment: Comment, now: datetime, a
     if now - comment.published_at < DELETE_WINDOW:
         await outbox_repo.enqueue(
             session,
-            kind=DELETE,
+            kind=MessageKind.DELETE,
             dedupe_key=f"delete:{comment.id}:{action_id}",
             chat_key=article.discussion_chat_id,
             payload=call("delete_message", chat_id=article.discussion_chat_id, message_id=comment.thread_message_id),
@@ -121,7 +121,7 @@ async def _delete_copy(session: AsyncSession, comment: Comment, now: datetime, a
     comment.published_at = None
 
 
-async def _published(session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
+async def published(session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
     """Record the thread copy; if the comment was taken back meanwhile, delete the copy at once."""
     if row.comment_id is None:
         return
@@ -132,8 +132,3 @@ async def _published(session: AsyncSession, row: Delivery, message_id: int | Non
     comment.published_at = now
     if comment.status != CommentStatus.APPROVED.value:
         await _delete_copy(session, comment, now, row.id)
-
-
-def register_hooks(deps: Deps) -> None:
-    """Outbox hooks for publication."""
-    deps.outbox.register(PUBLISH, Hooks(on_sent=_published))

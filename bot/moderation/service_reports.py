@@ -14,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import reports as domain
 from bot.callbacks import Action, encode
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.domain.paging import page_of, trim
 from bot.intake.screens import Screen, author_name
 from bot.intake.telegram_io import Author, remember
@@ -34,7 +35,6 @@ from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
-REVIEW_CARD = "report_card"  # the outbox kind of a review card
 
 
 # ----- the reader's screens ---------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ async def _review_if_due(session: AsyncSession, deps: Deps, comment: Comment, no
                            moderator_id=AUTO_MODERATOR, action="report_review", created_at=now,
                            details={"review_id": review.id, "round": review.round})
     text = await review_text(session, deps, review, comment)
-    await outbox_repo.enqueue(session, kind=REVIEW_CARD, dedupe_key=f"report:{review.id}", chat_key=deps.chats.moderators,
+    await outbox_repo.enqueue(session, kind=MessageKind.REPORT_CARD, dedupe_key=f"report:{review.id}", chat_key=deps.chats.moderators,
                               payload=call("send_message", chat_id=deps.chats.moderators, text=text,
                                            reply_markup=markup_dict(review_keyboard(review.id, comment.id)),
                                            no_preview=True),

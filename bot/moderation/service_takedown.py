@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checks.normalize import parse_number
 from bot.deps import Deps
+from bot.domain.message_kinds import MessageKind
 from bot.moderation import notices
 from bot.moderation import service_publish as publish
 from bot.moderation.card import clip
@@ -30,7 +31,6 @@ from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
-EDIT_KIND = "takedown_edit"
 REASON = "removed"
 
 
@@ -55,10 +55,10 @@ async def _thread_copy(session: AsyncSession, comment: Comment, now: datetime) -
     young = comment.published_at is not None and now - comment.published_at < publish.DELETE_WINDOW
     if young:
         payload = call("delete_message", chat_id=chat_id, message_id=message_id)
-        kind, done, line = publish.DELETE, "deleted", t.REMOVED_THREAD_DELETED
+        kind, done, line = MessageKind.DELETE, "deleted", t.REMOVED_THREAD_DELETED
     else:
         payload = call("edit_message_text", chat_id=chat_id, message_id=message_id, text=t.REMOVED_IN_THREAD)
-        kind, done, line = EDIT_KIND, "edited", t.REMOVED_THREAD_EDITED
+        kind, done, line = MessageKind.TAKEDOWN_EDIT, "edited", t.REMOVED_THREAD_EDITED
     # A removal is final (REMOVED has no way out), so one row per comment.
     await outbox_repo.enqueue(session, kind=kind, dedupe_key=f"takedown:{comment.id}", chat_key=chat_id,
                               payload=payload, now=now, comment_id=comment.id)

@@ -13,9 +13,17 @@ from bot.deps import Deps
 from bot.jalali import fa_digits
 from bot.moderation import card_updates, notices
 from bot.moderation import service_publish as publish
-from bot.moderation.card import Decision
+from bot.moderation.card import CardDecision
 from bot.moderation.reasons import BANNED
-from bot.moderation.service_decide import Moderator, Outcome, Result, after_commit, bump, excerpt, remember
+from bot.moderation.service_decide import (
+    Moderator,
+    PressOutcome,
+    Result,
+    after_commit,
+    bump,
+    excerpt,
+    remember,
+)
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from storage.models import Article, Comment, ModerationAction, User
@@ -56,7 +64,7 @@ async def reopen(session: AsyncSession, deps: Deps, comment: Comment, mod: Moder
     else:
         await bump(session, User, comment.author_id, "rejected_count", -1)
     await notices.sync_comment(session, comment, now)
-    await card_updates.show_reopened(session, deps, comment, Decision("undo", mod.name, now), action.id)
+    await card_updates.show_reopened(session, deps, comment, CardDecision("undo", mod.name, now), action.id)
     return True
 
 
@@ -107,7 +115,7 @@ async def undo_ban(session: AsyncSession, deps: Deps, ban: ModerationAction, mod
     return reopened
 
 
-async def undo(deps: Deps, comment_id: int, mod: Moderator) -> Outcome:
+async def undo(deps: Deps, comment_id: int, mod: Moderator) -> PressOutcome:
     """Put a decided comment back in the queue within the undo window; for a comment closed by a ban,
     undo the ban: all the comments it closed return to the queue and the author may write again."""
     now = deps.clock()
@@ -116,12 +124,12 @@ async def undo(deps: Deps, comment_id: int, mod: Moderator) -> Outcome:
     async with deps.db.transaction() as session:
         comment = await comments.get(session, comment_id)
         if comment is None:
-            return Outcome(Result.MISSING, t.NOT_FOUND)
+            return PressOutcome(Result.MISSING, t.NOT_FOUND)
         if comment.status not in (S.APPROVED.value, S.REJECTED.value):
-            return Outcome(Result.ALREADY, t.ALREADY_UNDONE)
+            return PressOutcome(Result.ALREADY, t.ALREADY_UNDONE)
         if comment.decided_at is None or now - comment.decided_at > window:
             await card_updates.close_undo(session, deps, comment)
-            return Outcome(Result.EXPIRED, t.UNDO_EXPIRED)
+            return PressOutcome(Result.EXPIRED, t.UNDO_EXPIRED)
         await remember(session, mod, now)
         ban = await _ban_that_closed(session, comment) if comment.reason == BANNED.code else None
         if ban is not None:
@@ -130,9 +138,9 @@ async def undo(deps: Deps, comment_id: int, mod: Moderator) -> Outcome:
         else:
             was_approved = comment.status == S.APPROVED.value
             if not await reopen(session, deps, comment, mod, now):
-                return Outcome(Result.ALREADY, t.ALREADY_UNDONE)
+                return PressOutcome(Result.ALREADY, t.ALREADY_UNDONE)
             article_id = comment.article_id if was_approved else None
             text = t.DONE_UNDONE.format(excerpt=excerpt(comment.text))
     after_commit(deps, article_id)
     log.info("decision undone", extra={"comment_id": comment_id, "moderator_id": mod.user_id})
-    return Outcome(Result.DONE, text, article_id)
+    return PressOutcome(Result.DONE, text, article_id)

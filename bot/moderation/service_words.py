@@ -29,7 +29,6 @@ from storage.repos import moderation as audit
 from storage.repos import words as repo
 
 log = logging.getLogger(__name__)
-RESOURCE = "words.cache"
 LISTED = 60  # entries per list shown by /words at most; the rest are counted
 LIST_CHARS = 3800  # /words fits one message: Telegram counts 4096 characters once the HTML is parsed
 ENTRY_CHARS = 60
@@ -57,11 +56,9 @@ class Cache:
 
 def cache_of(deps: Deps) -> Cache:
     """The instance's cache (made on first use)."""
-    found = deps.resources.get(RESOURCE)
-    if not isinstance(found, Cache):
-        found = Cache()
-        deps.resources[RESOURCE] = found
-    return found
+    if deps.parts.word_lists is None:
+        deps.parts.word_lists = Cache()
+    return deps.parts.word_lists
 
 
 async def applied(session: AsyncSession, deps: Deps, verdict: Verdict, policy: Policy) -> Verdict:

@@ -1,11 +1,10 @@
-"""Moderation's start-up: outbox hooks, the comment_pending listener and the periodic sweep."""
+"""Moderation's start-up: the comment_pending listener and the periodic sweep."""
 
 from __future__ import annotations
 
 import logging
 
 from bot.deps import Deps, KhabarApp, KhabarContext
-from bot.moderation import card_updates, notices, service_publish
 from bot.moderation.service_cards import Dispatcher
 
 log = logging.getLogger(__name__)
@@ -20,12 +19,9 @@ async def _sweep(context: KhabarContext) -> None:
 
 
 async def setup(app: KhabarApp, deps: Deps) -> None:
-    """Register hooks, listen for comment_pending, schedule the sweep."""
-    card_updates.register_hooks(deps)
-    service_publish.register_hooks(deps)
-    notices.register_hooks(deps)
+    """Listen for comment_pending, schedule the sweep."""
     dispatcher = Dispatcher(deps)
-    deps.resources["moderation.dispatcher"] = dispatcher
+    deps.parts.dispatcher = dispatcher
     deps.events.subscribe("comment_pending", dispatcher.kick)
     if app.job_queue is not None:
         app.job_queue.run_repeating(_sweep, interval=SWEEP_SECONDS, first=10.0, name="moderation-sweep", data=dispatcher)

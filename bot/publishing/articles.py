@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.helpers import create_deep_linked_url
 
+from bot.domain.message_kinds import MessageKind
 from bot.outbox import call
 from bot.publishing.article_file import ArticleDraft
 from bot.publishing.dedupe import manual_key
@@ -32,8 +33,6 @@ from storage.repos.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
-POST_KIND = "article_post"
-NOTIFY_KIND = "notify"
 QUEUED, POSTED, FAILED, SKIPPED = "queued", "posted", "failed", "skipped"
 
 
@@ -100,7 +99,7 @@ def post_payload(target: Target, article: Article) -> dict[str, Any]:
 
 async def _next_slot(session: AsyncSession, chat_key: str, now: datetime, per_minute: int) -> datetime:
     """The earliest time for the next channel post so that posts stay under ``per_minute``."""
-    stmt = select(func.max(Delivery.next_attempt_at)).where(Delivery.kind == POST_KIND, Delivery.chat_key == chat_key)
+    stmt = select(func.max(Delivery.next_attempt_at)).where(Delivery.kind == MessageKind.ARTICLE_POST, Delivery.chat_key == chat_key)
     last = (await session.execute(stmt)).scalar_one_or_none()
     if last is None:
         return now
@@ -146,7 +145,7 @@ async def add_article(
         slot = await _next_slot(session, chat_key, now, target.settings.channel_posts_per_minute)
         await outbox.enqueue(
             session,
-            kind=POST_KIND,
+            kind=MessageKind.ARTICLE_POST,
             dedupe_key=f"article:{article.id}",
             chat_key=chat_key,
             payload=post_payload(target, article),
@@ -178,8 +177,8 @@ async def on_post_sent(session: AsyncSession, row: Delivery, message_id: int | N
         log.info("article posted", extra={"article_id": row.article_id, "message_id": message_id})
 
 
-async def report_failure(session: AsyncSession, moderators_chat: int, row: Delivery, error: str, now: datetime) -> None:
-    """Mark the article failed and tell the moderators once."""
+async def on_post_failed(moderators_chat: int, session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
+    """Outbox hook (the moderators' chat bound by bot/outbox_kinds.py): mark the article failed, tell them once."""
     if row.article_id is None:
         return
     await session.execute(
@@ -192,7 +191,7 @@ async def report_failure(session: AsyncSession, moderators_chat: int, row: Deliv
     text = texts.POST_FAILED.format(title=html.escape(title[:300], quote=False), error=html.escape(error[:500]))
     await outbox.enqueue(
         session,
-        kind=NOTIFY_KIND,
+        kind=MessageKind.NOTIFY,
         dedupe_key=f"report:article:{row.article_id}",
         chat_key=moderators_chat,
         payload=call("send_message", chat_id=moderators_chat, text=text, no_preview=True),

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.message_kinds import MessageKind
 from bot.outbox import call
 from bot.publishing.articles import Target, post_markup
 from storage.db import Database
@@ -16,7 +17,6 @@ from storage.repos import publishing as repo
 
 log = logging.getLogger(__name__)
 
-COUNT_KIND = "count_edit"
 COUNT_PREFIX = "count:"
 
 
@@ -47,7 +47,7 @@ async def _schedule(
     if existing is None:
         return await outbox.enqueue(
             session,
-            kind=COUNT_KIND,
+            kind=MessageKind.COUNT_EDIT,
             dedupe_key=key,
             chat_key=article.channel_chat_id,
             payload=payload,

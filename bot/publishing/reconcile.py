@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.publishing.articles import POST_KIND, record_posted
+from bot.domain.message_kinds import MessageKind
+from bot.publishing.articles import record_posted
 from bot.publishing.post_format import same_text, visible_text
 from storage.db import Database
 from storage.models import Article, Delivery
@@ -35,7 +36,7 @@ async def _in_flight_match(session: AsyncSession, channel_id: int, text: str) ->
         select(Delivery)
         .join(Article, Article.id == Delivery.article_id)
         .where(
-            Delivery.kind == POST_KIND,
+            Delivery.kind == MessageKind.ARTICLE_POST,
             Delivery.chat_key == str(channel_id),
             Delivery.status.in_([outbox.QUEUED, outbox.SENDING]),
             Article.channel_message_id.is_(None),
@@ -106,7 +107,7 @@ async def settle_known_posts(db: Database, now: datetime, lease: timedelta) -> i
         select(Delivery, Article.channel_message_id)
         .join(Article, Article.id == Delivery.article_id)
         .where(
-            Delivery.kind == POST_KIND,
+            Delivery.kind == MessageKind.ARTICLE_POST,
             Article.channel_message_id.is_not(None),
             or_(
                 Delivery.status == outbox.QUEUED,
@@ -136,11 +137,11 @@ async def hold_uncertain_posts(db: Database, now: datetime, *, startup: bool = F
     async with db.transaction() as session:
         if startup:
             stmt = select(Delivery).where(
-                Delivery.kind == POST_KIND, Delivery.status == outbox.SENDING, Delivery.claimed_until < now
+                Delivery.kind == MessageKind.ARTICLE_POST, Delivery.status == outbox.SENDING, Delivery.claimed_until < now
             )
         else:
             stmt = select(Delivery).where(
-                Delivery.kind == POST_KIND,
+                Delivery.kind == MessageKind.ARTICLE_POST,
                 Delivery.status == outbox.QUEUED,
                 Delivery.attempts >= 1,
                 Delivery.error.is_not(None),

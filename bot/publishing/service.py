@@ -5,22 +5,17 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import network
 from bot.deps import Deps, KhabarApp, KhabarContext
 from bot.jalali import fa_digits
-from bot.outbox import Hooks
 from bot.publishing import counts, feeds, reconcile
-from bot.publishing.articles import POST_KIND, Target, deep_link, on_post_sent, report_failure
+from bot.publishing.articles import Target, deep_link
 from bot.texts import publishing as texts
-from storage.models import Article, Delivery
+from storage.models import Article
 
 log = logging.getLogger(__name__)
 
-RESOURCE = "publishing"
 FEED_CHECK_SECONDS = 2.0
 HOLD_CHECK_SECONDS = 1.0
 
@@ -62,15 +57,8 @@ class FeedPoller:
 
 
 async def setup(app: KhabarApp, deps: Deps) -> None:
-    """Outbox hooks, count listener, feed/count/reconcile jobs; holds crash leftovers before the worker starts."""
+    """Count listener, feed/count/reconcile jobs; holds crash leftovers before the worker starts."""
     target = target_of(deps)
-    moderators = deps.chats.moderators
-
-    async def on_post_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
-        await report_failure(session, moderators, row, error, now)
-
-    deps.outbox.register(POST_KIND, Hooks(on_sent=on_post_sent, on_failed=on_post_failed))
-    deps.outbox.register(counts.COUNT_KIND, Hooks(on_sent=counts.on_count_sent, on_failed=counts.on_count_failed))
     if deps.chats.discussion is not None:
         await reconcile.settle_known_posts(deps.db, deps.clock(), deps.outbox.lease)
         await reconcile.hold_uncertain_posts(deps.db, deps.clock(), startup=True)
@@ -81,7 +69,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
 
     deps.events.subscribe("count_changed", count_changed)
     poller = FeedPoller(app, deps)
-    deps.resources[RESOURCE] = poller
+    deps.parts.feed_poller = poller
 
     async def feeds_changed(_feed_id: int) -> None:
         await poller.run()
@@ -97,8 +85,8 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
 
 async def _feeds_job(context: KhabarContext) -> None:
     """Kick a background poll if it is not running."""
-    poller = context.deps.resources.get(RESOURCE)
-    if isinstance(poller, FeedPoller):
+    poller = context.deps.parts.feed_poller
+    if poller is not None:
         poller.kick()
 
 
@@ -118,8 +106,8 @@ async def _hold_job(context: KhabarContext) -> None:
 
 async def poll_feeds_now(deps: Deps) -> int:
     """Poll due feeds right away (after /feeds add; tests)."""
-    poller = deps.resources.get(RESOURCE)
-    return await poller.run() if isinstance(poller, FeedPoller) else 0
+    poller = deps.parts.feed_poller
+    return await poller.run() if poller is not None else 0
 
 
 def _feed_lines(rows: list[feeds.Feed]) -> str:

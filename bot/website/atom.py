@@ -7,7 +7,7 @@ from datetime import datetime
 from xml.etree import ElementTree as ET
 
 from bot.texts import web as t
-from bot.website.threads import Shown, iso
+from bot.website.threads import WebComment, iso
 
 NS = "http://www.w3.org/2005/Atom"
 MAX_ENTRIES = 100
@@ -21,7 +21,7 @@ def _safe(text: str) -> str:
 
 def render(
     *, feed_url: str, article_title: str, article_link: str | None, article_token: str,
-    comments: Sequence[Shown], updated: datetime,
+    comments: Sequence[WebComment], updated: datetime,
 ) -> bytes:
     """The feed document, newest comment first."""
     ET.register_namespace("", NS)

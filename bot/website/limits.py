@@ -7,7 +7,7 @@ from collections import deque
 MAX_KEYS = 50_000
 
 
-class SlidingWindow:
+class AddressLimit:
     """At most ``limit`` hits per ``window`` seconds for each key."""
 
     def __init__(self, limit: int, window: float) -> None:

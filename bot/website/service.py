@@ -27,7 +27,7 @@ from bot.texts import intake as intake_texts
 from bot.texts import web as t
 from bot.website import atom, identity
 from bot.website.requests import NewComment
-from bot.website.threads import Shown, iso, page_json
+from bot.website.threads import WebComment, iso, page_json
 from storage.models import Article, Comment
 from storage.repos import comments as comments_repo
 from storage.repos import intake as intake_repo
@@ -59,7 +59,7 @@ class Reply:
 @dataclass
 class _Cached:
     article: Article
-    shown: list[Shown]
+    shown: list[WebComment]
     at: float
     pages: dict[int, tuple[bytes, str]] = field(default_factory=dict)
 
@@ -181,7 +181,7 @@ class Website:
         if article is None:
             return None
         shown = [
-            Shown(r[0], (r[5] or t.ANONYMOUS) if r[4] == "web" else (r[6] or intake_texts.ANONYMOUS), r[2], r[3],
+            WebComment(r[0], (r[5] or t.ANONYMOUS) if r[4] == "web" else (r[6] or intake_texts.ANONYMOUS), r[2], r[3],
                   r[1], "web" if r[4] == "web" else "telegram")
             for r in rows
         ]

@@ -11,7 +11,7 @@ ROOTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True, slots=True)
-class Shown:
+class WebComment:
     """One approved comment on the website."""
 
     id: int
@@ -27,28 +27,28 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def threaded(comments: Sequence[Shown]) -> list[list[Shown]]:
+def threaded(comments: Sequence[WebComment]) -> list[list[WebComment]]:
     """Threads: each root (newest thread first) followed by all its replies, oldest first.
 
     A reply whose parent is not shown (taken back after the reply was approved) starts its own thread.
     """
     by_id = {c.id: c for c in comments}
 
-    def root_of(c: Shown) -> int:
+    def root_of(c: WebComment) -> int:
         seen = {c.id}
         while c.parent_id is not None and c.parent_id in by_id and c.parent_id not in seen:
             c = by_id[c.parent_id]
             seen.add(c.id)
         return c.id
 
-    groups: dict[int, list[Shown]] = {}
+    groups: dict[int, list[WebComment]] = {}
     for c in sorted(comments, key=lambda c: (c.created_at, c.id)):
         groups.setdefault(root_of(c), []).append(c)
     return sorted(groups.values(), key=lambda g: (g[0].created_at, g[0].id), reverse=True)
 
 
 def page_json(
-    comments: Sequence[Shown], page: int, when: Callable[[datetime], str], per_page: int = ROOTS_PER_PAGE
+    comments: Sequence[WebComment], page: int, when: Callable[[datetime], str], per_page: int = ROOTS_PER_PAGE
 ) -> dict[str, Any]:
     """The body of ``GET …/comments``: one page of threads, flattened in reading order (``when``: the
     date as readers read it, e.g. «پنجشنبه ۱۸ دی ۱۴۰۴ - ۱۵:۰۶»)."""

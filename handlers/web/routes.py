@@ -12,14 +12,14 @@ from aiohttp import web
 
 from bot.texts import web as t
 from bot.website.addresses import Network, client_address
-from bot.website.limits import SlidingWindow
+from bot.website.limits import AddressLimit
 from bot.website.requests import Invalid, is_token, parse_comment, parse_page
 from bot.website.service import Reply, Website
 from handlers.web.security import error_json
 
 WEBSITE = web.AppKey("website", Website)
 PROXIES = web.AppKey("proxies", tuple[Network, ...])
-LIMITS = web.AppKey("limits", dict[str, SlidingWindow])
+LIMITS = web.AppKey("limits", dict[str, AddressLimit])
 STATIC = web.AppKey("static", dict[str, tuple[bytes, str]])
 MAX_TEXT = web.AppKey("max_text", int)
 # Browsers revalidate every time (a cheap 304 by ETag); nginx or a CDN may serve a copy for 5 s.

@@ -8,14 +8,13 @@ from aiohttp import web
 
 from bot.deps import Deps, KhabarApp
 from bot.website.addresses import networks
-from bot.website.limits import SlidingWindow
+from bot.website.limits import AddressLimit
 from bot.website.service import Website
 from handlers.web import routes, security
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024  # a comment is at most a few KB of UTF-8; anything bigger is refused with 413
 CAPTCHAS_PER_MINUTE = 30
-RUNNER = "web.runner"
 
 
 def build(website: Website) -> web.Application:
@@ -27,8 +26,8 @@ def build(website: Website) -> web.Application:
     app[routes.PROXIES] = networks(settings.web_trusted_proxies)
     app[routes.MAX_TEXT] = settings.max_comment_length
     app[routes.LIMITS] = {
-        "captcha": SlidingWindow(CAPTCHAS_PER_MINUTE, 60.0),
-        "comment": SlidingWindow(settings.web_posts_per_minute, 60.0),
+        "captcha": AddressLimit(CAPTCHAS_PER_MINUTE, 60.0),
+        "comment": AddressLimit(settings.web_posts_per_minute, 60.0),
     }
     app[routes.STATIC] = routes.load_static()
     routes.add_routes(app)
@@ -42,7 +41,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
         return
     website = Website(deps)
     await website.start()
-    deps.resources["web.website"] = website
+    deps.parts.website = website
 
     async def changed(article_id: int) -> None:
         website.forget(article_id)
@@ -61,15 +60,16 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
             f"KHABAR_WEB_PORT={settings.web_port}: cannot listen on {settings.web_listen} ({exc.strerror}); "
             "choose a free port"
         ) from None
-    deps.resources[RUNNER] = runner
+    deps.parts.web_runner = runner
     log.info("website serving", extra={"listen": settings.web_listen, "port": settings.web_port})
 
 
 async def stop(deps: Deps) -> None:
     """Stop the website's server (post_shutdown)."""
-    runner = deps.resources.pop(RUNNER, None)
-    if isinstance(runner, web.AppRunner):
+    parts = deps.parts
+    runner, website = parts.web_runner, parts.website
+    parts.web_runner = parts.website = None
+    if runner is not None:
         await runner.cleanup()
-    website = deps.resources.pop("web.website", None)
-    if isinstance(website, Website):
+    if website is not None:
         await website.close()

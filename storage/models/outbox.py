@@ -21,7 +21,7 @@ class Delivery(Base):
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    # What to do: article_post, comment_publish, notify, count_edit, card, delete, ...
+    # What it sends: a MessageKind value (bot/domain/message_kinds.py); its hooks are in bot/outbox_kinds.py.
     kind: Mapped[str] = mapped_column(String(30))
     # Unique per intent, so enqueueing twice is a no-op (e.g. "publish:comment:42").
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)

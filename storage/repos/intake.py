@@ -274,11 +274,6 @@ async def captcha_of(session: AsyncSession, comment_id: int) -> Captcha | None:
     return (await session.execute(select(Captcha).where(Captcha.comment_id == comment_id))).scalar_one_or_none()
 
 
-async def get_captcha(session: AsyncSession, captcha_id: int) -> Captcha | None:
-    """A captcha by id, read fresh."""
-    return await session.get(Captcha, captcha_id, populate_existing=True)
-
-
 CaptchaContext = tuple[Captcha, Comment, User | None]
 
 
@@ -303,7 +298,9 @@ async def captcha_location(session: AsyncSession, captcha_id: int) -> tuple[int,
 
 async def open_captchas_in_context(session: AsyncSession, author_id: int, now: datetime, limit: int = 10
                                    ) -> list[CaptchaContext]:
-    """``open_captchas`` with each one's comment and author, in one statement (a typed answer's one read)."""
+    """The author's open captchas with each one's comment and author, in one statement (a typed answer's
+    one read); the one shown last first, and one being sent now (its message id not recorded yet, so an
+    answer may arrive before the record) first of all."""
     stmt = (
         select(Captcha, Comment, User)
         .join(Comment, Comment.id == Captcha.comment_id)
@@ -315,21 +312,6 @@ async def open_captchas_in_context(session: AsyncSession, author_id: int, now: d
         .execution_options(populate_existing=True)
     )
     return [(row[0], row[1], row[2]) for row in await session.execute(stmt)]
-
-
-async def open_captchas(session: AsyncSession, author_id: int, now: datetime, limit: int = 10
-                        ) -> list[Captcha]:
-    """The author's open captchas, the one shown last first: one being sent now (its message id not
-    recorded yet, so an answer may arrive before the record) first of all."""
-    stmt = (
-        select(Captcha)
-        .join(Comment, Comment.id == Captcha.comment_id)
-        .where(Comment.author_id == author_id, Comment.status == S.AWAITING_CAPTCHA.value,
-               Captcha.solved_at.is_(None), Captcha.expires_at > now)
-        .order_by(Captcha.message_id.is_(None).desc(), Captcha.message_id.desc(), Captcha.id.desc())
-        .limit(limit)
-    )
-    return list((await session.execute(stmt)).scalars())
 
 
 async def set_captcha_message(session: AsyncSession, captcha_id: int, chat_id: int, message_id: int) -> None:

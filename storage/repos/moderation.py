@@ -9,16 +9,16 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.message_kinds import MessageKind
 from bot.states import CommentStatus
 from storage.models import Article, Comment, Delivery, ModerationAction, QueueView, User
 from storage.repos.outbox import CANCELLED, FAILED, QUEUED, SENDING
 
-CARD = "card"
 PENDING = CommentStatus.PENDING.value
 
 
 def _card_row(*statuses: str) -> Any:
-    cond = and_(Delivery.kind == CARD, Delivery.comment_id == Comment.id)
+    cond = and_(Delivery.kind == MessageKind.CARD, Delivery.comment_id == Comment.id)
     if statuses:
         cond = and_(cond, Delivery.status.in_(statuses))
     return exists().where(cond)
@@ -62,7 +62,7 @@ async def missing_cards(session: AsyncSession, limit: int = 500) -> list[Comment
 
 async def card_rows_since(session: AsyncSession, since: datetime) -> int:
     """Card deliveries created since ``since`` (the per-minute card budget, shared by instances)."""
-    stmt = select(func.count()).where(Delivery.kind == CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
+    stmt = select(func.count()).where(Delivery.kind == MessageKind.CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
     return int((await session.execute(stmt)).scalar_one())
 
 
@@ -71,7 +71,7 @@ async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueVi
     (the view row itself is read only when there is one: in a surge)."""
     recent = (
         select(func.count())
-        .where(Delivery.kind == CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
+        .where(Delivery.kind == MessageKind.CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
         .scalar_subquery()
     )
     view_id = select(QueueView.id).where(QueueView.closed_at.is_(None)).order_by(QueueView.id.desc()).limit(1)
@@ -82,7 +82,7 @@ async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueVi
 
 async def card_attempts(session: AsyncSession, comment_id: int) -> int:
     """How many card rows a comment has had (to give a re-sent card a fresh dedupe key)."""
-    stmt = select(func.count()).where(Delivery.kind == CARD, Delivery.comment_id == comment_id)
+    stmt = select(func.count()).where(Delivery.kind == MessageKind.CARD, Delivery.comment_id == comment_id)
     return int((await session.execute(stmt)).scalar_one())
 
 
@@ -110,7 +110,7 @@ async def view_has_pending(session: AsyncSession, view_id: int) -> bool:
     return (await session.execute(stmt)).first() is not None
 
 
-async def cancel_queued(session: AsyncSession, kind: str, *, comment_id: int | None = None, prefix: str = "") -> int:
+async def cancel_queued(session: AsyncSession, kind: MessageKind, *, comment_id: int | None = None, prefix: str = "") -> int:
     """Cancel not-yet-sent rows of ``kind`` (for a comment, or whose key starts with ``prefix``)."""
     stmt = update(Delivery).where(Delivery.kind == kind, Delivery.status == QUEUED)
     if comment_id is not None:
@@ -166,7 +166,7 @@ async def decision_rows(
     return found[0], found[1], found[2] if view_id is not None else None
 
 
-async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[str], comment_id: int) -> None:
+async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[MessageKind], comment_id: int) -> None:
     """Cancel a comment's not-yet-sent rows of any of ``kinds`` (one UPDATE)."""
     stmt = update(Delivery).where(Delivery.kind.in_(list(kinds)), Delivery.status == QUEUED,
                                   Delivery.comment_id == comment_id)
@@ -200,7 +200,7 @@ async def comments_touching(session: AsyncSession, since: datetime) -> list[Comm
 
 async def failed_notifications(session: AsyncSession) -> int:
     """Notifications given up on (for /queue's health line)."""
-    stmt = select(func.count()).where(Delivery.kind.in_(["notify", "notice"]), Delivery.status == FAILED)
+    stmt = select(func.count()).where(Delivery.kind.in_([MessageKind.NOTIFY, MessageKind.NOTICE]), Delivery.status == FAILED)
     return int((await session.execute(stmt)).scalar_one())
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import String, and_, case, cast, false, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.message_kinds import MessageKind
 from storage.models import Article, Comment, Delivery
 from storage.repos.upsert import insert_for
 
@@ -19,7 +20,7 @@ QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed"
 async def enqueue(
     session: AsyncSession,
     *,
-    kind: str,
+    kind: MessageKind,
     dedupe_key: str,
     chat_key: str | int,
     payload: dict[str, Any],
@@ -30,7 +31,7 @@ async def enqueue(
 ) -> bool:
     """Record a message owed to Telegram; False if the same intent is already recorded."""
     stmt = insert_for(session, Delivery).values(
-        kind=kind,
+        kind=str(kind),  # the enum's value (a test may queue a kind of its own)
         dedupe_key=dedupe_key,
         chat_key=str(chat_key),
         payload=payload,
@@ -47,7 +48,7 @@ async def enqueue(
 
 def row(
     *,
-    kind: str,
+    kind: MessageKind,
     dedupe_key: str,
     chat_key: str | int,
     payload: dict[str, Any],
@@ -58,7 +59,7 @@ def row(
 ) -> dict[str, Any]:
     """The values of one row for `enqueue_many` (the same fields as `enqueue`)."""
     return {
-        "kind": kind, "dedupe_key": dedupe_key, "chat_key": str(chat_key), "payload": payload, "status": QUEUED,
+        "kind": str(kind), "dedupe_key": dedupe_key, "chat_key": str(chat_key), "payload": payload, "status": QUEUED,
         "attempts": 0, "next_attempt_at": not_before or now, "article_id": article_id, "comment_id": comment_id,
         "created_at": now,
     }

@@ -62,7 +62,7 @@ async def test_permanent_error_fails_once_and_runs_the_hook(fake: FakeTelegram, 
     async def on_failed(_s: AsyncSession, row: Delivery, error: str, _now: datetime) -> None:
         failed.append(error)
 
-    khabar.deps.outbox.register("blocked", Hooks(on_failed=on_failed))
+    khabar.deps.outbox.hooks["blocked"] = Hooks(on_failed=on_failed)  # a kind of the test's own
     reader = fake.make_user("نگار")
     await reader.start_bot()
     await reader.block_bot()
@@ -110,7 +110,7 @@ async def test_stopping_mid_delivery_never_leaves_the_database_locked(
 
     chats = [world.mods_chat.id, world.group.id]
     for batch in range(40):
-        khabar.deps.outbox.register("test", Hooks(on_sent=slow_hook))
+        khabar.deps.outbox.hooks["test"] = Hooks(on_sent=slow_hook)
         async with khabar.db.transaction() as s:
             for n in range(batch * 8, batch * 8 + 8):
                 chat = chats[n % 2]
@@ -133,3 +133,25 @@ async def test_stopping_mid_delivery_never_leaves_the_database_locked(
     assert len(rows) == 320 and {r.status for r in rows} == {"sent"}
     texts = [m.text for chat in (world.mods_chat, world.group) for m in fake.bot_messages(chat)]
     assert set(texts) == {f"پیام {n}" for n in range(320)}
+
+
+async def test_every_message_kind_has_its_entry_in_the_table(khabar: Khabar) -> None:
+    """bot/outbox_kinds.py declares every kind (start-up refuses a table missing one); the worker has it."""
+    from bot.domain.message_kinds import MessageKind
+    from bot.outbox_kinds import follow_ups
+
+    table = follow_ups(khabar.deps)
+    assert set(table) == set(MessageKind)
+    assert {kind.value for kind in MessageKind} <= set(khabar.deps.outbox.hooks)
+    assert table[MessageKind.NOTICE].before_send is not None and table[MessageKind.DELETE] == Hooks()
+
+
+async def test_a_row_of_a_kind_no_longer_declared_is_sent_as_stored(fake: FakeTelegram, world: World, khabar: Khabar) -> None:
+    """A row queued under a kind since retired (no entry in the table) is sent as it was stored, no hooks run."""
+    assert "retired_kind" not in khabar.deps.outbox.hooks
+    await _enqueue(khabar, "old1", call("send_message", chat_id=world.mods_chat.id, text="قدیمی"), world.mods_chat.id,
+                   kind="retired_kind")
+    await khabar.settle()
+    row = await _row(khabar, "old1")
+    assert row.status == "sent" and row.message_id is not None
+    assert _texts(fake, world) == ["قدیمی"]

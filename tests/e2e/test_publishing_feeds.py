@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import update
 
+from bot.domain.message_kinds import MessageKind
 from bot.publishing.article_file import ArticleDraft
-from bot.publishing.counts import COUNT_KIND
 from bot.publishing.service import poll_feeds_now
 from fakegram.control import FakeTelegram
 from storage.models import Article
@@ -142,7 +142,7 @@ async def test_count_button_edits_are_coalesced(fake: FakeTelegram, world: World
     assert all(c.ok for c in fake.calls_of("editMessageReplyMarkup"))
     stored = await article(khabar, article_id)
     assert stored.shown_count == 5
-    assert len(await deliveries(khabar, COUNT_KIND)) == 1
+    assert len(await deliveries(khabar, MessageKind.COUNT_EDIT)) == 1
 
 
 def _cli_env(fake: FakeTelegram, world: World, khabar: Khabar) -> dict[str, str]:

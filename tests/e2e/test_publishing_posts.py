@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.app import build_application, stop_app
+from bot.domain.message_kinds import MessageKind
 from bot.outbox import perform
 from bot.publishing.article_file import ArticleDraft
-from bot.publishing.articles import POST_KIND, Target, add_article
+from bot.publishing.articles import Target, add_article
 from bot.publishing.reconcile import GRACE
 from bot.publishing.service import target_of
 from fakegram.control import FakeTelegram
@@ -131,6 +132,6 @@ async def test_crash_between_send_and_commit_posts_once(fake: FakeTelegram, worl
     khabar.clock.advance(GRACE.total_seconds() + 1)
     await khabar.settle()
     assert len(channel_posts(fake, world)) == 1
-    (row,) = await deliveries(khabar, POST_KIND)
+    (row,) = await deliveries(khabar, MessageKind.ARTICLE_POST)
     assert row.status == "sent" and row.message_id == channel_posts(fake, world)[0].message_id
     assert (await article(khabar, created.id)).delivery_state == "posted"

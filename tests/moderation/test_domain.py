@@ -10,7 +10,14 @@ import pytest
 from bot.callbacks import Action, encode, parse
 from bot.checks.learned import Estimate
 from bot.moderation import export_rows, queue_view, stats
-from bot.moderation.card import Author, CardView, Decision, main_keyboard, reasons_keyboard, render_card
+from bot.moderation.card import (
+    CardAuthor,
+    CardDecision,
+    CardView,
+    main_keyboard,
+    reasons_keyboard,
+    render_card,
+)
 from bot.moderation.reasons import (
     BAN_DURATIONS,
     FOREVER,
@@ -28,7 +35,7 @@ NOW = datetime(2025, 3, 20, 20, 45, tzinfo=UTC)  # 1404-01-01 00:15 Tehran
 
 def view(i: int, text: str = "نظر", parent: bool = False) -> CardView:
     return CardView(i, f"t{i}", text, NOW, "عنوان <خبر>", "https://x.test/a?b=1&c=2",
-                    Author(100 + i, "نام & <نام>", "user_name", 3, 1),
+                    CardAuthor(100 + i, "نام & <نام>", "user_name", 3, 1),
                     parent_author="والد" if parent else None, parent_text="متن والد" if parent else None,
                     warnings=["توهین"])
 
@@ -48,7 +55,7 @@ def test_warnings_from_stored_verdict() -> None:
 
 
 def test_card_escapes_and_shows_everything() -> None:
-    text = render_card(view(1, "<b>سلام</b> & خداحافظ", parent=True), TZ, Decision("reject", "مدیر <۱>", NOW,
+    text = render_card(view(1, "<b>سلام</b> & خداحافظ", parent=True), TZ, CardDecision("reject", "مدیر <۱>", NOW,
                                                                                    reason_label="توهین"))
     assert "&lt;b&gt;سلام&lt;/b&gt; &amp; خداحافظ" in text and "نام &amp; &lt;نام&gt;" in text
     assert '<a href="https://x.test/a?b=1&amp;c=2">عنوان &lt;خبر&gt;</a>' in text
@@ -125,14 +132,14 @@ def test_the_worst_card_stays_one_telegram_message() -> None:
     emoji = "😡"  # two UTF-16 units each, as Telegram counts
     worst = CardView(
         1, "t" * 40, emoji * 4000, NOW, "عنوان " + "&" * 300, "https://x.test/" + "a" * 500,
-        Author(10**12, "<نام>" * 40, "u" * 32, 10**6, 10**6),
+        CardAuthor(10**12, "<نام>" * 40, "u" * 32, 10**6, 10**6),
         parent_author="&" * 100, parent_text=emoji * 400, warnings=["زبان نامطمئن", "نامرتبط با خبر", "پیوند",
                                                                  "توهین", "اتهام", "واژهٔ تبلیغی"],
         estimate=Estimate(0.99, tuple("واژه" * 10 for _ in range(5)), 1000),
         penalty="⚖️ " + "ردِ توهین، اتهام، نامرتبط، غیرفارسی، تبلیغ، سایر " * 3,
     )
-    for decision in (None, Decision("ban", "&" * 100, NOW, duration_label="همیشه"),
-                     Decision("reject", "<مدیر>" * 20, NOW, reason_label="توهین")):
+    for decision in (None, CardDecision("ban", "&" * 100, NOW, duration_label="همیشه"),
+                     CardDecision("reject", "<مدیر>" * 20, NOW, reason_label="توهین")):
         text = render_card(worst, TZ, decision)
         shown, _ = format_text(text, "HTML", None)  # as the Bot API parses it
         assert len(shown.encode("utf-16-le")) // 2 <= 4096

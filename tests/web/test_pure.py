@@ -9,9 +9,9 @@ import pytest
 
 from bot.website import identity
 from bot.website.addresses import check_origin, client_address, networks
-from bot.website.limits import SlidingWindow
+from bot.website.limits import AddressLimit
 from bot.website.requests import Invalid, parse_answer, parse_comment
-from bot.website.threads import Shown, page_json, threaded
+from bot.website.threads import WebComment, page_json, threaded
 
 PROXIES = networks(["127.0.0.1", "10.0.0.0/8"])
 
@@ -68,9 +68,9 @@ def test_comment_body_errors_name_the_field() -> None:
 
 def test_threads_put_replies_under_their_root() -> None:
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
-    rows = [Shown(1, "a", "x", t0, None, "web"), Shown(2, "b", "y", t0 + timedelta(minutes=1), None, "telegram"),
-            Shown(3, "c", "z", t0 + timedelta(minutes=2), 1, "web"), Shown(4, "d", "w", t0 + timedelta(minutes=3), 3, "web"),
-            Shown(5, "e", "v", t0 + timedelta(minutes=4), 99, "web")]
+    rows = [WebComment(1, "a", "x", t0, None, "web"), WebComment(2, "b", "y", t0 + timedelta(minutes=1), None, "telegram"),
+            WebComment(3, "c", "z", t0 + timedelta(minutes=2), 1, "web"), WebComment(4, "d", "w", t0 + timedelta(minutes=3), 3, "web"),
+            WebComment(5, "e", "v", t0 + timedelta(minutes=4), 99, "web")]
     assert [[c.id for c in g] for g in threaded(rows)] == [[5], [2], [1, 3, 4]]
     body = page_json(rows, 1, lambda m: "t", per_page=2)
     assert [c["id"] for c in body["comments"]] == [5, 2] and body["pages"] == 2 and body["total"] == 5
@@ -79,6 +79,6 @@ def test_threads_put_replies_under_their_root() -> None:
 
 
 def test_sliding_window() -> None:
-    window = SlidingWindow(2, 60.0)
+    window = AddressLimit(2, 60.0)
     assert window.allow("a", 0) and window.allow("a", 1) and not window.allow("a", 2)
     assert window.allow("b", 2) and window.allow("a", 61)
