@@ -1,0 +1,203 @@
+"""Insults made by the shape of a sentence rather than by one listed word (issue 14, second round).
+
+Each family below is a construction of spoken Persian that insults whoever it is said to:
+- «shut your mouth»: an imperative of «بستن» beside a mouth («دهنتو ببند», «ببند گاله رو», «ببند درت رو»);
+- «eat shit»: «گه/گو/گوه/عن» before a form of «خوردن» («گو نخور», «عنا رو بخور»);
+- «damn your father»: «گور» before «پدر/بابا» not one's own («گور پدرتون», «گور بابای تو»), «گورتو گم کن»;
+- «you talk rubbish»: «اراجیف/هذیون/چرت/چرند…» before a verb of saying that is not «I» («هذیون میگی»);
+- «you are nothing»: «هیچ» + an insult + «نیستی» («تو هیچ سگی نیستی»);
+- the worst of its kind: an insult in «-ترین»/«-تر» said of a person or «you» («لجن‌ترین آدم», «پست‌ترین موجود»);
+- a vocative: an insult right after a verb said to «you» or an imperative («زندگی می‌کنی دلقک», «بخواب بابا
+  مزدور»), which `aimed_by_address` tells the contextual matcher.
+
+Pure: works on squeezed tokens (see `insult_key`: «ببند» is compared as «بند»), so every word set below
+is squeezed the same way when it is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from bot.checks.insult_lists import insult_key
+
+
+def _squeezed(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(insult_key(w) for w in words)
+
+
+_SHUT = _squeezed({"ببند", "ببندید", "ببندین", "ببندش", "ببندن", "ببندیدش"})
+_MOUTHS = _squeezed({
+    "دهنت", "دهنتو", "دهنتم", "دهنو", "دهنتون", "دهنتونو", "دهنشو", "دهنشونو", "دهانت", "دهانتو", "دهانتان",
+    "گاله", "گالت", "گالتو", "گالتون", "گالتونو", "حلقت", "حلقتو", "حلقتون", "درت", "درتو", "درتون", "درتونو",
+    "فکت", "فکتو", "پوزت", "پوزتو", "زبونت", "زبونتو", "زبونتم",
+})
+_MOUTH_HEADS = ("دهن", "دهان")
+_PLASTER = _squeezed({"گل", "سیمان", "کاهگل", "بتن"})
+
+_FILTH = _squeezed({"گه", "گو", "گوه", "عن", "عنا", "گهتو", "گوهتو", "گوهت", "عنتو", "گهی", "گوهی"})
+_EAT = _squeezed({
+    "بخور", "نخور", "بخوره", "نخوره", "بخورید", "بخورین", "نخورید", "نخورین", "بخورن", "خوری", "خوریا",
+    "خوریات", "میخوری", "میخورید", "میخورین", "میخوره", "میخورن", "خوردی", "خوردید", "خوردین", "خورد", "خورده",
+})
+_OBJECT = _squeezed({"را", "رو", "و"})
+
+_GRAVE = _squeezed({"گور", "گوربابای", "گورپدر", "گوربابا"})
+_KIN = ("پدر", "بابا")
+_OWN = ("م", "مون", "مان")  # «سر گور پدرم»: one's own father's grave is no curse
+_AT_THE_GRAVE = _squeezed({"سر", "بر", "کنار", "روی", "رو", "به", "سنگ", "خاک"})
+
+_RUBBISH = _squeezed({
+    "اراجیف", "هذیون", "هذیان", "چرت", "چرند", "چرندیات", "مزخرف", "مزخرفات", "یاوه", "پلا", "چرتو", "چرندو",
+    "مزخرفاتو", "اراجیفو",
+})
+_SAY_HEADS = ("میگ", "بگ", "گفت", "نگ", "میگفت", "نمیگ")
+_IDLE = _squeezed({"داری", "دارید", "دارین", "داره", "دارن", "هی", "همش", "فقط", "باز", "اینقدر", "انقدر"})
+
+_NOTHING_HEAD = "هیچ"
+_NOTHING_WORDS = _squeezed({"گه", "گهی", "گوه", "گوهی", "پخی", "سگی", "خری", "عنی"})
+
+_SUPERLATIVE = ("ترین", "تر")
+_PERSONS = _squeezed({
+    "زن", "مرد", "ادم", "ادمای", "ادمهای", "ادمی", "موجود", "موجودات", "موجودی", "بشر", "انسان", "انسانهای",
+    "فرد", "شخص", "دنیا", "تاریخ", "جهان", "عالم", "روی",
+})
+# Vile only in the superlative said of someone: «پست‌ترین موجود» (not «پست» the post).
+_VILE = _squeezed({"پست", "بدردنخور", "کثیف", "منفور", "نفرتانگیز"})
+_BE_YOU = _squeezed({"هستی", "هستید", "هستین", "هستند", "هستن", "ای", "اید", "ان"})
+
+# Verbs said to «you» just before a vocative insult, and imperatives that often carry one.
+_PAST_YOU = _squeezed({
+    "کردی", "شدی", "اوردی", "گفتی", "رفتی", "دادی", "زدی", "خوردی", "دیدی", "بودی", "کشیدی", "نکردی", "نشدی",
+    "نگفتی", "نزدی", "خوندی", "فهمیدی", "نفهمیدی", "کردید", "شدید", "گفتید", "کردین", "شدین", "گفتین",
+})
+_IMPERATIVES = _squeezed({
+    "برو", "بخواب", "بشین", "بتمرگ", "بخور", "پاشو", "گمشو", "بمیر", "خفه", "ساکت", "برید", "بشینید", "بخوابید",
+})
+_FILLERS = _squeezed({"بابا", "دیگه", "باو", "اخه"})
+
+
+def _shut_mouth(keys: list[str]) -> list[str]:
+    found: list[str] = []
+    for i, key in enumerate(keys):
+        if key in _SHUT:
+            near = keys[max(0, i - 3) : i] + keys[i + 1 : i + 4]
+            if any(k in _MOUTHS for k in near):
+                found.append("… ببند")
+        elif (key.startswith(_MOUTH_HEADS) and any(k in _PLASTER for k in keys[i + 1 : i + 5])
+              and any(k.startswith(("بگیر", "گرفت", "میگیر")) for k in keys[i + 1 : i + 7])):
+            found.append("دهن … گل بگیر")  # «دهنتو گل بگیرن»
+    return found
+
+
+def _eat_filth(keys: list[str]) -> list[str]:
+    for i, key in enumerate(keys):
+        if key not in _FILTH:
+            continue
+        after = [k for k in keys[i + 1 : i + 3] if k not in _OBJECT][:1]
+        if after and after[0] in _EAT:
+            return [f"{key} خوردن"]
+    return []
+
+
+def _grave(keys: list[str]) -> list[str]:
+    for i, key in enumerate(keys):
+        if key.startswith("گور") and i + 1 < len(keys) and keys[i + 1].startswith("گم") and len(key) > 3:
+            return ["گور … گم کن"]  # «گورتو گم کن», «گورشونو گم کنن»
+        if key not in _GRAVE or (i and keys[i - 1] in _AT_THE_GRAVE):
+            continue
+        kin = key if key != "گور" else (keys[i + 1] if i + 1 < len(keys) else "")
+        if kin.startswith(("گوربابا", "گورپدر")):
+            kin = kin[3:]
+        if kin.startswith(_KIN) and not kin.endswith(_OWN):
+            return ["گور پدر …"]
+    return []
+
+
+def _rubbish_talk(keys: list[str]) -> list[str]:
+    for i, key in enumerate(keys):
+        if key not in _RUBBISH:
+            continue
+        for verb in [k for k in keys[i + 1 : i + 4] if k not in _IDLE and k not in _OBJECT][:1]:
+            if verb.startswith(_SAY_HEADS) and not verb.endswith(("م", "یم")):
+                return [f"{key} گفتن"]
+    return []
+
+
+def _nothing(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str]:
+    for i in range(len(keys) - 2):
+        if keys[i] != _NOTHING_HEAD or not keys[i + 2].startswith("نیست"):
+            continue
+        word = keys[i + 1]
+        if word in _NOTHING_WORDS or stem_of(word) is not None:
+            return [f"هیچ {word} نیستی"]
+    return []
+
+
+def _graded(key: str, after: str) -> tuple[str, str, bool] | None:
+    """(stem, ending, said to «you») of «لجن‌ترین», «لجن ترین», «کثیف‌ترینی», «گوسفندتر», or None."""
+    for ending in _SUPERLATIVE:
+        if after == ending:  # spaced: «لجن ترین آدم»
+            return key, ending, False
+    for ending, you in (("ترینی", True), ("ترینید", True), ("ترینین", True), ("ترین", False), ("تری", True),
+                        ("ترید", True), ("تر", False)):
+        if key.endswith(ending) and len(key) > len(ending) + 1:
+            return key[: -len(ending)], ending, you
+    return None
+
+
+def _superlative(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str]:
+    for i, key in enumerate(keys):
+        after = keys[i + 1] if i + 1 < len(keys) else ""
+        if "تر" not in key and after not in _SUPERLATIVE:
+            continue
+        next_after = keys[i + 2] if i + 2 < len(keys) else ""
+        graded = _graded(key, after)
+        if graded is None:
+            continue
+        stem, ending, you = graded
+        if stem not in _VILE and stem_of(stem) is None:
+            continue
+        said_of = next_after if after in _SUPERLATIVE else after
+        if you or said_of in _PERSONS or said_of in _BE_YOU:
+            return [f"{stem}{ending}"]
+    return []
+
+
+def _you_verb(key: str) -> bool:
+    """A verb said to «you» (singular or plural): «می‌کنی», «نمی‌فهمید», «آوردی»."""
+    if key in _PAST_YOU:
+        return True
+    return key.startswith(("می", "نمی")) and len(key) >= 4 and key.endswith(("ی", "ید", "ین"))
+
+
+def aimed_by_address(keys: list[str], i: int) -> bool:
+    """Is the ordinary insult at ``i`` a vocative ending the comment, after an imperative or a verb said to «you»?"""
+    before = [k for k in keys[max(0, i - 3) : i] if k not in _FILLERS]
+    if not before:
+        return False
+    if any(k not in _FILLERS for k in keys[i + 1 :]):
+        return False  # a vocative ends the comment: «برو گوسفند بخر» is shopping
+    return before[-1] in _IMPERATIVES or _you_verb(before[-1])  # «زندگی می‌کنی دلقک», «کم آوردی گوریل»
+
+
+def patterned(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str]:
+    """Every construction above found in a comment's squeezed tokens, named for the moderator's card.
+
+    Each family is looked for only when its cue word is in the comment: most comments have none.
+    """
+    present = set(keys)
+    text = " ".join(keys)
+    found: list[str] = []
+    if present & _SHUT or "دهن" in text or "دهان" in text:
+        found += _shut_mouth(keys)
+    if present & _FILTH:
+        found += _eat_filth(keys)
+    if "گور" in text:
+        found += _grave(keys)
+    if present & _RUBBISH:
+        found += _rubbish_talk(keys)
+    if _NOTHING_HEAD in present:
+        found += _nothing(keys, stem_of)
+    if "تر" in text:
+        found += _superlative(keys, stem_of)
+    return found
