@@ -65,6 +65,19 @@ _PERSONS = _squeezed({
 _VILE = _squeezed({"پست", "بدردنخور", "کثیف", "منفور", "نفرتانگیز"})
 _BE_YOU = _squeezed({"هستی", "هستید", "هستین", "هستند", "هستن", "ای", "اید", "ان"})
 
+_LIKE = _squeezed({"مثل", "مث", "مثه", "عین", "عینهو", "شبیه", "مانند", "همچون", "لنگه"})
+_BEASTS = _squeezed({
+    "سگ", "خر", "الاغ", "گاو", "خوک", "میمون", "حیوان", "حیوون", "گوسفند", "کفتار", "شغال", "گوریل", "بوزینه",
+    "گراز", "قاطر", "یابو", "وزغ", "لجن", "اشغال", "کثافط", "سوسک", "موش", "مار", "گوساله", "بزغاله", "خوکها",
+})
+_TOIL = _squeezed({"کار", "جون", "زحمت", "جان", "دوید", "میدوه", "میدویم"})
+_OWN_PARTS = _squeezed({
+    "زبان", "زبون", "دهن", "دهان", "صورت", "قیافه", "ریخت", "چهره", "اسم", "ذات", "فکر", "ذهن", "مغز", "وجود",
+    "روح", "پوزه", "پوز", "هیکل", "دهنه", "نگاه", "افکار",
+})
+_VILE_TRAITS = _squeezed({"کثیف", "نجس", "پلید", "کریه", "منحوس", "نحس", "متعفن", "گندیده", "کثافت", "چندش", "چرک",
+                          "مریض", "بیمار", "پست", "خبیث", "شوم"})
+
 # Verbs said to «you» just before a vocative insult, and imperatives that often carry one.
 _PAST_YOU = _squeezed({
     "کردی", "شدی", "اوردی", "گفتی", "رفتی", "دادی", "زدی", "خوردی", "دیدی", "بودی", "کشیدی", "نکردی", "نشدی",
@@ -163,6 +176,36 @@ def _superlative(keys: list[str], stem_of: Callable[[str], str | None]) -> list[
     return []
 
 
+def _likened(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str]:
+    """«عین سگ دروغ می‌گی», «قیافش مث حیوونه»: likened to a beast, unless «I» work like one («مثل خر کار می‌کنم»)."""
+    for i, key in enumerate(keys[:-1]):
+        if key not in _LIKE:
+            continue
+        beast = keys[i + 1]
+        stem = stem_of(beast)
+        if stem is None or stem not in _BEASTS:
+            continue
+        following = keys[i + 2 : i + 6]
+        if following[:1] and following[0] in _TOIL:
+            continue  # «مثل سگ کار می‌کنه»: works hard
+        if any(k.endswith(("م", "یم")) and len(k) > 2 for k in following):
+            continue
+        return [f"{key} {stem}"]
+    return []
+
+
+def _your_vile(keys: list[str]) -> list[str]:
+    """«زبون کثیفت», «صورت کریهت», «اسم نجستون»: your face, tongue or name called filthy."""
+    for i in range(1, len(keys)):
+        key = keys[i]
+        if keys[i - 1] not in _OWN_PARTS:
+            continue
+        for ending in ("تونو", "تون", "تو", "ت"):
+            if key.endswith(ending) and key[: -len(ending)] in _VILE_TRAITS:
+                return [f"{keys[i - 1]} {key[: -len(ending)]}"]
+    return []
+
+
 def _you_verb(key: str) -> bool:
     """A verb said to «you» (singular or plural): «می‌کنی», «نمی‌فهمید», «آوردی»."""
     if key in _PAST_YOU:
@@ -200,4 +243,8 @@ def patterned(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str
         found += _nothing(keys, stem_of)
     if "تر" in text:
         found += _superlative(keys, stem_of)
+    if present & _LIKE:
+        found += _likened(keys, stem_of)
+    if present & _OWN_PARTS:
+        found += _your_vile(keys)
     return found

@@ -230,6 +230,8 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
         return True
     if before in _ARTICLES and i > 1 and keys[i - 2] in _POINTERS:
         return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
+    if before in _ARTICLES and i > 2 and keys[i - 2] in ("هم", "که") and keys[i - 3] in _POINTERS:
+        return True  # «تو هم یه سگی»
     if before in _INTENSIFIERS and keys[i] != stems[i] and keys[i].endswith(_YOU_ARE):
         return True  # «چقدر کثیفی», «بس که بی‌شعورید»
     if aimed_by_address(keys, i):
@@ -260,7 +262,8 @@ _ADDRESSED = frozenset({"تو", "شما", "شماها", "او", "اون", "ای�
 _POSSESSED = ("ت", "تون", "ش", "شون", "تو", "تونو")
 
 
-_PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س")
+_PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س",
+                    "یتون", "یت", "و")
 
 
 def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
@@ -268,6 +271,9 @@ def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
     for suffix in _PHRASE_SUFFIXES:
         if len(last) - len(suffix) >= 2 and phrase.endswith(suffix) and phrase[: -len(suffix)] in phrases:
             return phrase[: -len(suffix)]
+    for suffix in _AFTER_FINAL_HE:  # «حروم زادس»: the final «ه» dropped before a spoken ending
+        if len(last) - len(suffix) >= 2 and phrase.endswith(suffix) and phrase[: -len(suffix)] + "ه" in phrases:
+            return phrase[: -len(suffix)] + "ه"
     return None
 
 

@@ -69,6 +69,16 @@ CAUGHT = [
     ("how dare you", "شما غلط میکنین"),
     ("kept woman", "زیرخواب فلانی"),
     ("the wretch", "از کجا پیدات شد مردک"),
+    ("likened to a beast", "عین سگ دروغ میگی"),
+    ("likened to a beast", "قیافش مث حیوونه"),
+    ("your filthy face", "اون صورت کریهت رو نشون نده"),
+    ("your filthy tongue", "اسم اون آدم رو به زبون کثیفت نیار"),
+    ("phrase with object marker", "پدر سگو ببین"),
+    ("phrase with «your …-ness»", "بی غیرتیتون رو نشون دادین"),
+    ("spaced compound with spoken «is»", "طرف حروم زادس"),
+    ("pointer, «هم», article", "تو هم یه سگی"),
+    ("rabid", "باز هار شدید"),
+    ("fooled", "خیلی قشنگ خرتون کردن"),
 ]
 
 # (sense, a clean sentence with the same words)
@@ -95,6 +105,10 @@ CLEAN = [
     ("to pound", "کوفتن گوشت برای کباب"),
     ("plural «you» go", "برید خونه استراحت کنید"),
     ("the dog guards", "سگ شرکت کنار در نشسته"),
+    ("sleeps like a bear", "بچه‌م مثل خرس می‌خوابه"),
+    ("works like a dog", "مثل سگ کار میکنه تا خرج خونه رو بده"),
+    ("your dirty clothes", "لباس کثیفت رو بشور"),
+    ("under the blanket", "زیر پتو خوابیدم"),
 ]
 
 
