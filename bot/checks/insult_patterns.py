@@ -78,6 +78,17 @@ _OWN_PARTS = _squeezed({
 _VILE_TRAITS = _squeezed({"کثیف", "نجس", "پلید", "کریه", "منحوس", "نحس", "متعفن", "گندیده", "کثافت", "چندش", "چرک",
                           "مریض", "بیمار", "پست", "خبیث", "شوم"})
 
+_YOUR_KIN = _squeezed({
+    "مادرت", "مادرتو", "مادرتم", "مادرتون", "مادرتونو", "مامانت", "مامانتو", "مامانتم", "خواهرت", "خواهرتو",
+    "خواهرتم", "خواهرتون", "خواهرتونو", "زنت", "زنتو", "زنتم", "زنتون", "زنتونو", "عمت", "عمتو", "ناموست",
+    "ناموستو", "ناموستون", "دخترت", "دخترتو", "دخترتون",
+})
+_HAND_OVER = _squeezed({"بده", "بدید", "بدین", "بفرست", "بفرستید"})
+_SEXUAL = _squeezed({  # only words with no everyday sense beside «your mother» («کمک میکنم», «لباس کلفت» are not here)
+    "همبستر", "همخواب", "همخوابه", "سکس", "سکسی", "لخت", "سینههای", "کوس", "کیر", "کون", "ساک", "صیغه",
+    "حامله", "حاملش", "تجاوز", "گاییدم", "گاییدیم", "بگا", "ترتیبشو", "جنده", "فاحشه",
+})
+
 # Verbs said to «you» just before a vocative insult, and imperatives that often carry one.
 _PAST_YOU = _squeezed({
     "کردی", "شدی", "اوردی", "گفتی", "رفتی", "دادی", "زدی", "خوردی", "دیدی", "بودی", "کشیدی", "نکردی", "نشدی",
@@ -206,6 +217,16 @@ def _your_vile(keys: list[str]) -> list[str]:
     return []
 
 
+def _kin_abused(keys: list[str]) -> list[str]:
+    """«your mother/sister/wife» with a sexual word in the same comment: the insult «ناموسی»."""
+    for i, key in enumerate(keys):
+        if key not in _YOUR_KIN:
+            continue
+        if (i + 1 < len(keys) and keys[i + 1] in _HAND_OVER) or any(k in _SEXUAL for k in keys):
+            return [f"{key} …"]
+    return []
+
+
 def _you_verb(key: str) -> bool:
     """A verb said to «you» (singular or plural): «می‌کنی», «نمی‌فهمید», «آوردی»."""
     if key in _PAST_YOU:
@@ -247,4 +268,6 @@ def patterned(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str
         found += _likened(keys, stem_of)
     if present & _OWN_PARTS:
         found += _your_vile(keys)
+    if present & _YOUR_KIN:
+        found += _kin_abused(keys)
     return found

@@ -228,6 +228,8 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
         return not after.startswith(_CHOKING) and before not in _STUFFY and after not in _STUFFY
     if other_insult or before in _POINTERS or after in _AIMED_AFTER:
         return True
+    if after in ("مثل", "مث", "عین") and i + 2 < len(keys) and keys[i + 2] in ("تو", "شما", "شماها"):
+        return True  # «آشغالایی مثل تو»
     if before in _ARTICLES and i > 1 and keys[i - 2] in _POINTERS:
         return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
     if before in _ARTICLES and i > 2 and keys[i - 2] in ("هم", "که") and keys[i - 3] in _POINTERS:
@@ -244,8 +246,22 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
     return bare and ((i > 0 and stems[i - 1] == before) or (after != "" and stems[i + 1] == after))
 
 
+def _you_are_listed(keys: list[str], i: int, lists: InsultLists) -> str | None:
+    """«تو آشغالی», «شما یه آشغالید»: said to «you», a [clean] word («اشغالی» occupied) is the insult again."""
+    key = keys[i]
+    you = keys[i - 1] if i > 0 else ""
+    if you in _ARTICLES and i > 1:
+        you = keys[i - 2]
+    if you not in ("تو", "شما") or key not in lists.clean:
+        return None
+    for ending in ("ی", "ید", "ین"):
+        if key.endswith(ending) and key[: -len(ending)] in lists.contextual:
+            return key[: -len(ending)]
+    return None
+
+
 def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) -> list[str]:
-    stems = [_contextual_stem(k, lists) for k in keys]
+    stems = [_contextual_stem(k, lists) or _you_are_listed(keys, i, lists) for i, k in enumerate(keys)]
     found: list[str] = []
     for i, stem in enumerate(stems):
         if stem is not None and _aimed(keys, i, stems, other_insult):
@@ -263,7 +279,7 @@ _POSSESSED = ("ت", "تون", "ش", "شون", "تو", "تونو")
 
 
 _PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س",
-                    "یتون", "یت", "و")
+                    "یتون", "یت", "و", "تو", "شو", "تونو", "شونو")
 
 
 def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:

@@ -79,6 +79,14 @@ CAUGHT = [
     ("pointer, «هم», article", "تو هم یه سگی"),
     ("rabid", "باز هار شدید"),
     ("fooled", "خیلی قشنگ خرتون کردن"),
+    ("your kin, sexually", "برو از خواهرت بپرس با کی همخواب بوده"),
+    ("your kin handed over", "زنتو بفرست"),
+    ("you, a [clean] spelling", "تو یه آشغالی"),
+    ("like you", "آشغالایی مثل تو زیادن"),
+    ("washer of the dead", "مرده شورتو ببرن"),
+    ("ugly clown", "قزمیت"),
+    ("donkey foal, joined", "کره‌خر"),
+    ("madman in chains", "دیوونه زنجیری"),
 ]
 
 # (sense, a clean sentence with the same words)
@@ -109,6 +117,12 @@ CLEAN = [
     ("works like a dog", "مثل سگ کار میکنه تا خرج خونه رو بده"),
     ("your dirty clothes", "لباس کثیفت رو بشور"),
     ("under the blanket", "زیر پتو خوابیدم"),
+    ("helping your mother", "به مادرت کمک میکنم"),
+    ("thick clothes", "به مادرت بگو لباس کلفت بپوشه"),
+    ("bring your mother", "فردا مادرتو بیار مدرسه"),
+    ("regards to your sister", "سلام به خواهرت برسون"),
+    ("occupied land", "در سرزمین‌های اشغالی"),
+    ("in the occupied land", "تو سرزمین اشغالی زندگی میکنن"),
 ]
 
 
