@@ -246,6 +246,9 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
     return bare and ((i > 0 and stems[i - 1] == before) or (after != "" and stems[i + 1] == after))
 
 
+_YOU_BEFORE = _ARTICLES | {"تو", "شما"}
+
+
 def _you_are_listed(keys: list[str], i: int, lists: InsultLists) -> str | None:
     """«تو آشغالی», «شما یه آشغالید»: said to «you», a [clean] word («اشغالی» occupied) is the insult again."""
     key = keys[i]
@@ -261,7 +264,10 @@ def _you_are_listed(keys: list[str], i: int, lists: InsultLists) -> str | None:
 
 
 def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) -> list[str]:
-    stems = [_contextual_stem(k, lists) or _you_are_listed(keys, i, lists) for i, k in enumerate(keys)]
+    stems = [_contextual_stem(k, lists) for k in keys]
+    for i in range(1, len(keys)):
+        if stems[i] is None and keys[i - 1] in _YOU_BEFORE:
+            stems[i] = _you_are_listed(keys, i, lists)
     found: list[str] = []
     for i, stem in enumerate(stems):
         if stem is not None and _aimed(keys, i, stems, other_insult):
@@ -280,16 +286,21 @@ _POSSESSED = ("ت", "تون", "ش", "شون", "تو", "تونو")
 
 _PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س",
                     "یتون", "یت", "و", "تو", "شو", "تونو", "شونو")
+_PHRASE_ENDINGS = tuple(dict.fromkeys(_PHRASE_SUFFIXES + _AFTER_FINAL_HE))
 
 
 def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
-    last = phrase.rsplit(" ", 1)[-1]
-    for suffix in _PHRASE_SUFFIXES:
-        if len(last) - len(suffix) >= 2 and phrase.endswith(suffix) and phrase[: -len(suffix)] in phrases:
-            return phrase[: -len(suffix)]
-    for suffix in _AFTER_FINAL_HE:  # «حروم زادس»: the final «ه» dropped before a spoken ending
-        if len(last) - len(suffix) >= 2 and phrase.endswith(suffix) and phrase[: -len(suffix)] + "ه" in phrases:
-            return phrase[: -len(suffix)] + "ه"
+    head, _, last = phrase.rpartition(" ")
+    if f"{head} {last[:2]}" not in _phrase_gates(phrases):
+        return None  # no phrase ends in a word starting so: nothing to strip (most candidates stop here)
+    for suffix in _PHRASE_ENDINGS:
+        if not phrase.endswith(suffix) or len(last) - len(suffix) < 2:
+            continue
+        base = phrase[: -len(suffix)]
+        if base in phrases:
+            return base
+        if suffix in _AFTER_FINAL_HE and base + "ه" in phrases:
+            return base + "ه"  # «حروم زادس»: the final «ه» dropped before a spoken ending
     return None
 
 
@@ -413,6 +424,16 @@ def _phrase_starts(phrases: frozenset[str]) -> frozenset[str]:
         words = phrase.split(" ")
         starts.update(" ".join(words[:n]) for n in range(1, len(words)))
     return frozenset(starts)
+
+
+@cache
+def _phrase_gates(phrases: frozenset[str]) -> frozenset[str]:
+    """Each phrase as its first words and the first two letters of its last: «بی ناموس» → «بی نا»."""
+    gates: set[str] = set()
+    for phrase in phrases:
+        head, _, last = phrase.rpartition(" ")
+        gates.add(f"{head} {last[:2]}")
+    return frozenset(gates)
 
 
 @cache
