@@ -87,6 +87,12 @@ CAUGHT = [
     ("ugly clown", "قزمیت"),
     ("donkey foal, joined", "کره‌خر"),
     ("madman in chains", "دیوونه زنجیری"),
+    ("sell-out", "آدم‌فروش خودفروخته"),
+    ("mother insult", "مادرخراب"),
+    ("curse of harm", "جز جیگر بزنی"),
+    ("curse of harm", "داغت به دل مادرت بمونه"),
+    ("threat", "میکشمتون"),
+    ("shoo, as to a dog", "چخه بابا"),
 ]
 
 # (sense, a clean sentence with the same words)
@@ -123,6 +129,8 @@ CLEAN = [
     ("regards to your sister", "سلام به خواهرت برسون"),
     ("occupied land", "در سرزمین‌های اشغالی"),
     ("in the occupied land", "تو سرزمین اشغالی زندگی میکنن"),
+    ("selling a person's house", "خونه رو به یه آدم خوب فروختیم"),
+    ("grief in the heart", "داغ دل مادران هنوز تازه است"),
 ]
 
 
