@@ -131,6 +131,10 @@ CLEAN = [
     ("in the occupied land", "تو سرزمین اشغالی زندگی میکنن"),
     ("selling a person's house", "خونه رو به یه آدم خوب فروختیم"),
     ("grief in the heart", "داغ دل مادران هنوز تازه است"),
+    ("tastes like veal", "مزه‌اش مثل گوساله بود، خیلی نرم"),
+    ("a winding road", "جاده مثل مار پیچ میخوره"),
+    ("coffee like sludge", "قهوه‌اش مثل لجن بود"),
+    ("wilder than man", "حیوانات وحشی‌تر از انسان نیستند"),
 ]
 
 
