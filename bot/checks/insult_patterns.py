@@ -44,6 +44,7 @@ _OBJECT = _squeezed({"را", "رو", "و"})
 _GRAVE = _squeezed({"گور", "گوربابای", "گورپدر", "گوربابا"})
 _KIN = ("پدر", "بابا")
 _OWN = ("م", "مون", "مان")  # «سر گور پدرم»: one's own father's grave is no curse
+_NOT_SOMEONE = _squeezed({"هر", "هرچی", "زندگی", "دنیا", "روزگار", "شانس", "گرونی"})  # «گور پدر هرچی گرونیه»
 _AT_THE_GRAVE = _squeezed({"سر", "بر", "کنار", "روی", "رو", "به", "سنگ", "خاک"})
 
 _RUBBISH = _squeezed({
@@ -70,6 +71,8 @@ _BEASTS = _squeezed({  # not food or idiom animals: «مزه‌اش مثل گو�
     "سگ", "خر", "الاغ", "گاو", "خوک", "میمون", "حیوان", "حیوون", "کفتار", "شغال", "گوریل", "بوزینه", "گراز",
     "قاطر", "یابو", "وزغ",
 })
+_PERSON_CUES = _squeezed({"تو", "شما", "خودت", "خودتون", "اینا", "اونا", "همشون", "همتون", "طرف", "یارو"})
+_FACE = ("قیاف", "صورت", "ریخت", "چهره", "هیکل")
 _TOIL = _squeezed({"کار", "جون", "زحمت", "جان", "دوید", "میدوه", "میدویم"})
 _OWN_PARTS = _squeezed({
     "زبان", "زبون", "دهن", "دهان", "صورت", "قیافه", "ریخت", "چهره", "اسم", "ذات", "فکر", "ذهن", "مغز", "وجود",
@@ -132,7 +135,8 @@ def _grave(keys: list[str]) -> list[str]:
         kin = key if key != "گور" else (keys[i + 1] if i + 1 < len(keys) else "")
         if kin.startswith(("گوربابا", "گورپدر")):
             kin = kin[3:]
-        if kin.startswith(_KIN) and not kin.endswith(_OWN):
+        target = keys[i + 2] if key == "گور" and i + 2 < len(keys) else ""
+        if kin.startswith(_KIN) and not kin.endswith(_OWN) and target not in _NOT_SOMEONE:
             return ["گور پدر …"]
     return []
 
@@ -201,8 +205,17 @@ def _likened(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str]
             continue  # «مثل سگ کار می‌کنه»: works hard
         if any(k.endswith(("م", "یم")) and len(k) > 2 for k in following):
             continue
+        if not any(_speaks_of_someone(k) for k in keys):
+            continue  # «شبیه میمون بازیگوش بود عروسکش»: a toy, not a person
         return [f"{key} {stem}"]
     return []
+
+
+def _speaks_of_someone(key: str) -> bool:
+    """A verb or word that puts a person in the comment: «می‌گی», «انداختت», «قیافش», «اینا»."""
+    if _you_verb(key) or key in _PERSON_CUES or key.startswith(_FACE):
+        return True
+    return key.startswith(("می", "ب", "ان")) and key.endswith("ت") and len(key) >= 5  # «می‌کشیمت», «انداختت»
 
 
 def _your_vile(keys: list[str]) -> list[str]:

@@ -22,7 +22,7 @@ CAUGHT = [
     ("eat filth, joined", "گونخور"),
     ("damn your father", "گور پدرتون"),
     ("damn your father", "گور بابای تو و رفیقات"),
-    ("damn your father", "گور پدر هرچی دروغگوئه"),
+    ("damn your father", "گور پدر اون دروغگو"),
     ("get lost", "گورتونو گم کنید"),
     ("where the hell were you", "اون موقع کدوم گوری بودی؟"),
     ("talking rubbish", "باز داری هذیون میگی"),
@@ -135,6 +135,8 @@ CLEAN = [
     ("a winding road", "جاده مثل مار پیچ میخوره"),
     ("coffee like sludge", "قهوه‌اش مثل لجن بود"),
     ("wilder than man", "حیوانات وحشی‌تر از انسان نیستند"),
+    ("a toy like a monkey", "شبیه میمون بازیگوش بود عروسکش"),
+    ("damn the prices", "گور پدر هر چی گرونیه"),
 ]
 
 
