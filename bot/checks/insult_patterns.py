@@ -31,7 +31,7 @@ _MOUTHS = _squeezed({
     "گاله", "گالت", "گالتو", "گالتون", "گالتونو", "حلقت", "حلقتو", "حلقتون", "درت", "درتو", "درتون", "درتونو",
     "فکت", "فکتو", "پوزت", "پوزتو", "زبونت", "زبونتو", "زبونتم",
 })
-_MOUTH_HEADS = ("دهن", "دهان")
+_MOUTH_HEADS = ("دهن", "دهان")  # as whole words: «دهنه چاه» (the well's mouth) is plastered for real
 _PLASTER = _squeezed({"گل", "سیمان", "کاهگل", "بتن"})
 
 _FILTH = _squeezed({"گه", "گو", "گوه", "عن", "عنا", "گهتو", "گوهتو", "گوهت", "عنتو", "گهی", "گوهی"})
@@ -56,6 +56,8 @@ _IDLE = _squeezed({"داری", "دارید", "دارین", "داره", "دارن
 
 _NOTHING_HEAD = "هیچ"
 _NOTHING_WORDS = _squeezed({"گه", "گهی", "گوه", "گوهی", "پخی", "سگی", "خری", "عنی"})
+
+_NOT_YOU = _squeezed({"نیستی", "نیستید", "نیستین"})
 
 _SUPERLATIVE = ("ترین", "تر")
 _PERSONS = _squeezed({
@@ -88,9 +90,12 @@ _YOUR_KIN = _squeezed({
 })
 _HAND_OVER = _squeezed({"بده", "بدید", "بدین", "بفرست", "بفرستید"})
 _SEXUAL = _squeezed({  # only words with no everyday sense beside «your mother» («کمک میکنم», «لباس کلفت» are not here)
-    "همبستر", "همخواب", "همخوابه", "سکس", "سکسی", "لخت", "سینههای", "کوس", "کیر", "کون", "ساک", "صیغه",
+    "همبستر", "همخواب", "همخوابه", "سکس", "سکسی", "لخت", "سینههای", "کوس", "کیر", "کون", "صیغه",
     "حامله", "حاملش", "تجاوز", "گاییدم", "گاییدیم", "بگا", "ترتیبشو", "جنده", "فاحشه",
 })
+
+_ILL = _squeezed({"مریض", "بیمار"})
+_MINDS = _squeezed({"ذهن", "فکر", "مغز", "روح", "افکار"})
 
 # Verbs said to «you» just before a vocative insult, and imperatives that often carry one.
 _PAST_YOU = _squeezed({
@@ -110,7 +115,7 @@ def _shut_mouth(keys: list[str]) -> list[str]:
             near = keys[max(0, i - 3) : i] + keys[i + 1 : i + 4]
             if any(k in _MOUTHS for k in near):
                 found.append("… ببند")
-        elif (key.startswith(_MOUTH_HEADS) and any(k in _PLASTER for k in keys[i + 1 : i + 5])
+        elif ((key in _MOUTHS or key in _MOUTH_HEADS) and any(k in _PLASTER for k in keys[i + 1 : i + 5])
               and any(k.startswith(("بگیر", "گرفت", "میگیر")) for k in keys[i + 1 : i + 7])):
             found.append("دهن … گل بگیر")  # «دهنتو گل بگیرن»
     return found
@@ -156,7 +161,8 @@ def _nothing(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str]
         if keys[i] != _NOTHING_HEAD or not keys[i + 2].startswith("نیست"):
             continue
         word = keys[i + 1]
-        if word in _NOTHING_WORDS or stem_of(word) is not None:
+        # «هیچ گهی نیست» always; an ordinary word only said to «you»: «هیچ حیوانی نیست که …» is zoology
+        if word in _NOTHING_WORDS or (keys[i + 2] in _NOT_YOU and stem_of(word) is not None):
             return [f"هیچ {word} نیستی"]
     return []
 
@@ -225,8 +231,12 @@ def _your_vile(keys: list[str]) -> list[str]:
         if keys[i - 1] not in _OWN_PARTS:
             continue
         for ending in ("تونو", "تون", "تو", "ت"):
-            if key.endswith(ending) and key[: -len(ending)] in _VILE_TRAITS:
-                return [f"{keys[i - 1]} {key[: -len(ending)]}"]
+            trait = key[: -len(ending)]
+            if not key.endswith(ending) or trait not in _VILE_TRAITS:
+                continue
+            if trait in _ILL and keys[i - 1] not in _MINDS:
+                continue  # «اسم مریضت» is your patient's name; «ذهن مریضت» is the insult
+            return [f"{keys[i - 1]} {trait}"]
     return []
 
 

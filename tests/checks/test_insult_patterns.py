@@ -73,6 +73,7 @@ CAUGHT = [
     ("likened to a beast", "قیافش مث حیوونه"),
     ("your filthy face", "اون صورت کریهت رو نشون نده"),
     ("your filthy tongue", "اسم اون آدم رو به زبون کثیفت نیار"),
+    ("your sick mind", "با این ذهن مریضت"),
     ("phrase with object marker", "پدر سگو ببین"),
     ("phrase with «your …-ness»", "بی غیرتیتون رو نشون دادین"),
     ("spaced compound with spoken «is»", "طرف حروم زادس"),
@@ -137,6 +138,11 @@ CLEAN = [
     ("wilder than man", "حیوانات وحشی‌تر از انسان نیستند"),
     ("a toy like a monkey", "شبیه میمون بازیگوش بود عروسکش"),
     ("damn the prices", "گور پدر هر چی گرونیه"),
+    ("the well's mouth", "دهنه چاه رو با سیمان گرفتن"),
+    ("no animal is", "هیچ حیوانی نیست که به بچه‌اش غذا نده"),
+    ("your patient's name", "اسم مریضت رو بنویس"),
+    ("your mother's bag", "ساک مادرت رو بیار"),
+    ("fasten your belt", "کمربندت رو ببند"),
 ]
 
 
