@@ -105,6 +105,10 @@ _PAST_YOU = _squeezed({
 _IMPERATIVES = _squeezed({
     "برو", "بخواب", "بشین", "بتمرگ", "بخور", "پاشو", "گمشو", "بمیر", "خفه", "ساکت", "برید", "بشینید", "بخوابید",
 })
+_ARTICLES = _squeezed({"یه", "یک", "خیلی", "چه", "عجب", "واقعا"})
+_LIKE_YOU = _squeezed({"مثل", "مث", "عین"})
+_YOU_WORDS = _squeezed({"تو", "شما", "شماها"})
+_THEM_TOO = _YOU_WORDS | _squeezed({"اینا", "اونا", "اینها", "انها", "همشون", "همتون", "همه", "ادم", "مردم", "ملت"})
 _FILLERS = _squeezed({"بابا", "دیگه", "باو", "اخه"})
 
 
@@ -258,13 +262,36 @@ def _you_verb(key: str) -> bool:
 
 
 def aimed_by_address(keys: list[str], i: int) -> bool:
-    """Is the ordinary insult at ``i`` a vocative ending the comment, after an imperative or a verb said to «you»?"""
+    """Is the ordinary insult at ``i`` said to «you»: «آشغالایی مثل تو», «تو هم یه سگی», or a vocative ending
+    the comment after an imperative or a verb said to «you»?"""
+    after = keys[i + 1 : i + 3]
+    if len(after) == 2 and after[0] in _LIKE_YOU and after[1] in _YOU_WORDS:
+        return True
+    if i > 2 and keys[i - 1] in _ARTICLES and keys[i - 2] in ("هم", "که") and keys[i - 3] in _THEM_TOO:
+        return True
     before = [k for k in keys[max(0, i - 3) : i] if k not in _FILLERS]
     if not before:
         return False
     if any(k not in _FILLERS for k in keys[i + 1 :]):
         return False  # a vocative ends the comment: «برو گوسفند بخر» is shopping
     return before[-1] in _IMPERATIVES or _you_verb(before[-1])  # «زندگی می‌کنی دلقک», «کم آوردی گوریل»
+
+
+YOU_BEFORE = _squeezed({"یه", "یک", "خیلی", "چه", "عجب", "واقعا", "تو", "شما"})
+
+
+def you_are_listed(keys: list[str], i: int, clean: frozenset[str], contextual: frozenset[str]) -> str | None:
+    """«تو آشغالی», «شما یه آشغالید»: said to «you», a [clean] word («اشغالی» occupied) is the insult again."""
+    key = keys[i]
+    you = keys[i - 1] if i > 0 else ""
+    if you in _ARTICLES and i > 1:
+        you = keys[i - 2]
+    if you not in ("تو", "شما") or key not in clean:
+        return None
+    for ending in ("ی", "ید", "ین"):
+        if key.endswith(ending) and key[: -len(ending)] in contextual:
+            return key[: -len(ending)]
+    return None
 
 
 def patterned(keys: list[str], stem_of: Callable[[str], str | None]) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.checks.insult_lists import InsultLists, insult_key
-from bot.checks.insult_patterns import aimed_by_address, patterned
+from bot.checks.insult_patterns import YOU_BEFORE, aimed_by_address, patterned, you_are_listed
 from bot.checks.lexicon import Lexicon
 from bot.checks.normalize import ZWNJ, fold
 
@@ -228,16 +228,12 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
         return not after.startswith(_CHOKING) and before not in _STUFFY and after not in _STUFFY
     if other_insult or before in _POINTERS or after in _AIMED_AFTER:
         return True
-    if after in ("مثل", "مث", "عین") and i + 2 < len(keys) and keys[i + 2] in ("تو", "شما", "شماها"):
-        return True  # «آشغالایی مثل تو»
     if before in _ARTICLES and i > 1 and keys[i - 2] in _POINTERS:
         return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
-    if before in _ARTICLES and i > 2 and keys[i - 2] in ("هم", "که") and keys[i - 3] in _POINTERS:
-        return True  # «تو هم یه سگی»
     if before in _INTENSIFIERS and keys[i] != stems[i] and keys[i].endswith(_YOU_ARE):
         return True  # «چقدر کثیفی», «بس که بی‌شعورید»
     if aimed_by_address(keys, i):
-        return True  # «زندگی می‌کنی دلقک», «بخواب بابا مزدور»
+        return True  # «زندگی می‌کنی دلقک», «بخواب بابا مزدور», «آشغالایی مثل تو», «تو هم یه سگی»
     if len(keys) <= 3 and all(s is not None or k in _POINTERS or k in _INTENSIFIERS or k in _ARTICLES
                               for s, k in zip(stems, keys, strict=True)):
         return True  # «وزغ», «میمون دلقک»: nothing but the insult
@@ -246,28 +242,11 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
     return bare and ((i > 0 and stems[i - 1] == before) or (after != "" and stems[i + 1] == after))
 
 
-_YOU_BEFORE = _ARTICLES | {"تو", "شما"}
-
-
-def _you_are_listed(keys: list[str], i: int, lists: InsultLists) -> str | None:
-    """«تو آشغالی», «شما یه آشغالید»: said to «you», a [clean] word («اشغالی» occupied) is the insult again."""
-    key = keys[i]
-    you = keys[i - 1] if i > 0 else ""
-    if you in _ARTICLES and i > 1:
-        you = keys[i - 2]
-    if you not in ("تو", "شما") or key not in lists.clean:
-        return None
-    for ending in ("ی", "ید", "ین"):
-        if key.endswith(ending) and key[: -len(ending)] in lists.contextual:
-            return key[: -len(ending)]
-    return None
-
-
 def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) -> list[str]:
     stems = [_contextual_stem(k, lists) for k in keys]
     for i in range(1, len(keys)):
-        if stems[i] is None and keys[i - 1] in _YOU_BEFORE:
-            stems[i] = _you_are_listed(keys, i, lists)
+        if stems[i] is None and keys[i - 1] in YOU_BEFORE:
+            stems[i] = you_are_listed(keys, i, lists.clean, lists.contextual)
     found: list[str] = []
     for i, stem in enumerate(stems):
         if stem is not None and _aimed(keys, i, stems, other_insult):
