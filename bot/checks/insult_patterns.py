@@ -262,11 +262,13 @@ def _you_verb(key: str) -> bool:
 
 
 def aimed_by_address(keys: list[str], i: int) -> bool:
-    """Is the ordinary insult at ``i`` said to «you»: «آشغالایی مثل تو», «تو هم یه سگی», or a vocative ending
+    """Is the ordinary insult at ``i`` said to someone: «آشغالایی مثل تو», «تو هم یه سگی», «گاو به تمام معنا», or a vocative ending
     the comment after an imperative or a verb said to «you»?"""
-    after = keys[i + 1 : i + 3]
-    if len(after) == 2 and after[0] in _LIKE_YOU and after[1] in _YOU_WORDS:
+    after = keys[i + 1 : i + 4]
+    if len(after) >= 2 and after[0] in _LIKE_YOU and after[1] in _YOU_WORDS:
         return True
+    if len(after) == 3 and after[0] == "به" and after[1] == "تمام" and after[2].startswith("معنا"):
+        return True  # «گاوه به تمام معنا»: a true one
     if i > 2 and keys[i - 1] in _ARTICLES and keys[i - 2] in ("هم", "که") and keys[i - 3] in _THEM_TOO:
         return True
     before = [k for k in keys[max(0, i - 3) : i] if k not in _FILLERS]

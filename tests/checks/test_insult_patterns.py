@@ -94,6 +94,9 @@ CAUGHT = [
     ("curse of harm", "داغت به دل مادرت بمونه"),
     ("threat", "میکشمتون"),
     ("shoo, as to a dog", "چخه بابا"),
+    ("a true one", "طرف گاوه به تمام معنا"),
+    ("opportunist", "نون به نرخ روز خور"),
+    ("two-faced", "طوطی صفتان"),
 ]
 
 # (sense, a clean sentence with the same words)
@@ -143,6 +146,8 @@ CLEAN = [
     ("your patient's name", "اسم مریضت رو بنویس"),
     ("your mother's bag", "ساک مادرت رو بیار"),
     ("fasten your belt", "کمربندت رو ببند"),
+    ("a true artist", "هنرمند به تمام معنا بود"),
+    ("sold at today's price", "طلا رو به نرخ روز فروختیم"),
 ]
 
 
