@@ -32,6 +32,8 @@ _MOUTHS = _squeezed({
     "فکت", "فکتو", "پوزت", "پوزتو", "زبونت", "زبونتو", "زبونتم",
 })
 _MOUTH_HEADS = ("دهن", "دهان")  # as whole words: «دهنه چاه» (the well's mouth) is plastered for real
+_MOUTH_WORDS = _squeezed({"دهن", "دهان", "گاله", "حلق", "پوز", "زبون", "زبان", "فک"})
+_YOURS = _squeezed({"تو", "شما", "شماها", "ات", "اتو", "تون"})
 _PLASTER = _squeezed({"گل", "سیمان", "کاهگل", "بتن"})
 
 _FILTH = _squeezed({"گه", "گو", "گوه", "عن", "عنا", "گهتو", "گوهتو", "گوهت", "عنتو", "گهی", "گوهی"})
@@ -116,9 +118,11 @@ def _shut_mouth(keys: list[str]) -> list[str]:
     found: list[str] = []
     for i, key in enumerate(keys):
         if key in _SHUT:
-            near = keys[max(0, i - 3) : i] + keys[i + 1 : i + 4]
-            if any(k in _MOUTHS for k in near):
-                found.append("… ببند")
+            start = max(0, i - 4)
+            near = keys[start : i] + keys[i + 1 : i + 4]
+            spaced = any(keys[j] in _MOUTH_WORDS and keys[j + 1] in _YOURS for j in range(start, min(i + 3, len(keys) - 1)))
+            if spaced or any(k in _MOUTHS for k in near):
+                found.append("… ببند")  # «دهنتو ببند», «دهن تو رو ببند» (not «دهن کیسه رو ببند»)
         elif ((key in _MOUTHS or key in _MOUTH_HEADS) and any(k in _PLASTER for k in keys[i + 1 : i + 5])
               and any(k.startswith(("بگیر", "گرفت", "میگیر")) for k in keys[i + 1 : i + 7])):
             found.append("دهن … گل بگیر")  # «دهنتو گل بگیرن»

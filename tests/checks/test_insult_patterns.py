@@ -14,6 +14,7 @@ CAUGHT = [
     ("shut your mouth", "ببند بابا گالتو"),
     ("shut your mouth", "ببند درتو خسته شدیم"),
     ("shut your mouth", "شما دهنتون رو ببندید"),
+    ("shut your mouth, spaced", "دهن تو رو ببند"),
     ("plaster the mouth", "باید دهنشو با سیمان بگیرن"),
     ("eat filth", "گه نخور"),
     ("eat filth", "گو بخور بابا"),
@@ -147,6 +148,7 @@ CLEAN = [
     ("your mother's bag", "ساک مادرت رو بیار"),
     ("fasten your belt", "کمربندت رو ببند"),
     ("a true artist", "هنرمند به تمام معنا بود"),
+    ("the bag's mouth", "دهن کیسه رو ببند که نریزه"),
     ("sold at today's price", "طلا رو به نرخ روز فروختیم"),
 ]
 
