@@ -7,8 +7,12 @@ Each family below is a construction of spoken Persian that insults whoever it is
 - «you talk rubbish»: «اراجیف/هذیون/چرت/چرند…» before a verb of saying that is not «I» («هذیون میگی»);
 - «you are nothing»: «هیچ» + an insult + «نیستی» («تو هیچ سگی نیستی»);
 - the worst of its kind: an insult in «-ترین»/«-تر» said of a person or «you» («لجن‌ترین آدم», «پست‌ترین موجود»);
-- a vocative: an insult right after a verb said to «you» or an imperative («زندگی می‌کنی دلقک», «بخواب بابا
-  مزدور»), which `aimed_by_address` tells the contextual matcher.
+- likened to a beast when someone is spoken of («عین سگ دروغ میگی», «قیافش مث حیوونه»);
+- your face, tongue or name called filthy («زبون کثیفت», «صورت کریهت», «ذهن مریضت»);
+- «your mother/sister/wife» beside a sexual word, or handed over («زنتو بفرست»);
+- aimed by address, which `aimed_by_address` tells the contextual matcher: a vocative ending the comment
+  after a verb said to «you» or an imperative («زندگی می‌کنی دلقک», «بخواب بابا مزدور»), «آشغالایی مثل تو»,
+  «تو هم یه سگی», «گاوه به تمام معنا»; and `you_are_listed`: «تو آشغالی» past its [clean] spelling.
 
 Pure: works on squeezed tokens (see `insult_key`: «ببند» is compared as «بند»), so every word set below
 is squeezed the same way when it is built.
@@ -120,7 +124,9 @@ def _shut_mouth(keys: list[str]) -> list[str]:
         if key in _SHUT:
             start = max(0, i - 4)
             near = keys[start : i] + keys[i + 1 : i + 4]
-            spaced = any(keys[j] in _MOUTH_WORDS and keys[j + 1] in _YOURS for j in range(start, min(i + 3, len(keys) - 1)))
+            spaced = any(
+                keys[j] in _MOUTH_WORDS and keys[j + 1] in _YOURS for j in range(start, min(i + 3, len(keys) - 1))
+            )
             if spaced or any(k in _MOUTHS for k in near):
                 found.append("… ببند")  # «دهنتو ببند», «دهن تو رو ببند» (not «دهن کیسه رو ببند»)
         elif ((key in _MOUTHS or key in _MOUTH_HEADS) and any(k in _PLASTER for k in keys[i + 1 : i + 5])
@@ -266,8 +272,8 @@ def _you_verb(key: str) -> bool:
 
 
 def aimed_by_address(keys: list[str], i: int) -> bool:
-    """Is the ordinary insult at ``i`` said to someone: «آشغالایی مثل تو», «تو هم یه سگی», «گاو به تمام معنا», or a vocative ending
-    the comment after an imperative or a verb said to «you»?"""
+    """Is the ordinary insult at ``i`` said to someone: «آشغالایی مثل تو», «تو هم یه سگی», «گاو به تمام معنا»,
+    or a vocative ending the comment after an imperative or a verb said to «you»?"""
     after = keys[i + 1 : i + 4]
     if len(after) >= 2 and after[0] in _LIKE_YOU and after[1] in _YOU_WORDS:
         return True
@@ -283,7 +289,7 @@ def aimed_by_address(keys: list[str], i: int) -> bool:
     return before[-1] in _IMPERATIVES or _you_verb(before[-1])  # «زندگی می‌کنی دلقک», «کم آوردی گوریل»
 
 
-YOU_BEFORE = _squeezed({"یه", "یک", "خیلی", "چه", "عجب", "واقعا", "تو", "شما"})
+YOU_BEFORE = _ARTICLES | _squeezed({"تو", "شما"})  # the words after which `you_are_listed` is worth asking
 
 
 def you_are_listed(keys: list[str], i: int, clean: frozenset[str], contextual: frozenset[str]) -> str | None:
