@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.checks.insult_lists import InsultLists, insult_key
+from bot.checks.insult_patterns import YOU_BEFORE, aimed_by_address, patterned, you_are_listed
 from bot.checks.lexicon import Lexicon
 from bot.checks.normalize import ZWNJ, fold
 
@@ -23,7 +24,13 @@ _SINGLE_LETTER_WORDS = frozenset({"و", "a", "i", "o"})
 _SUFFIXES = (
     "هایی", "های", "ها", "ای", "یی", "یه", "ی", "ه", "ا", "ان",
     "تون", "شون", "مون", "ت", "ش", "م", "ترین", "تر", "ید", "ین", "ست",
+    # spoken: object «-و», possessive then «is» or object: «بیشرفو», «کثافتشه», «گوهتو»
+    "و", "تو", "شو", "ته", "شه", "تونو", "شونو",
 )
+# «they are» «-ن» («گوهن», «بیشعورن»), not after «ی» or a past stem («تخمین» estimate, «کوفتن» to pound).
+_THEY_ARE = "ن"
+# Spoken endings after a final «ه», which drops: «حرومزادس» (is), «جندت» (your), «دیوونست».
+_AFTER_FINAL_HE = ("س", "ست", "ت", "تون", "شون", "ته", "شه")
 _LATIN_SUFFIXES = ("i", "e", "ha", "a", "am", "et", "esh", "in")
 _CONTEXT_SUFFIXES = ("ی", "ه", "ای", "یی", "یه", "ا", "ها", "های", "ید", "ین", "ت", "ش")
 # Words that aim what follows (or precedes) at someone: «تو خری», «ای گاو», «این کثافت», «مردک عنتر».
@@ -32,7 +39,7 @@ _POINTERS = frozenset({
     "زنیکه", "زنک", "پیر", "شماها", "همتون", "کدوم", "کدام",
     # a group or a person named by what they are: «همشون دزدن», «اینا خائنن», «آدم کثیف», «ملت گوسفند»
     "همه", "همشون", "همشان", "همگی", "همهتون", "همهشون", "اینا", "اینها", "اونا", "انها", "ادم", "ادما", "ادمای",
-    "ادمهای", "ملت", "مردم", "جماعت", "بچه", "پیرمرده", "پیرزنه", "پیره",
+    "ادمهای", "ملت", "مردم", "جماعت", "بچه", "پیرمرده", "پیرزنه", "پیره", "مشت",
     # a face or a mouth that is «نحس», «کثیف»: «قیافه نحست», «دهنت کثیفه»
     "قیافه", "قیافت", "قیافش", "قیافشون", "ریختت", "ریختش", "هیکلت", "دهنت", "دهنش", "دهنتون",
 })
@@ -171,6 +178,13 @@ def _word_hit_uncached(key: str, raw: str, lists: InsultLists) -> str | None:
         stem = key[: -len(suffix)] if key.endswith(suffix) else ""
         if len(stem) >= 3 and stem in lists.words:
             return stem
+    if key.endswith(_THEY_ARE) and (stem := key[:-1]) in lists.words and len(stem) >= 3 and stem[-1] not in "یتد":
+        return stem
+    if not key.isascii():
+        for suffix in _AFTER_FINAL_HE:
+            stem = key[: -len(suffix)] + "ه" if key.endswith(suffix) else ""
+            if len(stem) >= 4 and stem in lists.words:
+                return stem
     return None
 
 
@@ -218,6 +232,8 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
         return True  # «تو یه وزغی», «شما خیلی بی‌شرمید»
     if before in _INTENSIFIERS and keys[i] != stems[i] and keys[i].endswith(_YOU_ARE):
         return True  # «چقدر کثیفی», «بس که بی‌شعورید»
+    if aimed_by_address(keys, i):
+        return True  # «زندگی می‌کنی دلقک», «بخواب بابا مزدور», «آشغالایی مثل تو», «تو هم یه سگی»
     if len(keys) <= 3 and all(s is not None or k in _POINTERS or k in _INTENSIFIERS or k in _ARTICLES
                               for s, k in zip(stems, keys, strict=True)):
         return True  # «وزغ», «میمون دلقک»: nothing but the insult
@@ -228,6 +244,9 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
 
 def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) -> list[str]:
     stems = [_contextual_stem(k, lists) for k in keys]
+    for i in range(1, len(keys)):
+        if stems[i] is None and keys[i - 1] in YOU_BEFORE:
+            stems[i] = you_are_listed(keys, i, lists.clean, lists.contextual)
     found: list[str] = []
     for i, stem in enumerate(stems):
         if stem is not None and _aimed(keys, i, stems, other_insult):
@@ -235,23 +254,32 @@ def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) ->
     return found
 
 
-_CURSE_HEADS = frozenset({"لعنت", "نفرین", "تف"})
+_CURSE_HEADS = frozenset({"لعنت", "نفرین", "تف", "توف"})
 # What a curse is sent to: «تف به ذات …», «لعنت به روح …».
 _CURSE_TARGETS = frozenset({"ذات", "شرف", "روح", "قبر", "غیرت", "دین", "ریش", "صورت", "ریخت", "قیافه", "گور",
                             "پدر", "جد", "هیکل"})
-_CURSE_LINKS = frozenset({"به", "بر", "تو", "بهت", "بهتون", "بهش"})
+_CURSE_LINKS = frozenset({"به", "بر", "تو", "بهت", "بهتون", "بهش", "بهشون"})
 _ADDRESSED = frozenset({"تو", "شما", "شماها", "او", "اون", "ایشون", "اونا"})
 _POSSESSED = ("ت", "تون", "ش", "شون", "تو", "تونو")
 
 
-_PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س")
+_PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س",
+                    "یتون", "یت", "و", "تو", "شو", "تونو", "شونو")
+_PHRASE_ENDINGS = tuple(dict.fromkeys(_PHRASE_SUFFIXES + _AFTER_FINAL_HE))
 
 
 def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
-    last = phrase.rsplit(" ", 1)[-1]
-    for suffix in _PHRASE_SUFFIXES:
-        if len(last) - len(suffix) >= 2 and phrase.endswith(suffix) and phrase[: -len(suffix)] in phrases:
-            return phrase[: -len(suffix)]
+    head, _, last = phrase.rpartition(" ")
+    if f"{head} {last[:2]}" not in _phrase_gates(phrases):
+        return None  # no phrase ends in a word starting so: nothing to strip (most candidates stop here)
+    for suffix in _PHRASE_ENDINGS:
+        if not phrase.endswith(suffix) or len(last) - len(suffix) < 2:
+            continue
+        base = phrase[: -len(suffix)]
+        if base in phrases:
+            return base
+        if suffix in _AFTER_FINAL_HE and base + "ه" in phrases:
+            return base + "ه"  # «حروم زادس»: the final «ه» dropped before a spoken ending
     return None
 
 
@@ -333,6 +361,7 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
         if hit is not None:
             found.append(hit)
     found += _curses(keys)
+    found += patterned(keys, lambda k: _contextual_stem(k, lists) or _word_hit(k, k, lists))
     found += _contextual_hits(keys, lists, bool(found))
     return [f for f in found if not any(f in p for p in allowed) and not _titled(keys, f)]
 
@@ -374,6 +403,16 @@ def _phrase_starts(phrases: frozenset[str]) -> frozenset[str]:
         words = phrase.split(" ")
         starts.update(" ".join(words[:n]) for n in range(1, len(words)))
     return frozenset(starts)
+
+
+@cache
+def _phrase_gates(phrases: frozenset[str]) -> frozenset[str]:
+    """Each phrase as its first words and the first two letters of its last: «بی ناموس» → «بی نا»."""
+    gates: set[str] = set()
+    for phrase in phrases:
+        head, _, last = phrase.rpartition(" ")
+        gates.add(f"{head} {last[:2]}")
+    return frozenset(gates)
 
 
 @cache
