@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.message_kinds import MessageKind
@@ -68,15 +68,17 @@ async def card_rows_since(session: AsyncSession, since: datetime) -> int:
 
 async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueView | None, int]:
     """The open queue view (if any) and the card deliveries created since ``since``, in one SELECT
-    (the view row itself is read only when there is one: in a surge)."""
+    (the count beside the newest open view's row, joined from a one-row FROM so it comes without one)."""
     recent = (
         select(func.count())
         .where(Delivery.kind == MessageKind.CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
         .scalar_subquery()
     )
     view_id = select(QueueView.id).where(QueueView.closed_at.is_(None)).order_by(QueueView.id.desc()).limit(1)
-    count, open_id = (await session.execute(select(recent, view_id.scalar_subquery()))).one()
-    view = await session.get(QueueView, open_id) if open_id is not None else None
+    one = select(literal(1).label("one")).subquery()
+    stmt = select(recent.label("recent"), QueueView).select_from(one).outerjoin(
+        QueueView, QueueView.id == view_id.scalar_subquery())
+    count, view = (await session.execute(stmt)).one()
     return view, int(count)
 
 
