@@ -196,20 +196,21 @@ async def _decide(
             return PressOutcome(Result.ALREADY, await already_text(session, found))
         comment, article = decided
         article_id = comment.article_id if new == S.APPROVED else None
-        # No count_changed when the button cannot be due for an edit yet (the count job edits it later):
-        # a transaction and a read saved on most approvals.
+        # The button cannot be due for an edit yet: the count job edits it later, and publishing's listener is
+        # not woken (a transaction and a read saved on most approvals).
         due = article_id is not None and counts.edit_may_be_due(article, deps.settings, now)
         text = done_text.format(excerpt=excerpt(comment.text))
-    after_commit(deps, article_id if due else None)
+    after_commit(deps, article_id, edit_due=due)
     log.info("comment decided", extra={"comment_id": comment_id, "status": new.value, "moderator_id": mod.user_id})
     return PressOutcome(Result.DONE, text, article_id)
 
 
-def after_commit(deps: Deps, article_id: int | None) -> None:
-    """Wake the outbox; an approved count changed: say so."""
+def after_commit(deps: Deps, article_id: int | None, *, edit_due: bool = True) -> None:
+    """Wake the outbox; an approved count changed: say so (``edit_due`` False: its button cannot be due for
+    an edit yet, so only ``count_changed_no_edit``, which the website's cache listens to and publishing not)."""
     deps.outbox.wake()
     if article_id is not None:
-        deps.events.emit("count_changed", article_id)
+        deps.events.emit("count_changed" if edit_due else "count_changed_no_edit", article_id)
 
 
 async def approve(deps: Deps, comment_id: int, mod: Moderator) -> PressOutcome:
