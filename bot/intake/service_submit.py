@@ -75,7 +75,7 @@ def _rate_gate(deps: Deps, recent: repo.AuthorRecent, now: datetime) -> SubmitOu
     return None
 
 
-def _split_tail(deps: Deps, newest: repo.PastComment | None, article: Article, now: datetime) -> bool:
+def _split_tail(deps: Deps, newest: repo.AuthorComment | None, article: Article, now: datetime) -> bool:
     """Whether this text follows, within seconds, a refused too-long text on the same article: the tail
     of one long message that the reader's Telegram split into parts (never a comment on its own)."""
     return (newest is not None and newest.status == S.AUTO_REJECTED.value and newest.article_id == article.id

@@ -115,7 +115,7 @@ TEXT_ROWS = 50  # the duplicate rule's recent texts at most
 
 
 @dataclass(frozen=True, slots=True)
-class PastComment:
+class AuthorComment:
     """One of the author's comments, as the intake's gates look at it."""
 
     id: int
@@ -130,8 +130,8 @@ class PastComment:
 class AuthorRecent:
     """What the intake's gates and checks need of one author's comments (`author_recent`)."""
 
-    same_text: PastComment | None  # the newest still-alive comment with this text on this article (same parent)
-    newest: PastComment | None  # the newest comment, whatever its status
+    same_text: AuthorComment | None  # the newest still-alive comment with this text on this article (same parent)
+    newest: AuthorComment | None  # the newest comment, whatever its status
     failures: int  # captchas failed (tries used up) since ``failures_since``
     last_failure: datetime | None
     counted: list[datetime]  # when the rate-counted comments since ``rate_since`` were written, oldest first
@@ -187,13 +187,13 @@ async def author_recent(
     ]
     # Each part in its own subquery: SQLite allows no ORDER BY or LIMIT on a member of a compound SELECT.
     stmt = union_all(*(select(*p.subquery().c) for p in parts))
-    found: dict[str, PastComment] = {}
+    found: dict[str, AuthorComment] = {}
     failures, last_failure = 0, None
     counted: list[tuple[datetime, int]] = []
     texts: list[tuple[int, str, datetime]] = []
     for part, ident, token, status, article, text, normalized, created, changed in (await session.execute(stmt)).all():
         if part in ("n", "s"):
-            found[part] = PastComment(ident, token, status, article, text, created)
+            found[part] = AuthorComment(ident, token, status, article, text, created)
         elif part == "f":
             failures, last_failure = int(ident or 0), changed
         elif part == "r":
