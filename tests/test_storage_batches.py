@@ -79,3 +79,16 @@ async def test_teaching_gives_the_counts_a_read_would(db: Database) -> None:
         assert taught == read and taught.ready
         assert learning.estimate_from(taught, text) == await learning.estimate_text(s, text)
         assert await learning.learn_decision(s, 7, text, rejected=True, reason="insult", now=NOW) is None  # once
+
+
+async def test_a_list_of_estimates_is_what_one_read_each_would_give(db: Database) -> None:
+    texts = ["نظری دربارهٔ گرانی نان در تهران", "مترو را زودتر تکمیل کنند", "احمق‌ها همه دروغ می‌گویند", ""]
+    async with db.transaction() as s:
+        assert await learning.estimate_texts(s, texts) == [None] * len(texts)  # no model yet
+        assert await learning.estimate_texts(s, []) == []
+        for i in range(2 * MIN_EACH + 2):
+            assert await learning.teach(s, f"import:{i}", f"{texts[i % 3]} شمارهٔ {i}", rejected=i % 2 == 0,
+                                        reason=None, source="import", now=NOW)
+        together = await learning.estimate_texts(s, texts)
+        assert together == [await learning.estimate_text(s, text) for text in texts]
+        assert any(e is not None for e in together)

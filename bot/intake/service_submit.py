@@ -51,20 +51,22 @@ class SubmitOutcome:
 SPLIT_WINDOW = timedelta(seconds=10)  # Telegram clients send a long text's parts within a second or two
 
 
-async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime, *, rate: bool = True) -> SubmitOutcome | None:
-    """Banned (told once), cooling down after failed captchas, or over the rate limit: a refusal;
-    None lets the comment through."""
-    if user.banned_until is not None and user.banned_until > now:
-        if await repo.claim_ban_notice(session, user.id):
-            return SubmitOutcome(note=t.BANNED.format(until=ban_end(user.banned_until, deps.settings.tz)))
-        return SubmitOutcome()
-    if not rate:
+async def _ban_gate(session: AsyncSession, deps: Deps, user: User, now: datetime) -> SubmitOutcome | None:
+    """Banned: a refusal (the ban told once); None lets the comment through."""
+    if user.banned_until is None or user.banned_until <= now:
         return None
-    failures, last = await repo.captcha_failures(session, user.id, now - repo.FAILURE_MEMORY)
+    if await repo.claim_ban_notice(session, user.id):
+        return SubmitOutcome(note=t.BANNED.format(until=ban_end(user.banned_until, deps.settings.tz)))
+    return SubmitOutcome()
+
+
+def _rate_gate(deps: Deps, recent: repo.AuthorRecent, now: datetime) -> SubmitOutcome | None:
+    """Cooling down after failed captchas, or over the rate limit: a refusal; None lets the comment through."""
+    failures, last = recent.failures, recent.last_failure
     if last is not None and now < last + cooldown(failures):
         return SubmitOutcome(note=t.COOLDOWN.format(wait=duration(last + cooldown(failures) - now)))
     window = timedelta(seconds=deps.settings.rate_limit_window_seconds)
-    counted = await repo.counted_since(session, user.id, now - window)
+    counted = recent.counted
     limit = deps.settings.rate_limit_comments
     if len(counted) >= limit:
         frees_at = counted[len(counted) - limit] + window  # when enough of them leave the window
@@ -73,10 +75,9 @@ async def _gate(session: AsyncSession, deps: Deps, user: User, now: datetime, *,
     return None
 
 
-async def _split_tail(session: AsyncSession, deps: Deps, user: User, article: Article, now: datetime) -> bool:
+def _split_tail(deps: Deps, newest: repo.AuthorComment | None, article: Article, now: datetime) -> bool:
     """Whether this text follows, within seconds, a refused too-long text on the same article: the tail
     of one long message that the reader's Telegram split into parts (never a comment on its own)."""
-    newest = await repo.newest_by_author(session, user.id)
     return (newest is not None and newest.status == S.AUTO_REJECTED.value and newest.article_id == article.id
             and len(newest.text) > deps.settings.max_comment_length and now - newest.created_at <= SPLIT_WINDOW)
 
@@ -95,21 +96,28 @@ async def accept(
 ) -> SubmitOutcome:
     """Gates, then the checks; a rejected comment is stored as auto_rejected and explained."""
     now = deps.clock()
-    banned = await _gate(session, deps, user, now, rate=False)
+    banned = await _ban_gate(session, deps, user, now)
     if banned is not None:
         return banned
     if not article_open(article, deps.settings, now):  # closed by a moderator or by the clock (issue 18)
         return SubmitOutcome(note=tools_text.CLOSED_REFUSED.format(title=title_of(article)))
     normalized = normalize(clean_text(text))[:4096]
-    earlier = await repo.same_text(session, user.id, article.id, parent.id if parent else None, normalized)
+    # One read of the author's recent comments feeds the same-text rule, the split tail, the captcha
+    # cooldown, the rate limit and the checks' duplicate rule.
+    recent = await repo.author_recent(
+        session, user.id, article.id, parent.id if parent else None, normalized,
+        rate_since=now - timedelta(seconds=deps.settings.rate_limit_window_seconds),
+        texts_since=now - HISTORY_WINDOW, failures_since=now - repo.FAILURE_MEMORY,
+    )
+    earlier = recent.same_text
     if earlier is not None and earlier.status == S.AWAITING_CAPTCHA.value:
         return SubmitOutcome(comment_id=earlier.id, token=earlier.token)  # its captcha never showed up: show it again
     if earlier is not None:  # sent again (a lost receipt, a double send): it is registered, say so
         return SubmitOutcome(note=t.ALREADY_REGISTERED.format(ref=earlier.token))
-    if await _split_tail(session, deps, user, article, now):
+    if _split_tail(deps, recent.newest, article, now):
         log.info("tail of a split long text refused", extra={"user_id": user.id})
         return SubmitOutcome(note=t.SPLIT_TAIL.format(limit=fa_number(deps.settings.max_comment_length)))
-    refused = await _gate(session, deps, user, now)
+    refused = _rate_gate(deps, recent, now)
     if refused is not None:
         return refused
     slowed = await slowmode.gate(session, deps, user.id, article, now)  # a surge on this article (issue 18)
@@ -119,8 +127,7 @@ async def accept(
     if checks is None:
         raise RuntimeError("intake's setup builds the checks' resources before any comment arrives")
     profile = checks.profile(article.id, article.title, " ".join(p for p in (article.lead, article.body) if p))
-    history = await repo.recent_texts(session, user.id, now - HISTORY_WINDOW)
-    verdict = checks.review(text, profile, history, now, await learning.estimate_text(session, text))
+    verdict = checks.review(text, profile, recent.texts, now, await learning.estimate_text(session, text))
     verdict = await service_words.applied(session, deps, verdict, checks.policy)  # /words lists (issue 18)
     rejected = verdict.decision == "reject"
     reject_codes = [r.code for r in verdict.reasons if r.action == "reject"]

@@ -54,22 +54,27 @@ def undo_open(deps: Deps, comment: Comment, now: datetime) -> bool:
 async def decision_edit(
     session: AsyncSession, deps: Deps, comment: Comment, decision: CardDecision, action_id: int, *,
     article: Article | None = None, author: User | None = None, estimate: Estimate | EllipsisType | None = ...,
-    view: QueueView | None = None,
+    view: QueueView | None = None, view_pending: bool | None = None,
 ) -> list[dict[str, Any]]:
     """After a decision: a card not yet sent is no longer needed, the queue view drops the comment. The
     outbox rows that show it, for the caller to insert: the card's edit showing the decision (undo
     button while allowed) if it has a card, the queue view's refresh if it is listed in a sent one.
     ``article``, ``author``, ``estimate``, ``view``: the comment's rows, the model's estimate and the queue
-    view listing it, if the caller holds them (``...``: no estimate in hand)."""
+    view listing it, if the caller holds them (``...``: no estimate in hand); ``view_pending``: whether that view
+    still lists a pending comment, if the caller knows."""
     now = deps.clock()
     rows: list[dict[str, Any]] = []
     has_card = comment.card_chat_id is not None and comment.card_message_id is not None
-    await repo.cancel_queued_kinds(session, (MessageKind.CARD, MessageKind.CARD_EDIT) if has_card else (MessageKind.CARD,), comment.id)
-    if comment.queue_view_id is not None:
-        if view is None or view.id != comment.queue_view_id:
-            view = await session.get(QueueView, comment.queue_view_id)
-        if view is not None:
-            await schedule_refresh(session, deps, view, now, urgent=True, rows=rows)
+    if comment.queue_view_id is not None and (view is None or view.id != comment.queue_view_id):
+        view, view_pending = await session.get(QueueView, comment.queue_view_id), None
+    listed = view if comment.queue_view_id is not None else None
+    # The view's queued refreshes are cancelled by the same UPDATE as the comment's queued card rows.
+    view_edits = (MessageKind.QUEUE_EDIT, _edit_prefix(listed.id)) if listed is not None and listed.message_id is not None else None
+    await repo.cancel_queued_kinds(session, (MessageKind.CARD, MessageKind.CARD_EDIT) if has_card else (MessageKind.CARD,),
+                                   comment.id, also=view_edits)
+    if listed is not None:
+        await schedule_refresh(session, deps, listed, now, urgent=True, rows=rows, cancelled=view_edits is not None,
+                               pending=view_pending)
     if comment.card_chat_id is None or comment.card_message_id is None:
         return rows
     view_data = await load_view(session, comment, article=article, author=author, estimate=estimate)
@@ -218,9 +223,14 @@ async def render_view(
     return text, keyboard, not pending
 
 
+def _edit_prefix(view_id: int) -> str:
+    """The start of the keys of a queue view's refreshes."""
+    return f"queue_edit:{view_id}:"
+
+
 async def schedule_refresh(
     session: AsyncSession, deps: Deps, view: QueueView, now: datetime, *, urgent: bool = False,
-    rows: list[dict[str, Any]] | None = None,
+    rows: list[dict[str, Any]] | None = None, cancelled: bool = False, pending: bool | None = None,
 ) -> None:
     """Queue an edit of the view: after a decision (``urgent``) at once, else at most every
     REFRESH_SECONDS (new comments arriving in a surge, coalesced).
@@ -228,7 +238,9 @@ async def schedule_refresh(
     The edit's content is rendered when it is sent (`render_queued`): every decision and new comment
     calls this, and rendering loads and paginates the whole queue; decisions pressed while an edit is
     still queued share that edit. ``rows``: the refresh's outbox row is added there, for the caller's
-    batch insert, instead of being inserted here.
+    batch insert, instead of being inserted here. ``cancelled``: the caller has cancelled the view's
+    queued refreshes already; ``pending``: whether the view still lists a pending comment, if the caller
+    knows (read with its other rows).
     """
     if view.message_id is None:
         text, keyboard, _ = await render_view(session, deps, view)
@@ -244,10 +256,11 @@ async def schedule_refresh(
         at = max(now, view.refreshed_at + timedelta(seconds=qv.REFRESH_SECONDS))
     else:
         at = now
-    await repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
+    if not cancelled:
+        await repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=_edit_prefix(view.id))
     refresh = outbox_repo.row(
         kind=MessageKind.QUEUE_EDIT,
-        dedupe_key=f"queue_edit:{view.id}:{deps.rng.getrandbits(48):x}",
+        dedupe_key=f"{_edit_prefix(view.id)}{deps.rng.getrandbits(48):x}",
         chat_key=view.chat_id,
         payload=message_edit(view.chat_id, view.message_id, "", []),  # rendered when sent
         now=now,
@@ -258,7 +271,9 @@ async def schedule_refresh(
     else:
         await outbox_repo.enqueue_many(session, [refresh])
     # Asked before the view changes, so that both of its changes are written in one UPDATE.
-    emptied = view.closed_at is None and not await repo.view_has_pending(session, view.id)
+    if view.closed_at is None and pending is None:
+        pending = await repo.view_has_pending(session, view.id)
+    emptied = view.closed_at is None and not pending
     view.refreshed_at = at
     if emptied:
         view.closed_at = now

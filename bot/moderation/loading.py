@@ -74,6 +74,9 @@ async def load_views(
     known_people = dict(people or {})
     wanted = ({c.author_id for c in comments} | {p.author_id for p in parents.values()}) - known_people.keys()
     people = {**known_people, **await repo.users(session, wanted)}
+    unknown = [c for c in comments if estimates is None or c.id not in estimates]
+    read = dict(zip((c.id for c in unknown), await learning.estimate_texts(session, [c.text for c in unknown]),
+                    strict=True))
     views = []
     for c in comments:
         article = articles.get(c.article_id)
@@ -94,8 +97,7 @@ async def load_views(
                 parent_text=parent.text if parent is not None else None,
                 warnings=warnings_of(c.checks),
                 via="web" if c.source == "web" else "telegram",
-                estimate=estimates[c.id] if estimates is not None and c.id in estimates
-                else await learning.estimate_text(session, c.text),
+                estimate=estimates[c.id] if estimates is not None and c.id in estimates else read[c.id],
             )
         )
     return views

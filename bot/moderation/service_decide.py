@@ -17,6 +17,7 @@ from bot.moderation import card_updates, notices
 from bot.moderation import service_publish as publish
 from bot.moderation.card import CardDecision, clip
 from bot.moderation.reasons import BANNED, ban_until, duration_at, reason_at, reason_label
+from bot.publishing import counts
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from storage.models import Article, Comment, User
@@ -80,7 +81,25 @@ async def decide_in(
     reason: str | None = None,
     details: dict[str, object] | None = None,
 ) -> Comment | None:
-    """Decide a pending comment inside ``session``: transition, counts, audit, outbox; None if lost.
+    """Decide a pending comment inside ``session``: transition, counts, audit, outbox; None if lost
+    (`decided_in` without its article)."""
+    decided = await decided_in(session, deps, comment_id, new, mod, now, reason=reason, details=details)
+    return decided[0] if decided is not None else None
+
+
+async def decided_in(
+    session: AsyncSession,
+    deps: Deps,
+    comment_id: int,
+    new: CommentStatus,
+    mod: Moderator,
+    now: datetime,
+    *,
+    reason: str | None = None,
+    details: dict[str, object] | None = None,
+) -> tuple[Comment, Article | None] | None:
+    """Decide a pending comment inside ``session``: transition, counts, audit, outbox; the comment and its
+    article as written, or None if lost.
 
     The comment comes back from its conditional UPDATE (RETURNING), its article, author and queue view in one read,
     and the rows owed to Telegram (thread message, author's notice, card edit or queue view refresh) in one
@@ -114,8 +133,8 @@ async def decide_in(
         )
         if taught is not None:
             estimate = learning.estimate_from(taught, comment.text)
-    article, author, view = await repo.decision_rows(session, comment.article_id, comment.author_id,
-                                                     comment.queue_view_id)
+    article, author, view, view_pending = await repo.decision_rows(session, comment.article_id, comment.author_id,
+                                                                   comment.queue_view_id)
     publication = None
     if article is not None and approved:
         publication = await publish.publication_row(session, deps, comment, article, author, now)
@@ -123,14 +142,14 @@ async def decide_in(
     notice = notices.comment_row(comment, author, now)
     edits = await card_updates.decision_edit(
         session, deps, comment, _decision_of(mod, new, now, reason, details), action.id, article=article, author=author,
-        estimate=estimate, view=view,
+        estimate=estimate, view=view, view_pending=view_pending,
     )
     recorded = await outbox_repo.enqueue_many(session, [*(r for r in (publication, notice) if r is not None), *edits])
     if publication is not None:
         await publish.queue_publication(session, publication, recorded)
     if notice is not None and notice["dedupe_key"] not in recorded:
         await notices.wake_comment(session, comment, now)  # a notice exists already: rendered again
-    return comment
+    return comment, article
 
 
 def _decision_of(
@@ -169,24 +188,29 @@ async def _decide(
     now = deps.clock()
     async with deps.db.transaction() as session:
         await remember(session, mod, now)
-        comment = await decide_in(session, deps, comment_id, new, mod, now, reason=reason)
-        if comment is None:  # no such comment, or decided first by someone else (what the winner wrote)
+        decided = await decided_in(session, deps, comment_id, new, mod, now, reason=reason)
+        if decided is None:  # no such comment, or decided first by someone else (what the winner wrote)
             found = await session.get(Comment, comment_id, populate_existing=True)
             if found is None:
                 return PressOutcome(Result.MISSING, t.NOT_FOUND)
             return PressOutcome(Result.ALREADY, await already_text(session, found))
+        comment, article = decided
         article_id = comment.article_id if new == S.APPROVED else None
+        # The button cannot be due for an edit yet: the count job edits it later, and publishing's listener is
+        # not woken (a transaction and a read saved on most approvals).
+        due = article_id is not None and counts.edit_may_be_due(article, deps.settings, now)
         text = done_text.format(excerpt=excerpt(comment.text))
-    after_commit(deps, article_id)
+    after_commit(deps, article_id, edit_due=due)
     log.info("comment decided", extra={"comment_id": comment_id, "status": new.value, "moderator_id": mod.user_id})
     return PressOutcome(Result.DONE, text, article_id)
 
 
-def after_commit(deps: Deps, article_id: int | None) -> None:
-    """Wake the outbox; an approved count changed: say so."""
+def after_commit(deps: Deps, article_id: int | None, *, edit_due: bool = True) -> None:
+    """Wake the outbox; an approved count changed: say so (``edit_due`` False: its button cannot be due for
+    an edit yet, so only ``count_changed_no_edit``, which the website's cache listens to and publishing not)."""
     deps.outbox.wake()
     if article_id is not None:
-        deps.events.emit("count_changed", article_id)
+        deps.events.emit("count_changed" if edit_due else "count_changed_no_edit", article_id)
 
 
 async def approve(deps: Deps, comment_id: int, mod: Moderator) -> PressOutcome:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.message_kinds import MessageKind
 from bot.outbox import call
 from bot.publishing.articles import Target, post_markup
+from bot.settings import Settings
 from storage.db import Database
 from storage.models import Article, Delivery
 from storage.repos import outbox
@@ -60,6 +61,16 @@ async def _schedule(
         return False  # already on its way (maybe waiting out a 429): keep its schedule
     await outbox.requeue(session, key, payload, now)
     return True
+
+
+def edit_may_be_due(article: Article | None, settings: Settings, now: datetime) -> bool:
+    """Whether `schedule_count_edits` could queue an edit of this article's button now: False when the
+    article is not in the channel or its button was edited less than an interval ago (then the count job
+    queues the edit once the interval has passed; counts_job runs at least every 5 seconds)."""
+    if article is None or settings.comment_mode != "buttons" or article.channel_message_id is None:
+        return False
+    since = now - timedelta(seconds=settings.count_edit_interval_seconds)
+    return article.count_edited_at is None or article.count_edited_at <= since
 
 
 async def schedule_count_edits(

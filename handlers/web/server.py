@@ -47,6 +47,7 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
         website.forget(article_id)
 
     deps.events.subscribe("count_changed", changed)
+    deps.events.subscribe("count_changed_no_edit", changed)  # an approval whose button edit comes later
     runner = web.AppRunner(build(website), access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, settings.web_listen, settings.web_port, reuse_address=True)

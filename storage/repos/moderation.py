@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.message_kinds import MessageKind
@@ -68,15 +68,17 @@ async def card_rows_since(session: AsyncSession, since: datetime) -> int:
 
 async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueView | None, int]:
     """The open queue view (if any) and the card deliveries created since ``since``, in one SELECT
-    (the view row itself is read only when there is one: in a surge)."""
+    (the count beside the newest open view's row, joined from a one-row FROM so it comes without one)."""
     recent = (
         select(func.count())
         .where(Delivery.kind == MessageKind.CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
         .scalar_subquery()
     )
     view_id = select(QueueView.id).where(QueueView.closed_at.is_(None)).order_by(QueueView.id.desc()).limit(1)
-    count, open_id = (await session.execute(select(recent, view_id.scalar_subquery()))).one()
-    view = await session.get(QueueView, open_id) if open_id is not None else None
+    one = select(literal(1).label("one")).subquery()
+    stmt = select(recent.label("recent"), QueueView).select_from(one).outerjoin(
+        QueueView, QueueView.id == view_id.scalar_subquery())
+    count, view = (await session.execute(stmt)).one()
     return view, int(count)
 
 
@@ -149,12 +151,23 @@ async def users(session: AsyncSession, ids: Iterable[int]) -> dict[int, User]:
     return {u.id: u for u in rows}
 
 
-async def decision_rows(
-    session: AsyncSession, article_id: int, user_id: int, view_id: int | None = None
-) -> tuple[Article | None, User | None, QueueView | None]:
-    """A decided comment's article, author and (``view_id``) the queue view listing it, in one SELECT,
-    read afresh (counters moved by SQL in this transaction)."""
-    entities: list[Any] = [Article, User] if view_id is None else [Article, User, QueueView]
+class DecisionRows(NamedTuple):
+    """What a decision reads after its UPDATE: the comment's article, author and queue view, and whether
+    that view still lists a pending comment (None: not asked)."""
+
+    article: Article | None
+    author: User | None
+    view: QueueView | None
+    view_pending: bool | None
+
+
+async def decision_rows(session: AsyncSession, article_id: int, user_id: int, view_id: int | None = None) -> DecisionRows:
+    """A decided comment's article, author and (``view_id``) the queue view listing it with whether it
+    still lists a pending comment, in one SELECT, read afresh (counters moved by SQL in this transaction)."""
+    entities: list[Any] = [Article, User]
+    if view_id is not None:
+        still = exists().where(Comment.queue_view_id == view_id, Comment.status == PENDING)
+        entities += [QueueView, still.label("view_pending")]
     stmt = select(*entities).select_from(Article).outerjoin(User, User.id == user_id)
     if view_id is not None:
         stmt = stmt.outerjoin(QueueView, QueueView.id == view_id)
@@ -162,14 +175,20 @@ async def decision_rows(
         stmt.where(Article.id == article_id).execution_options(populate_existing=True))).first()
     if found is None:
         user = await session.get(User, user_id, populate_existing=True)
-        return None, user, await session.get(QueueView, view_id) if view_id is not None else None
-    return found[0], found[1], found[2] if view_id is not None else None
+        return DecisionRows(None, user, await session.get(QueueView, view_id) if view_id is not None else None, None)
+    if view_id is None:
+        return DecisionRows(found[0], found[1], None, None)
+    return DecisionRows(found[0], found[1], found[2], bool(found[3]) if found[2] is not None else None)
 
 
-async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[MessageKind], comment_id: int) -> None:
-    """Cancel a comment's not-yet-sent rows of any of ``kinds`` (one UPDATE)."""
-    stmt = update(Delivery).where(Delivery.kind.in_(list(kinds)), Delivery.status == QUEUED,
-                                  Delivery.comment_id == comment_id)
+async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[MessageKind], comment_id: int, *,
+                              also: tuple[MessageKind, str] | None = None) -> None:
+    """Cancel a comment's not-yet-sent rows of any of ``kinds`` and (``also``: a kind and a key prefix)
+    the not-yet-sent rows of that kind whose key starts so, in one UPDATE."""
+    which: Any = and_(Delivery.kind.in_(list(kinds)), Delivery.comment_id == comment_id)
+    if also is not None:
+        which = or_(which, and_(Delivery.kind == also[0], Delivery.dedupe_key.startswith(also[1])))
+    stmt = update(Delivery).where(Delivery.status == QUEUED, which)
     await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
 
 
