@@ -62,6 +62,8 @@ class Article(Base):
     is_photo: Mapped[bool] = mapped_column(default=False)
     discussion_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     discussion_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A cache of the article's approved comments, kept in the transaction that publishes, undoes or takes
+    # one down, so the post's button and the website's list read one row instead of counting.
     approved_count: Mapped[int] = mapped_column(default=0)
     # The count the post's button shows now; differs from approved_count while an edit is due.
     shown_count: Mapped[int] = mapped_column(default=0)

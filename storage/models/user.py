@@ -25,6 +25,10 @@ class User(Base):
     ban_notified: Mapped[bool] = mapped_column(default=False)
     trusted: Mapped[bool] = mapped_column(default=False)
     notify_replies: Mapped[bool] = mapped_column(default=True)
+    # Caches, derivable from the comments: the author's published and rejected comments (a take-down
+    # counts as a rejection), kept in the transaction that moves a comment (service_decide, service_undo,
+    # service_takedown) so a card and the trust rule read one row instead of counting; and the comments
+    # the checks refused outright (status auto_rejected, counted by the intake when it stores one).
     approved_count: Mapped[int] = mapped_column(default=0)
     rejected_count: Mapped[int] = mapped_column(default=0)
     auto_rejected_count: Mapped[int] = mapped_column(default=0)
