@@ -30,18 +30,10 @@ async def enqueue(
     comment_id: int | None = None,
 ) -> bool:
     """Record a message owed to Telegram; False if the same intent is already recorded."""
-    stmt = insert_for(session, Delivery).values(
-        kind=str(kind),  # the enum's value (a test may queue a kind of its own)
-        dedupe_key=dedupe_key,
-        chat_key=str(chat_key),
-        payload=payload,
-        status=QUEUED,
-        attempts=0,
-        next_attempt_at=not_before or now,
-        article_id=article_id,
-        comment_id=comment_id,
-        created_at=now,
-    )
+    stmt = insert_for(session, Delivery).values(row(
+        kind=kind, dedupe_key=dedupe_key, chat_key=chat_key, payload=payload, now=now, not_before=not_before,
+        article_id=article_id, comment_id=comment_id,
+    ))
     result = await session.execute(stmt.on_conflict_do_nothing(index_elements=[Delivery.dedupe_key]))
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
@@ -57,7 +49,8 @@ def row(
     article_id: int | None = None,
     comment_id: int | None = None,
 ) -> dict[str, Any]:
-    """The values of one row for `enqueue_many` (the same fields as `enqueue`)."""
+    """The values of one outbox row, as `enqueue` and `enqueue_many` insert them (``str(kind)``: the enum's
+    value; a test may queue a kind of its own)."""
     return {
         "kind": str(kind), "dedupe_key": dedupe_key, "chat_key": str(chat_key), "payload": payload, "status": QUEUED,
         "attempts": 0, "next_attempt_at": not_before or now, "article_id": article_id, "comment_id": comment_id,
