@@ -138,8 +138,9 @@ async def dispatch(deps: Deps) -> int:
                     session, deps, comment.id, CommentStatus.APPROVED, AUTO, now, details={"auto": True}
                 )
                 if decided is not None:
-                    approved_articles.append(decided.article_id)
-                    await card_updates.show_auto(session, deps, decided, CardDecision("approve", AUTO.name, now, auto=True))
+                    approved_articles.append(decided[0].article_id)
+                    await card_updates.show_auto(session, deps, decided[0],
+                                                 CardDecision("approve", AUTO.name, now, auto=True))
                     continue
             rest.append(comment)
         await route(session, deps, rest, now, fresh=True, articles=articles, people=people)

@@ -80,23 +80,6 @@ async def decide_in(
     *,
     reason: str | None = None,
     details: dict[str, object] | None = None,
-) -> Comment | None:
-    """Decide a pending comment inside ``session``: transition, counts, audit, outbox; None if lost
-    (`decided_in` without its article)."""
-    decided = await decided_in(session, deps, comment_id, new, mod, now, reason=reason, details=details)
-    return decided[0] if decided is not None else None
-
-
-async def decided_in(
-    session: AsyncSession,
-    deps: Deps,
-    comment_id: int,
-    new: CommentStatus,
-    mod: Moderator,
-    now: datetime,
-    *,
-    reason: str | None = None,
-    details: dict[str, object] | None = None,
 ) -> tuple[Comment, Article | None] | None:
     """Decide a pending comment inside ``session``: transition, counts, audit, outbox; the comment and its
     article as written, or None if lost.
@@ -188,7 +171,7 @@ async def _decide(
     now = deps.clock()
     async with deps.db.transaction() as session:
         await remember(session, mod, now)
-        decided = await decided_in(session, deps, comment_id, new, mod, now, reason=reason)
+        decided = await decide_in(session, deps, comment_id, new, mod, now, reason=reason)
         if decided is None:  # no such comment, or decided first by someone else (what the winner wrote)
             found = await session.get(Comment, comment_id, populate_existing=True)
             if found is None:
@@ -238,7 +221,8 @@ async def ban(deps: Deps, comment_id: int, duration_index: int, mod: Moderator) 
     async with deps.db.transaction() as session:
         await remember(session, mod, now)
         details: dict[str, object] = {"ban": True, "days": duration.days, "duration_label": duration.label}
-        comment = await decide_in(session, deps, comment_id, S.REJECTED, mod, now, reason=BANNED.code, details=details)
+        decided = await decide_in(session, deps, comment_id, S.REJECTED, mod, now, reason=BANNED.code, details=details)
+        comment = decided[0] if decided is not None else None
         if comment is None:
             found = await session.get(Comment, comment_id, populate_existing=True)
             if found is None:
