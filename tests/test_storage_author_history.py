@@ -1,4 +1,4 @@
-"""The intake's one read of an author's recent comments (storage/repos/intake.py ``author_recent``), on
+"""The intake's one read of an author's recent comments (storage/repos/author_history.py ``author_recent``), on
 SQLite and PostgreSQL: each of its five parts keeps its own conditions, order and limit."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.states import CommentStatus as S
 from storage.db import Database
 from storage.models import Article, Comment, User
+from storage.repos import author_history as history
 from storage.repos import intake
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -34,9 +35,9 @@ async def _add(db: Database, article_id: int, status: S, ago: timedelta, normali
         return c.id
 
 
-async def _read(db: Database, article_id: int, normalized: str, parent_id: int | None = None) -> intake.AuthorRecent:
+async def _read(db: Database, article_id: int, normalized: str, parent_id: int | None = None) -> history.AuthorRecent:
     async with db.transaction() as s:
-        return await intake.author_recent(s, AUTHOR, article_id, parent_id, normalized,
+        return await history.author_recent(s, AUTHOR, article_id, parent_id, normalized,
                                           rate_since=NOW - timedelta(minutes=10), texts_since=NOW - timedelta(days=1),
                                           failures_since=NOW - intake.FAILURE_MEMORY)
 
@@ -44,7 +45,7 @@ async def _read(db: Database, article_id: int, normalized: str, parent_id: int |
 async def test_an_author_without_comments(db: Database) -> None:
     a, _ = await _seed(db)
     got = await _read(db, a, "x")
-    assert got == intake.AuthorRecent(None, None, 0, None, [], [])
+    assert got == history.AuthorRecent(None, None, 0, None, [], [])
 
 
 async def test_each_part_keeps_its_conditions(db: Database) -> None:
@@ -88,9 +89,9 @@ async def test_same_text_is_the_newest_alive(db: Database) -> None:
 
 async def test_limits_keep_the_rows_each_rule_reads(db: Database) -> None:
     a, _ = await _seed(db)
-    for i in range(intake.TEXT_ROWS + 5):
+    for i in range(history.TEXT_ROWS + 5):
         await _add(db, a, S.AUTO_REJECTED, timedelta(minutes=20, seconds=-i), f"t{i}")
     got = await _read(db, a, "x")
-    assert len(got.texts) == intake.TEXT_ROWS
-    assert got.texts[0][0] == f"t{intake.TEXT_ROWS + 4}" and got.texts[-1][0] == "t5"  # the newest 50
+    assert len(got.texts) == history.TEXT_ROWS
+    assert got.texts[0][0] == f"t{history.TEXT_ROWS + 4}" and got.texts[-1][0] == "t5"  # the newest 50
     assert got.counted == []

@@ -29,6 +29,7 @@ from bot.states import CommentStatus
 from bot.texts import intake as t
 from bot.texts import tools as tools_text
 from storage.models import Article, Comment, Delivery, User
+from storage.repos import author_history as history
 from storage.repos import comments, learning, outbox
 from storage.repos import intake as repo
 
@@ -60,7 +61,7 @@ async def _ban_gate(session: AsyncSession, deps: Deps, user: User, now: datetime
     return SubmitOutcome()
 
 
-def _rate_gate(deps: Deps, recent: repo.AuthorRecent, now: datetime) -> SubmitOutcome | None:
+def _rate_gate(deps: Deps, recent: history.AuthorRecent, now: datetime) -> SubmitOutcome | None:
     """Cooling down after failed captchas, or over the rate limit: a refusal; None lets the comment through."""
     failures, last = recent.failures, recent.last_failure
     if last is not None and now < last + cooldown(failures):
@@ -75,7 +76,7 @@ def _rate_gate(deps: Deps, recent: repo.AuthorRecent, now: datetime) -> SubmitOu
     return None
 
 
-def _split_tail(deps: Deps, newest: repo.AuthorComment | None, article: Article, now: datetime) -> bool:
+def _split_tail(deps: Deps, newest: history.AuthorComment | None, article: Article, now: datetime) -> bool:
     """Whether this text follows, within seconds, a refused too-long text on the same article: the tail
     of one long message that the reader's Telegram split into parts (never a comment on its own)."""
     return (newest is not None and newest.status == S.AUTO_REJECTED.value and newest.article_id == article.id
@@ -104,7 +105,7 @@ async def accept(
     normalized = normalize(clean_text(text))[:4096]
     # One read of the author's recent comments feeds the same-text rule, the split tail, the captcha
     # cooldown, the rate limit and the checks' duplicate rule.
-    recent = await repo.author_recent(
+    recent = await history.author_recent(
         session, user.id, article.id, parent.id if parent else None, normalized,
         rate_since=now - timedelta(seconds=deps.settings.rate_limit_window_seconds),
         texts_since=now - HISTORY_WINDOW, failures_since=now - repo.FAILURE_MEMORY,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Article, Comment
-from storage.repos.intake import RATE_COUNTED
+from storage.repos.author_history import RATE_COUNTED
 
 
 async def article_count_since(session: AsyncSession, article_id: int, since: datetime) -> int:
