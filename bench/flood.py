@@ -33,12 +33,28 @@ from bot.publishing.article_file import ArticleDraft
 from bot.publishing.articles import Target, add_article
 from bot.rate_limit import KhabarRateLimiter
 from fakegram.control import FakeTelegram
+from storage.db import Database
 from storage.models import Article, Comment, Delivery, User
 from tests.e2e.harness import build_world, create_schema, settings_for
 
 MARK = re.compile(r"نظر سیل (\d+)")
 TITLE = re.compile(r"خبر آزمون سیل (\d+)")
 
+
+
+async def drained(db: Database, limit: float) -> dict[str, int]:
+    """Wait (at most ``limit`` seconds) until every outbox row is sent or failed; the rows by status."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        async with db.transaction() as s:
+            open_rows = (await s.execute(select(func.count()).select_from(Delivery)
+                                         .where(Delivery.status.in_(("queued", "sending"))))).scalar_one()
+        if open_rows == 0:
+            break
+        await asyncio.sleep(0.5)
+    await asyncio.sleep(1.0)
+    async with db.transaction() as s:
+        return dict((await s.execute(select(Delivery.status, func.count()).group_by(Delivery.status))).all())
 
 
 async def queue_articles(deps: Deps, target: Target, count: int, clock: Callable[[], datetime]) -> None:
@@ -114,18 +130,7 @@ async def main(args: argparse.Namespace) -> int:
         started_real, started_fake = time.monotonic(), fake.clock.now()
         deps.outbox.start()
 
-        # wait until every outbox row is sent (or failed), bounded
-        deadline = time.monotonic() + args.limit
-        while time.monotonic() < deadline:
-            async with deps.db.transaction() as s:
-                open_rows = (await s.execute(select(func.count()).select_from(Delivery)
-                                             .where(Delivery.status.in_(("queued", "sending"))))).scalar_one()
-            if open_rows == 0:
-                break
-            await asyncio.sleep(0.5)
-        await asyncio.sleep(1.0)
-        async with deps.db.transaction() as s:
-            statuses = dict((await s.execute(select(Delivery.status, func.count()).group_by(Delivery.status))).all())
+        statuses = await drained(deps.db, args.limit)
         elapsed_real = time.monotonic() - started_real
     finally:
         await stop_app(app)

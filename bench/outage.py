@@ -30,7 +30,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import asyncpg
 import httpx
 from sqlalchemy.engine import make_url
 from stand import ROOT
@@ -52,6 +51,7 @@ from tests.e2e.harness import (
     settings_for,
 )
 from tests.e2e.publishing_helpers import TRAFFIC, queue_article
+from tests.pg_admin import pg_admin
 
 assert ROOT
 WAIT_LIMIT = 300.0  # seconds an action may wait for the bot's answer before it counts as lost
@@ -204,16 +204,6 @@ async def poll_health(url: str, stop: asyncio.Event, figures: Figures) -> None:
             await asyncio.sleep(1.0)
 
 
-async def _pg(sql: str) -> None:
-    base = make_url(os.environ["KHABAR_TEST_POSTGRES_URL"])
-    conn = await asyncpg.connect(host=base.host, port=base.port or 5432, user=base.username,
-                                 password=base.password, database=base.database)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 async def take_away(engine: str, db_url: str, seconds: float, figures: Figures) -> None:
     """The database away for ``seconds``."""
     figures.outage = (time.monotonic(), 0.0)
@@ -226,10 +216,10 @@ async def take_away(engine: str, db_url: str, seconds: float, figures: Figures) 
         locker.close()
     else:
         name = make_url(db_url).database
-        await _pg(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-        await _pg(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        await pg_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await pg_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
         await asyncio.sleep(seconds)
-        await _pg(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await pg_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
     figures.outage = (figures.outage[0], time.monotonic())
 
 
@@ -237,8 +227,8 @@ async def fresh_database(engine: str) -> str:
     if engine == "sqlite":
         return f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp(prefix='khabar-outage-')) / 'khabar.db'}"
     base = make_url(os.environ["KHABAR_TEST_POSTGRES_URL"])
-    await _pg("DROP DATABASE IF EXISTS khabar_outage_bench WITH (FORCE)")
-    await _pg("CREATE DATABASE khabar_outage_bench")
+    await pg_admin("DROP DATABASE IF EXISTS khabar_outage_bench WITH (FORCE)")
+    await pg_admin("CREATE DATABASE khabar_outage_bench")
     return base.set(database="khabar_outage_bench").render_as_string(hide_password=False)
 
 

@@ -23,10 +23,8 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-import asyncpg
 from aiolimiter import AsyncLimiter
-from flood import queue_approved_comments, queue_articles
-from sqlalchemy import func, select
+from flood import drained, queue_approved_comments, queue_articles
 from sqlalchemy.engine import make_url
 from stand import ROOT
 
@@ -37,23 +35,14 @@ from bot.publishing.article_file import ArticleDraft
 from bot.publishing.articles import Target, add_article
 from bot.rate_limit import KhabarRateLimiter
 from fakegram.control import FakeTelegram
-from storage.models import Article, Delivery
+from storage.models import Article
 from tests.e2e.harness import build_world, create_schema, free_port, settings_for
+from tests.pg_admin import pg_admin
 
 assert ROOT
 MARK = re.compile(r"نظر سیل (\d+)")
 TITLE = re.compile(r"خبر آزمون سیل (\d+)")
 DB_NAME = "khabar_pacing_bench"
-
-
-async def _pg(sql: str) -> None:
-    base = make_url(os.environ["KHABAR_TEST_POSTGRES_URL"])
-    conn = await asyncpg.connect(host=base.host, port=base.port or 5432, user=base.username,
-                                 password=base.password, database=base.database)
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
 
 
 async def start_instance(settings: object, clock: object, speed: float, name: str, share: bool) -> KhabarApp:
@@ -79,8 +68,8 @@ async def start_instance(settings: object, clock: object, speed: float, name: st
 async def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.ERROR)
     speed = args.speed
-    await _pg(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    await _pg(f"CREATE DATABASE {DB_NAME}")
+    await pg_admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    await pg_admin(f"CREATE DATABASE {DB_NAME}")
     db_url = make_url(os.environ["KHABAR_TEST_POSTGRES_URL"]).set(database=DB_NAME).render_as_string(
         hide_password=False)
     await create_schema(db_url)
@@ -119,17 +108,7 @@ async def main(args: argparse.Namespace) -> int:
         started_real, started_fake = time.monotonic(), fake.clock.now()
         for app in apps:
             app.bot_data.deps.outbox.start()
-        deadline = time.monotonic() + args.limit
-        while time.monotonic() < deadline:
-            async with deps.db.transaction() as s:
-                open_rows = (await s.execute(select(func.count()).select_from(Delivery)
-                                             .where(Delivery.status.in_(("queued", "sending"))))).scalar_one()
-            if open_rows == 0:
-                break
-            await asyncio.sleep(0.5)
-        await asyncio.sleep(1.0)
-        async with deps.db.transaction() as s:
-            statuses = dict((await s.execute(select(Delivery.status, func.count()).group_by(Delivery.status))).all())
+        statuses = await drained(deps.db, args.limit)
         elapsed_real = time.monotonic() - started_real
     finally:
         for app in apps:

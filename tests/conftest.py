@@ -58,21 +58,9 @@ async def db(db_url: str) -> AsyncIterator[Database]:
 def _pg_admin(sql: str) -> None:
     import asyncio
 
-    import asyncpg
-    from sqlalchemy.engine import make_url
+    from tests.pg_admin import pg_admin
 
-    base = make_url(PG_BASE_URL)
-
-    async def run() -> None:
-        conn = await asyncpg.connect(
-            host=base.host, port=base.port or 5432, user=base.username, password=base.password, database=base.database
-        )
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
+    asyncio.run(pg_admin(sql, PG_BASE_URL))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -18,6 +16,7 @@ from fakegram.control import FakeTelegram
 from tests.e2e.driver import approve, find_card, send_comment, solve_captcha, start_payload
 from tests.e2e.harness import Clock, Khabar, World, create_schema, free_port, launch, settings_for
 from tests.e2e.publishing_helpers import TRAFFIC, queue_article
+from tests.pg_admin import pg_admin
 
 COMMENT = "ترافیک میدان آزادی واقعاً کلافه‌کننده شده و باید مترو را زودتر تکمیل کنند."
 
@@ -67,15 +66,6 @@ class Outage:
         self.khabar = khabar
         self.url = make_url(khabar.settings.database_url)
 
-    async def _pg(self, sql: str) -> None:
-        base = make_url(os.environ["KHABAR_TEST_POSTGRES_URL"])
-        conn = await asyncpg.connect(host=base.host, port=base.port or 5432, user=base.username,
-                                     password=base.password, database=base.database)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
     async def begin(self) -> None:
         if self.url.get_backend_name() == "sqlite":
             path = Path(str(self.url.database))
@@ -83,8 +73,8 @@ class Outage:
             path.mkdir()  # nothing can open the database file any more
         else:
             name = self.url.database
-            await self._pg(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            await self._pg(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            await pg_admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            await pg_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
         await self.khabar.db.engine.dispose()  # connections already open are lost too
 
     async def end(self) -> None:
@@ -93,7 +83,7 @@ class Outage:
             path.rmdir()
             path.with_suffix(".away").rename(path)
         else:
-            await self._pg(f'ALTER DATABASE "{self.url.database}" ALLOW_CONNECTIONS true')
+            await pg_admin(f'ALTER DATABASE "{self.url.database}" ALLOW_CONNECTIONS true')
 
 
 async def test_healthz_is_503_while_the_database_is_gone(monitored: Khabar) -> None:
