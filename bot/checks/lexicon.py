@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 
+from bot.checks.hashed_words import HashedWords
 from bot.checks.insult_lists import InsultLists, load_insult_lists
 from bot.checks.wordfile import lines, lite_form, match_form, read_sections, word_set
 
@@ -22,7 +24,7 @@ class LanguageLexicon:
     kurdish: frozenset[str]
     finglish: frozenset[str]
     english: frozenset[str]
-    persian_broad: frozenset[str] = frozenset()
+    persian_broad: Container[str] = frozenset()  # ~185k words: kept as hashes (bot/checks/hashed_words.py)
     uyghur: frozenset[str] = frozenset()
 
 
@@ -51,7 +53,7 @@ def _language_lexicon() -> LanguageLexicon:
         kurdish=word_set(lines("ckb_words.txt"), "lite"),
         finglish=word_set(lines("finglish.txt")) - english,
         english=english,
-        persian_broad=frozenset(lines("fa_lexicon.txt")),  # generated already in matching form
+        persian_broad=HashedWords(lines("fa_lexicon.txt")),  # generated already in matching form
         uyghur=word_set(lines("ug_words.txt"), "lite"),
     )
 

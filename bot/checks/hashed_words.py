@@ -1,0 +1,37 @@
+"""A large word list kept small: the sorted hashes of its words, not the words."""
+
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
+
+
+class HashedWords:
+    """Membership in a list of ~200k words for ~8 bytes a word (a frozenset of str costs ~150).
+
+    Only ``word in words`` is offered: the words themselves are not kept. Python's string hash is 64 bits
+    and fixed for the life of a process, so a word that is not listed is found only if its hash equals a
+    listed word's — for this list, about one chance in 10^14 per look-up.
+    """
+
+    __slots__ = ("_hashes",)
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._hashes = array("q", sorted({hash(w) for w in words}))
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        key = hash(word)
+        hashes = self._hashes
+        i = bisect_left(hashes, key)
+        return i < len(hashes) and hashes[i] == key
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    @property
+    def nbytes(self) -> int:
+        """The memory the hashes take."""
+        return self._hashes.itemsize * len(self._hashes)
