@@ -10,8 +10,9 @@ from telegram import User as TgUser
 from bot.callbacks import Action, parse
 from bot.checks.normalize import clean_text
 from bot.deps import KhabarContext
+from bot.domain.screen import Screen
 from bot.intake import service_captcha, service_submit, service_view
-from bot.intake.screens import Screen, Shown, what_it_shows
+from bot.intake.screens import Shown, what_it_shows
 from bot.intake.telegram_io import Author, edit, send
 from bot.texts import common
 from bot.texts import intake as t

@@ -13,7 +13,8 @@ from telegram import Bot
 from bot.deps import Deps
 from bot.domain import captcha as domain
 from bot.domain.message_kinds import MessageKind
-from bot.intake.screens import Screen, captcha_screen, write_again
+from bot.domain.screen import Screen, keyboard_dict
+from bot.intake.screens import captcha_screen, write_again
 from bot.intake.telegram_io import edit, send
 from bot.intake.wording import duration, tries
 from bot.outbox import call
@@ -154,8 +155,8 @@ async def show_result(deps: Deps, bot: Bot, user_id: int, given: Answer, result:
     right_above = edited and result.pending is not None and where is not None and given.reply_to == where[1] + 1
     if given.reply_to is not None and not right_above:
         note = result.reply or (result.screen.text if result.screen is not None else result.toast)
-        markup = result.screen.markup if result.screen is not None and result.reply is None else None
-        await send(deps, bot, user_id, Screen(note, markup), reply_to=given.reply_to)
+        keyboard = result.screen.keyboard if result.screen is not None and result.reply is None else ()
+        await send(deps, bot, user_id, Screen(note, keyboard), reply_to=given.reply_to)
     if result.pending is not None:
         deps.events.emit("comment_pending", result.pending)
     return result.toast
@@ -239,7 +240,7 @@ async def sweep(deps: Deps) -> int:
             if captcha is not None and captcha.chat_id and captcha.message_id:
                 note = _again(t.CAPTCHA_EXPIRED, comment)
                 payload = call("edit_message_text", chat_id=captcha.chat_id, message_id=captcha.message_id,
-                               text=note.text, reply_markup=note.markup.to_dict() if note.markup else None)
+                               text=note.text, reply_markup=keyboard_dict(note.keyboard))
                 await outbox.enqueue(session, kind=MessageKind.INTAKE_EDIT, dedupe_key=f"captcha-expired:{comment.id}",
                                      chat_key=captcha.chat_id, payload=payload, now=now, comment_id=comment.id)
     if expired:

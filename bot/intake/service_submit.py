@@ -17,9 +17,10 @@ from bot.deps import Deps
 from bot.domain.captcha import cooldown, parse_answer, read_question, render
 from bot.domain.message_kinds import MessageKind
 from bot.domain.payload import new_token
+from bot.domain.screen import Screen, keyboard_dict
 from bot.intake import service_captcha, slowmode
 from bot.intake.checking import HISTORY_WINDOW
-from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
+from bot.intake.screens import Shown, continue_keyboard, latest, title_of
 from bot.intake.telegram_io import Author, remember, send
 from bot.intake.wording import ban_end, duration, fa_number
 from bot.jalali import fa_digits
@@ -272,7 +273,7 @@ async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root
     args: dict[str, object] = {"chat_id": msg.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=text)}
     if comment is not None:
         args["text"] = t.GROUP_CONTINUE.format(name=name)
-        args["reply_markup"] = continue_markup(deps.bot_username, comment[1]).to_dict()
+        args["reply_markup"] = keyboard_dict(continue_keyboard(deps.bot_username, comment[1]))
     if root is not None:
         args["reply_to"] = root
     await outbox.enqueue(session, kind=MessageKind.INTAKE_NOTE, dedupe_key=f"intake-note:{msg.chat_id}:{msg.message_id}",

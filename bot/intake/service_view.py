@@ -12,10 +12,10 @@ from bot.comments_open import article_closes_at, article_open, comments_open
 from bot.deps import Deps
 from bot.domain.paging import page_of
 from bot.domain.payload import LinkKind, parse_payload
+from bot.domain.screen import Screen
 from bot.intake import service_captcha
 from bot.intake.screens import (
     ParentRef,
-    Screen,
     article_view,
     author_name,
     latest,

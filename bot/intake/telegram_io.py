@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.deps import Deps
+from bot.domain.screen import Keyboard, Screen
 from bot.domain.unreachable import cannot_write
-from bot.intake.screens import Screen
 from bot.telegram_reach import patiently
 from storage.models import User
 from storage.repos import users
@@ -35,6 +35,14 @@ async def remember(session: AsyncSession, deps: Deps, who: Author, *, private: b
                               now=deps.clock(), started_bot=True if private else None)
 
 
+def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
+    """Telegram's markup for a keyboard (None: no buttons)."""
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.callback_data, url=b.url) for b in row]
+                                 for row in keyboard])
+
+
 async def send(deps: Deps, bot: Bot, chat_id: int, screen: Screen, *, reply_to: int | None = None) -> int | None:
     """Send ``screen`` (as a reply to ``reply_to`` if given); the message id, or None if Telegram refused
     (a 403 marks the user blocked)."""
@@ -42,7 +50,7 @@ async def send(deps: Deps, bot: Bot, chat_id: int, screen: Screen, *, reply_to: 
     try:
         # A send that could not reach Telegram waits for it and goes again (a captcha is not lost to an outage).
         message = await patiently(deps.telegram, lambda: bot.send_message(
-            chat_id, screen.text, reply_markup=screen.markup, link_preview_options=_NO_PREVIEW,
+            chat_id, screen.text, reply_markup=markup(screen.keyboard), link_preview_options=_NO_PREVIEW,
             reply_parameters=reply))
     except TelegramError as exc:
         if cannot_write(exc.message, forbidden=isinstance(exc, Forbidden)) and chat_id > 0:
@@ -59,7 +67,7 @@ async def edit(bot: Bot, chat_id: int, message_id: int, screen: Screen) -> bool:
     """Edit a message into ``screen`` (no keyboard if it has none); False if Telegram refused."""
     try:
         # Without reply_markup Telegram drops the keyboard: receipts and expiry notes have none.
-        await bot.edit_message_text(screen.text, chat_id=chat_id, message_id=message_id, reply_markup=screen.markup,
+        await bot.edit_message_text(screen.text, chat_id=chat_id, message_id=message_id, reply_markup=markup(screen.keyboard),
                                     link_preview_options=_NO_PREVIEW)
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
