@@ -64,6 +64,11 @@ class ParentRef:
     name: str
 
 
+def mention(user_id: int, name: str) -> str:
+    """An HTML mention of a Telegram user (the name escaped)."""
+    return f'<a href="tg://user?id={user_id}">{escape(name)}</a>'
+
+
 def author_name(user: User | None) -> str:
     """A reader's display name, trimmed and escaped (or «خواننده»)."""
     return escape(trim(user.display_name, 60)) if user and user.display_name else t.ANONYMOUS

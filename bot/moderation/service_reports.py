@@ -16,8 +16,8 @@ from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
 from bot.domain.paging import page_of, trim
 from bot.domain.screen import Button, Screen
+from bot.intake.readers import Author, remember
 from bot.intake.screens import author_name
-from bot.intake.telegram_io import Author, remember
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import service_takedown
 from bot.moderation.card import Keyboard, article_title_html, clip
