@@ -8,6 +8,7 @@ from bot.deps import KhabarContext
 from bot.intake.service_submit import GroupMessage, submit_group
 from bot.intake.takedown import take_down
 from handlers.intake import author_of
+from handlers.replies import perform
 
 
 async def remember_incoming(update: Update, context: KhabarContext) -> None:
@@ -40,4 +41,4 @@ async def on_group_message(update: Update, context: KhabarContext) -> None:
         return
     if message.is_automatic_forward or sender is not None or user.is_bot:
         return
-    await submit_group(deps, context.bot, msg)
+    await perform(deps, context.bot, await submit_group(deps, msg) or [])

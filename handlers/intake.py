@@ -10,11 +10,14 @@ from telegram import User as TgUser
 from bot.callbacks import Action, parse
 from bot.checks.normalize import clean_text
 from bot.deps import KhabarContext
+from bot.domain.screen import Screen
 from bot.intake import service_captcha, service_submit, service_view
-from bot.intake.screens import Screen, Shown, what_it_shows
-from bot.intake.telegram_io import Author, edit, send
+from bot.intake.readers import Author
+from bot.intake.screens import Shown, what_it_shows
+from bot.intake.steps import Edit, Send
 from bot.texts import common
 from bot.texts import intake as t
+from handlers.replies import edit, perform, send
 
 
 def author_of(user: TgUser) -> Author:
@@ -54,7 +57,8 @@ async def start(update: Update, context: KhabarContext) -> None:
     if update.effective_user is None:
         return
     payload = context.args[0] if context.args else None
-    await service_view.start(context.deps, context.bot, author_of(update.effective_user), payload)
+    await perform(context.deps, context.bot, await service_view.start(context.deps, author_of(update.effective_user),
+                                                                       payload))
 
 
 async def my(update: Update, context: KhabarContext) -> None:
@@ -62,7 +66,7 @@ async def my(update: Update, context: KhabarContext) -> None:
     if update.effective_user is None:
         return
     screen = await service_view.mine(context.deps, author_of(update.effective_user))
-    await send(context.deps, context.bot, update.effective_user.id, screen)
+    await send(context.deps, context.bot, Send(update.effective_user.id, screen))
 
 
 async def on_text(update: Update, context: KhabarContext) -> None:
@@ -71,8 +75,9 @@ async def on_text(update: Update, context: KhabarContext) -> None:
     if message is None or user is None or message.text is None or user.is_bot:
         return
     shown, replied = _shown(message, context.bot.id)
-    await service_submit.submit_private(context.deps, context.bot, author_of(user), message.text, shown, replied,
-                                        message.message_id)
+    steps = await service_submit.submit_private(context.deps, author_of(user), message.text, shown, replied,
+                                                message.message_id)
+    await perform(context.deps, context.bot, steps)
 
 
 async def on_unknown_command(update: Update, context: KhabarContext) -> None:
@@ -85,19 +90,19 @@ async def on_unknown_command(update: Update, context: KhabarContext) -> None:
         return
     if update.effective_user is not None and not update.effective_user.is_bot:
         text = common.UNKNOWN_COMMAND.format(commands=common.COMMANDS)
-        await send(context.deps, context.bot, update.effective_user.id, Screen(text))
+        await send(context.deps, context.bot, Send(update.effective_user.id, Screen(text)))
 
 
 async def on_other(update: Update, context: KhabarContext) -> None:
     """Stickers, photos, voice, documents, locations …: only text is a comment."""
     if update.effective_user is not None and not update.effective_user.is_bot:
-        await send(context.deps, context.bot, update.effective_user.id, Screen(t.TEXT_ONLY))
+        await send(context.deps, context.bot, Send(update.effective_user.id, Screen(t.TEXT_ONLY)))
 
 
 async def on_edit(update: Update, context: KhabarContext) -> None:
     """An edited private message: comments are taken as first sent."""
     if update.effective_user is not None and not update.effective_user.is_bot:
-        await send(context.deps, context.bot, update.effective_user.id, Screen(t.EDIT_IGNORED))
+        await send(context.deps, context.bot, Send(update.effective_user.id, Screen(t.EDIT_IGNORED)))
 
 
 async def on_captcha(update: Update, context: KhabarContext) -> None:
@@ -110,7 +115,9 @@ async def on_captcha(update: Update, context: KhabarContext) -> None:
     shown_in = (message.chat.id, message.message_id) if message is not None else None
     captcha_id, generation, option = press.args
     answer = service_captcha.Answer(captcha_id, generation, option, shown_in=shown_in)
-    await query.answer(await service_captcha.answer(context.deps, context.bot, query.from_user.id, answer))
+    toast, steps = await service_captcha.answer(context.deps, query.from_user.id, answer)
+    await perform(context.deps, context.bot, steps)
+    await query.answer(toast)
 
 
 async def on_page(update: Update, context: KhabarContext) -> None:
@@ -121,7 +128,7 @@ async def on_page(update: Update, context: KhabarContext) -> None:
         return
     screen = await service_view.page(context.deps, author_of(query.from_user), *press.args)
     if screen is not None and query.message is not None:
-        await edit(context.bot, query.message.chat.id, query.message.message_id, screen)
+        await edit(context.bot, Edit(query.message.chat.id, query.message.message_id, screen))
     await query.answer(None if screen else t.ARTICLE_GONE)
 
 
@@ -136,7 +143,7 @@ async def on_draft(update: Update, context: KhabarContext) -> None:
     begin = service_view.begin_write if write else service_view.begin_reply
     prompt = await begin(context.deps, who, press.args[0])
     if prompt is not None:
-        await send(context.deps, context.bot, who.id, prompt)
+        await send(context.deps, context.bot, Send(who.id, prompt))
     await query.answer(None if prompt else t.ARTICLE_GONE if write else t.PARENT_GONE)
 
 
@@ -147,7 +154,7 @@ async def on_cancel(update: Update, context: KhabarContext) -> None:
         return
     had_draft = await service_view.cancel(context.deps, author_of(query.from_user))
     if had_draft and query.message is not None:  # a stale press would re-send identical content
-        await edit(context.bot, query.message.chat.id, query.message.message_id, Screen(t.DRAFT_CANCELLED))
+        await edit(context.bot, Edit(query.message.chat.id, query.message.message_id, Screen(t.DRAFT_CANCELLED)))
     await query.answer(None if had_draft else t.NOTHING_TO_CANCEL)
 
 

@@ -12,13 +12,14 @@ from bot.callbacks import Action, parse
 from bot.checks.normalize import clean_text, parse_number
 from bot.deps import KhabarContext
 from bot.intake import service_view
-from bot.intake.telegram_io import edit
+from bot.intake.steps import Edit
 from bot.moderation import service_figures, service_penalties, service_reports
 from bot.moderation.service_decide import Moderator
 from bot.texts import common
 from bot.texts import tools as t
 from handlers.intake import author_of, pattern
 from handlers.moderation import _moderator
+from handlers.replies import edit
 
 log = logging.getLogger(__name__)
 READER = frozenset({Action.REPORT_MENU, Action.REPORT_PICK, Action.REPORT})
@@ -52,7 +53,7 @@ async def on_reader(update: Update, context: KhabarContext) -> None:
         toast = done.toast
         screen = await service_view.page(deps, who, done.article_id, page) if done.article_id is not None else None
     if screen is not None and message is not None:
-        await edit(context.bot, message.chat.id, message.message_id, screen)
+        await edit(context.bot, Edit(message.chat.id, message.message_id, screen))
     await query.answer(toast, show_alert=toast is not None and cb.action is Action.REPORT)
 
 

@@ -1,5 +1,6 @@
 """The layering the design promises, read from the source: the pure domain imports neither Telegram nor SQL
-(nor anything that does), handlers import no storage, storage imports no handlers.
+(nor anything that does), services that return what to show import no Telegram, handlers import no storage,
+storage imports no handlers.
 
 Every ``import`` in a file counts, at any depth (inside functions and TYPE_CHECKING blocks too); a domain
 module's imports of other Khabar modules are followed, so a domain module cannot reach Telegram or the
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOMAIN_PACKAGES = ("bot/domain", "bot/checks", "bot/texts")
 DOMAIN_MODULES = (
     "bot/callbacks.py", "bot/states.py", "bot/jalali.py", "bot/closing.py",
-    "bot/intake/checking.py", "bot/intake/wording.py",
+    "bot/intake/checking.py", "bot/intake/steps.py", "bot/intake/wording.py",
     "bot/moderation/card.py", "bot/moderation/queue_view.py", "bot/moderation/reasons.py",
     "bot/moderation/export_rows.py", "bot/moderation/stats.py",
     "bot/publishing/article_file.py", "bot/publishing/dedupe.py", "bot/publishing/feed_parse.py",
@@ -29,6 +30,9 @@ DOMAIN_MODULES = (
     "bot/website/requests.py", "bot/website/threads.py",
 )
 # What the domain may not reach: Telegram, SQL and its drivers, the web stack, and the outer layers.
+# Services that return what to show (screens, keyboards and direct replies as plain data) and never call
+# Telegram themselves: the handler sends their replies (handlers/replies.py), the rest goes through the outbox.
+TELEGRAM_FREE_SERVICES = ("bot/intake",)
 IMPURE = frozenset({"telegram", "sqlalchemy", "aiosqlite", "asyncpg", "alembic", "aiohttp", "httpx",
                     "storage", "handlers"})
 
@@ -100,6 +104,12 @@ def test_domain_reaches_neither_telegram_nor_sql(path: Path) -> None:
     reached = _reaches(path)
     assert not reached, "the pure domain must not reach " + "; ".join(
         f"{top} via {' -> '.join(chain)}" for top, chain in reached.items())
+
+
+@pytest.mark.parametrize("path", _files(*TELEGRAM_FREE_SERVICES), ids=lambda p: str(p.relative_to(ROOT)))
+def test_services_import_no_telegram(path: Path) -> None:
+    telegram = sorted(n for n in imports_of(path) if n.split(".")[0] == "telegram")
+    assert not telegram, f"a service returns steps for handlers/replies.py to send, it never imports {telegram}"
 
 
 def test_handlers_import_no_storage() -> None:

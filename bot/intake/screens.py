@@ -1,17 +1,18 @@
-"""What the reader sees: texts and inline keyboards built from rows (every value escaped here)."""
+"""What the reader sees: texts and keyboards (plain data, bot/domain/screen.py) built from rows (every value
+escaped here)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html import escape
 from zoneinfo import ZoneInfo
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.helpers import create_deep_linked_url, escape
 
 from bot.callbacks import Action, encode, parse
 from bot.domain import captcha as captcha_domain
 from bot.domain.paging import COMMENT_CHARS, Page, trim
 from bot.domain.payload import LinkKind, make_payload, parse_payload
+from bot.domain.screen import Button, Keyboard, Screen, grid
 from bot.intake.wording import fa_number, tries
 from bot.jalali import fa_digits, format_datetime, format_short
 from bot.texts import intake as t
@@ -19,15 +20,8 @@ from bot.texts import tools as tools_text
 from storage.models import Article, Comment, User
 
 TITLE_CHARS = 200
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")  # what Telegram accepts after ?start=
 EXCERPT_CHARS = 100
-
-
-@dataclass(frozen=True, slots=True)
-class Screen:
-    """One message: HTML text and an optional keyboard."""
-
-    text: str
-    markup: InlineKeyboardMarkup | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +64,11 @@ class ParentRef:
     name: str
 
 
+def mention(user_id: int, name: str) -> str:
+    """An HTML mention of a Telegram user (the name escaped)."""
+    return f'<a href="tg://user?id={user_id}">{escape(name)}</a>'
+
+
 def author_name(user: User | None) -> str:
     """A reader's display name, trimmed and escaped (or «خواننده»)."""
     return escape(trim(user.display_name, 60)) if user and user.display_name else t.ANONYMOUS
@@ -84,13 +83,13 @@ def article_view(
     reader is writing on it (``writing_limit`` set: their next text is a comment), and the buttons."""
     parents = parents or {}
     parts = [t.ARTICLE_HEAD.format(title=title_of(article), date=format_datetime(article.published_at, tz))]
-    rows: list[list[InlineKeyboardButton]] = []
+    lines: list[list[Button]] = []
     if not comments:
         parts.append(t.NO_COMMENTS)
     else:
         parts.append(t.COMMENTS_HEAD.format(total=fa_digits(total), page=fa_digits(page.number + 1),
                                             pages=fa_digits(page.count)))
-        replies: list[InlineKeyboardButton] = []
+        replies: list[Button] = []
         for n, comment in enumerate(comments, start=page.offset + 1):
             when = comment.published_at or comment.decided_at or comment.created_at
             mark = ""
@@ -101,10 +100,9 @@ def article_view(
             parts.append(t.COMMENT_ITEM.format(n=fa_digits(n), author=author_name(names.get(comment.author_id)),
                                                date=format_short(when, tz),
                                                text=mark + escape(trim(comment.text, COMMENT_CHARS))))
-            replies.append(InlineKeyboardButton(t.BUTTON_REPLY.format(n=fa_digits(n)),
-                                                callback_data=encode(Action.REPLY, comment.id)))
+            replies.append(Button(t.BUTTON_REPLY.format(n=fa_digits(n)), callback_data=encode(Action.REPLY, comment.id)))
         if not closed:  # a closed article takes no replies either (issue 18)
-            rows.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
+            lines.extend(replies[i : i + 3] for i in range(0, len(replies), 3))
     if closed:
         parts.append(tools_text.CLOSED_NOTE)
     else:
@@ -112,53 +110,56 @@ def article_view(
             parts.append(tools_text.CLOSES_AT.format(time=closes_at))
         # Whether the reader's next text is a comment on this article, said where they look.
         parts.append(t.VIEW_WRITING.format(limit=fa_number(writing_limit)) if writing_limit else t.VIEW_NOT_WRITING)
-        rows.append([InlineKeyboardButton(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
+        lines.append([Button(t.BUTTON_WRITE, callback_data=encode(Action.WRITE, article.id))])
     if comments:  # readers report a published comment, closed article or not (issue 18)
-        report = InlineKeyboardButton(tools_text.BUTTON_REPORT,
-                                      callback_data=encode(Action.REPORT_MENU, article.id, page.number))
+        report = Button(tools_text.BUTTON_REPORT, callback_data=encode(Action.REPORT_MENU, article.id, page.number))
         if closed:
-            rows.append([report])
+            lines.append([report])
         else:
-            rows[-1].append(report)
-    paging: list[InlineKeyboardButton] = []
+            lines[-1].append(report)
+    paging: list[Button] = []
     if page.has_prev:
-        paging.append(InlineKeyboardButton(t.BUTTON_PREV, callback_data=encode(Action.PAGE, article.id,
-                                                                              page.number - 1)))
+        paging.append(Button(t.BUTTON_PREV, callback_data=encode(Action.PAGE, article.id, page.number - 1)))
     if page.has_next:
-        paging.append(InlineKeyboardButton(t.BUTTON_NEXT, callback_data=encode(Action.PAGE, article.id,
-                                                                              page.number + 1)))
+        paging.append(Button(t.BUTTON_NEXT, callback_data=encode(Action.PAGE, article.id, page.number + 1)))
     if paging:
-        rows.append(paging)
-    return Screen("\n\n".join(parts), InlineKeyboardMarkup(rows) if rows else None)
+        lines.append(paging)
+    return Screen("\n\n".join(parts), tuple(tuple(line) for line in lines))
 
 
-def cancel_markup() -> InlineKeyboardMarkup:
+def start_url(bot_username: str, payload: str) -> str:
+    """The deep link that opens the private chat with the bot on ``/start <payload>``."""
+    if len(bot_username) <= 3 or not _PAYLOAD.fullmatch(payload) or len(payload) > 64:
+        raise ValueError(f"not a deep link: {bot_username!r}, {payload!r}")
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def cancel_keyboard() -> Keyboard:
     """The one «انصراف» button under a writing prompt."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.BUTTON_CANCEL, callback_data=encode(Action.CANCEL))]])
+    return ((Button(t.BUTTON_CANCEL, callback_data=encode(Action.CANCEL)),),)
 
 
 def write_prompt(article: Article, limit: int) -> Screen:
     """«write your comment on … (at most n characters)» with a cancel button."""
-    return Screen(t.WRITE_PROMPT.format(title=title_of(article), limit=fa_number(limit)), cancel_markup())
+    return Screen(t.WRITE_PROMPT.format(title=title_of(article), limit=fa_number(limit)), cancel_keyboard())
 
 
 def reply_prompt(parent: Comment, author: User | None, limit: int) -> Screen:
     """«در پاسخ به نظر {name}: «…»» with the parent quoted (trimmed) and cancel."""
     return Screen(t.REPLY_PROMPT.format(name=author_name(author), quote=escape(trim(parent.text)),
-                                        limit=fa_number(limit)), cancel_markup())
+                                        limit=fa_number(limit)), cancel_keyboard())
 
 
 def latest(articles: list[Article], bot_username: str, head: str) -> Screen:
     """An explanation plus the newest articles as deep-link buttons."""
     if not articles:
         return Screen(f"{head}\n\n{t.NO_ARTICLES}")
-    rows = [
-        [InlineKeyboardButton(trim(a.title, 60),
-                              url=create_deep_linked_url(bot_username, make_payload(LinkKind.ARTICLE, a.token)))]
+    keyboard = tuple(
+        (Button(trim(a.title, 60), url=start_url(bot_username, make_payload(LinkKind.ARTICLE, a.token))),)
         for a in articles
         if parse_payload(f"{LinkKind.ARTICLE.value}-{a.token}")
-    ]
-    return Screen(f"{head}\n\n{t.LATEST_HEAD}", InlineKeyboardMarkup(rows))
+    )
+    return Screen(f"{head}\n\n{t.LATEST_HEAD}", keyboard)
 
 
 def captcha_screen(
@@ -173,28 +174,27 @@ def captcha_screen(
         text = t.CAPTCHA_WRONG.format(tries=tries(wrong_tries)) + text
     if not options:
         return Screen(text)
-    buttons = [
-        InlineKeyboardButton(captcha_domain.label(value), callback_data=encode(Action.CAPTCHA, captcha_id,
-                                                                               generation, index))
+    buttons = tuple(
+        Button(captcha_domain.label(value), callback_data=encode(Action.CAPTCHA, captcha_id, generation, index))
         for index, value in enumerate(options)
-    ]
-    return Screen(text, InlineKeyboardMarkup([buttons[:2], buttons[2:]]))
+    )
+    return Screen(text, (buttons[:2], buttons[2:]))
 
 
 def write_again(text: str, article_id: int, parent_id: int | None) -> Screen:
     """A failed or expired captcha's note, with a button that opens writing again (same article/parent)."""
     data = encode(Action.REPLY, parent_id) if parent_id else encode(Action.WRITE, article_id)
-    return Screen(text, InlineKeyboardMarkup([[InlineKeyboardButton(t.BUTTON_WRITE_AGAIN, callback_data=data)]]))
+    return Screen(text, ((Button(t.BUTTON_WRITE_AGAIN, callback_data=data),),))
 
 
 def continue_url(bot_username: str, comment_token: str) -> str:
     """The deep link that shows an unfinished comment's captcha in private."""
-    return create_deep_linked_url(bot_username, make_payload(LinkKind.CONTINUE, comment_token))
+    return start_url(bot_username, make_payload(LinkKind.CONTINUE, comment_token))
 
 
-def continue_markup(bot_username: str, comment_token: str) -> InlineKeyboardMarkup:
+def continue_keyboard(bot_username: str, comment_token: str) -> Keyboard:
     """The group note's deep-link button that continues a comment in private."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(t.GROUP_BUTTON, url=continue_url(bot_username, comment_token))]])
+    return ((Button(t.GROUP_BUTTON, url=continue_url(bot_username, comment_token)),),)
 
 
 def my_comments(rows: list[tuple[Comment, str]], tz: ZoneInfo, bot_username: str, open_ids: set[int]) -> Screen:
@@ -202,7 +202,7 @@ def my_comments(rows: list[tuple[Comment, str]], tz: ZoneInfo, bot_username: str
     if not rows:
         return Screen(t.MY_EMPTY)
     items: list[str] = []
-    buttons: list[InlineKeyboardButton] = []
+    buttons: list[Button] = []
     for n, (c, title) in enumerate(rows, start=1):
         status = t.STATUS.get(c.status, c.status)
         if c.status == "awaiting_captcha" and c.id not in open_ids:
@@ -211,10 +211,8 @@ def my_comments(rows: list[tuple[Comment, str]], tz: ZoneInfo, bot_username: str
                                       text=escape(trim(c.text, 100)), title=escape(trim(title, 60)),
                                       ref=escape(c.token)))
         if c.id in open_ids:
-            buttons.append(InlineKeyboardButton(t.BUTTON_CONTINUE_N.format(n=fa_digits(n)),
-                                                url=continue_url(bot_username, c.token)))
-    markup = InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]) if buttons else None
-    return Screen("\n\n".join([t.MY_HEAD, *items]), markup)
+            buttons.append(Button(t.BUTTON_CONTINUE_N.format(n=fa_digits(n)), url=continue_url(bot_username, c.token)))
+    return Screen("\n\n".join([t.MY_HEAD, *items]), grid(buttons, 2))
 
 
 def unfinished(rows: list[tuple[Comment, str]], bot_username: str) -> Screen | None:
@@ -224,10 +222,9 @@ def unfinished(rows: list[tuple[Comment, str]], bot_username: str) -> Screen | N
     if len(rows) == 1:
         comment, title = rows[0]
         text = t.UNFINISHED.format(title=escape(trim(title, 80)), text=escape(trim(comment.text, EXCERPT_CHARS)))
-        buttons = [InlineKeyboardButton(t.BUTTON_CONTINUE, url=continue_url(bot_username, comment.token))]
+        buttons = [Button(t.BUTTON_CONTINUE, url=continue_url(bot_username, comment.token))]
     else:
         text = t.UNFINISHED_MANY.format(n=fa_digits(len(rows)))
-        buttons = [InlineKeyboardButton(t.BUTTON_CONTINUE_N.format(n=fa_digits(n)),
-                                        url=continue_url(bot_username, c.token))
+        buttons = [Button(t.BUTTON_CONTINUE_N.format(n=fa_digits(n)), url=continue_url(bot_username, c.token))
                    for n, (c, _) in enumerate(rows, start=1)]
-    return Screen(text, InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]))
+    return Screen(text, grid(buttons, 2))

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
 
 from bot.deps import Deps
 from bot.domain import captcha as domain
 from bot.domain.message_kinds import MessageKind
-from bot.intake.screens import Screen, captcha_screen, write_again
-from bot.intake.telegram_io import edit, send
+from bot.domain.screen import Screen, keyboard_dict
+from bot.intake.screens import captcha_screen, write_again
+from bot.intake.steps import AnswerShown, CaptchaShown, Edit, GroupNote, Send, Step, Submitted
 from bot.intake.wording import duration, tries
 from bot.outbox import call
 from bot.states import CommentStatus
@@ -49,15 +49,15 @@ def _again(text: str, comment: Comment) -> Screen:
     return write_again(text, comment.article_id, comment.parent_id)
 
 
-async def show(deps: Deps, bot: Bot, comment_id: int) -> bool:
-    """Create the comment's captcha if needed and send it to the author privately.
+async def show(deps: Deps, comment_id: int, *, otherwise: Send | GroupNote | None = None) -> Send | None:
+    """Create the comment's captcha if needed: the message that shows it to the author privately.
 
-    False if the comment no longer waits or Telegram refused the message (then no captcha is left
-    behind, so the comment can still be continued by deep link until it expires).
+    None if the comment no longer waits. If Telegram refuses the message, no captcha is left behind (so
+    the comment can still be continued by deep link until it expires) and ``otherwise`` follows.
     """
     async with deps.db.transaction() as session:
         ready = await prepare(session, deps, comment_id)
-    return await deliver(deps, bot, ready) if ready is not None else False
+    return to_send(ready, otherwise) if ready is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +95,15 @@ async def prepare(session: AsyncSession, deps: Deps, comment_id: int, *, stored:
     return Ready(comment_id, comment.author_id, captcha.id, _screen(deps, captcha, title, comment))
 
 
-async def deliver(deps: Deps, bot: Bot, ready: Ready) -> bool:
-    """Send a prepared captcha and record where it is shown (False: Telegram refused; the captcha is dropped)."""
-    comment_id, author_id, captcha_id = ready.comment_id, ready.author_id, ready.captcha_id
-    message_id = await send(deps, bot, author_id, ready.screen)
+def to_send(ready: Ready, otherwise: Send | GroupNote | None = None) -> Send:
+    """The message that shows a prepared captcha, once its transaction has committed."""
+    return Send(ready.author_id, ready.screen,
+                then=CaptchaShown(ready.comment_id, ready.author_id, ready.captcha_id, otherwise))
+
+
+async def shown(deps: Deps, sent: CaptchaShown, message_id: int | None) -> bool:
+    """Record where a captcha is shown (False: Telegram refused it; the captcha is dropped)."""
+    comment_id, author_id, captcha_id = sent.comment_id, sent.author_id, sent.captcha_id
     async with deps.db.transaction() as session:
         if message_id is None:
             await session.execute(delete(Captcha).where(Captcha.id == captcha_id, Captcha.message_id.is_(None)))
@@ -129,8 +134,8 @@ class Decided:
     reply: str | None = None  # what a typed answer is told (default: the screen's text, else the toast)
 
 
-async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
-    """Check an answer, move the comment, edit the captcha message; the short note for the reader.
+async def answer(deps: Deps, user_id: int, given: Answer) -> tuple[str, list[Step]]:
+    """Check an answer, move the comment; the short note for the reader and the edit of the captcha message.
 
     A typed answer also gets a reply right under it (the captcha message may be far above): the
     receipt, the new question, or why nothing changed — but not a right answer typed straight under the
@@ -138,27 +143,38 @@ async def answer(deps: Deps, bot: Bot, user_id: int, given: Answer) -> str:
     """
     async with deps.db.transaction() as session:
         result = await decide(session, deps, user_id, given, await repo.captcha_context(session, given.captcha_id))
-    return await show_result(deps, bot, user_id, given, result)
+    return result.toast, await show_result(deps, user_id, given, result)
 
 
-async def show_result(deps: Deps, bot: Bot, user_id: int, given: Answer, result: Decided) -> str:
-    """After ``decide``'s transaction: edit the captcha message, reply to a typed answer, queue the card."""
+async def show_result(deps: Deps, user_id: int, given: Answer, result: Decided) -> list[Step]:
+    """After ``decide``'s transaction: the edit of the captcha message, the reply to a typed answer, and
+    then the card is queued (steps.AnswerShown)."""
     where = result.where
     if result.screen is not None and where is None:
         # The answer overtook the record of the captcha's own send (it may have committed since).
         async with deps.db.transaction() as session:
             where = await repo.captcha_location(session, given.captcha_id)
-    edited = result.screen is not None and where is not None and await edit(bot, where[0], where[1], result.screen)
-    # A right answer typed straight under its captcha: that message, right above, is now the receipt; a
-    # reply repeating it would be one more message for nothing (message ids in a private chat are consecutive).
-    right_above = edited and result.pending is not None and where is not None and given.reply_to == where[1] + 1
-    if given.reply_to is not None and not right_above:
+    reply = None
+    if given.reply_to is not None:
         note = result.reply or (result.screen.text if result.screen is not None else result.toast)
-        markup = result.screen.markup if result.screen is not None and result.reply is None else None
-        await send(deps, bot, user_id, Screen(note, markup), reply_to=given.reply_to)
+        keyboard = result.screen.keyboard if result.screen is not None and result.reply is None else ()
+        reply = Send(user_id, Screen(note, keyboard), reply_to=given.reply_to)
+    if result.screen is not None and where is not None:
+        # A right answer typed straight under its captcha: that message, right above, is now the receipt
+        # once edited; a reply repeating it would be one more message for nothing (message ids in a
+        # private chat are consecutive).
+        right_above = result.pending is not None and given.reply_to == where[1] + 1
+        return [Edit(where[0], where[1], result.screen, then=AnswerShown(reply, right_above, result.pending))]
+    if reply is not None:
+        return [replace(reply, then=Submitted(result.pending)) if result.pending is not None else reply]
     if result.pending is not None:
-        deps.events.emit("comment_pending", result.pending)
-    return result.toast
+        submitted(deps, result.pending)
+    return []
+
+
+def submitted(deps: Deps, comment_id: int) -> None:
+    """The comment's captcha is solved and the reader told: moderation takes it from here."""
+    deps.events.emit("comment_pending", comment_id)
 
 
 async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
@@ -239,7 +255,7 @@ async def sweep(deps: Deps) -> int:
             if captcha is not None and captcha.chat_id and captcha.message_id:
                 note = _again(t.CAPTCHA_EXPIRED, comment)
                 payload = call("edit_message_text", chat_id=captcha.chat_id, message_id=captcha.message_id,
-                               text=note.text, reply_markup=note.markup.to_dict() if note.markup else None)
+                               text=note.text, reply_markup=keyboard_dict(note.keyboard))
                 await outbox.enqueue(session, kind=MessageKind.INTAKE_EDIT, dedupe_key=f"captcha-expired:{comment.id}",
                                      chat_key=captcha.chat_id, payload=payload, now=now, comment_id=comment.id)
     if expired:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
-from telegram.helpers import mention_html
 
 from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
@@ -17,10 +15,12 @@ from bot.deps import Deps
 from bot.domain.captcha import cooldown, parse_answer, read_question, render
 from bot.domain.message_kinds import MessageKind
 from bot.domain.payload import new_token
+from bot.domain.screen import Screen, keyboard_dict
 from bot.intake import service_captcha, slowmode
 from bot.intake.checking import HISTORY_WINDOW
-from bot.intake.screens import Screen, Shown, continue_markup, latest, title_of
-from bot.intake.telegram_io import Author, remember, send
+from bot.intake.readers import Author, remember
+from bot.intake.screens import Shown, continue_keyboard, latest, mention, title_of
+from bot.intake.steps import GroupNote, IfRefused, Send, Step
 from bot.intake.wording import ban_end, duration, fa_number
 from bot.jalali import fa_digits
 from bot.moderation import service_words
@@ -166,17 +166,17 @@ async def _target(session: AsyncSession, user: User, shown: Shown, now: datetime
     return article, parent
 
 
-async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, replied: tuple[int, str] | None,
-                        message_id: int | None) -> bool:
-    """A typed number goes to the captcha the reader is looking at, with a visible reply; True if the text
-    was handled as an answer (or as a non-answer to a captcha it replies to).
+async def _typed_answer(deps: Deps, who: Author, typed: int | None, replied: tuple[int, str] | None,
+                        message_id: int | None) -> list[Step] | None:
+    """A typed number goes to the captcha the reader is looking at, with a visible reply: those steps, or
+    None if the text is not an answer (nor a non-answer to a captcha it replies to).
 
     Replying to a message that shows a question, the answer is for those numbers: charged to the open
     captcha asking them, or — a question renewed since, or shown by a message whose edit was lost —
     to none (the reader is shown the question now asked). Otherwise it goes to the captcha shown last.
     """
     if typed is None and replied is None:
-        return False
+        return None
     note: str | None = None
     given: service_captcha.Answer | None = None
     async with deps.db.transaction() as session:  # one read: the open captchas with their comments
@@ -186,7 +186,7 @@ async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, re
         seen = read_question(replied_text)
         if typed is None:
             if by_message is None:
-                return False
+                return None
             note = t.NOT_AN_ANSWER  # a reply to the question
         elif not open_:
             note = t.NO_QUESTION
@@ -201,19 +201,18 @@ async def _typed_answer(deps: Deps, bot: Bot, who: Author, typed: int | None, re
                 given = service_captcha.Answer(target[0].id, typed=typed, shown_in=shown_in, reply_to=message_id)
                 result = await service_captcha.decide(session, deps, who.id, given, target)
     if given is not None:
-        await service_captcha.show_result(deps, bot, who.id, given, result)
-    elif note is not None:
-        await send(deps, bot, who.id, Screen(note), reply_to=message_id)
-    return True
+        return await service_captcha.show_result(deps, who.id, given, result)
+    return [Send(who.id, Screen(note), reply_to=message_id)] if note is not None else []
 
 
-async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Shown,
-                         replied: tuple[int, str] | None = None, message_id: int | None = None) -> None:
+async def submit_private(deps: Deps, who: Author, text: str, shown: Shown,
+                         replied: tuple[int, str] | None = None, message_id: int | None = None) -> list[Step]:
     """A reader's private text: a typed captcha answer, a comment while they are writing one, else help.
 
     ``replied``: the id and text of the bot message the text replies to, if any."""
-    if await _typed_answer(deps, bot, who, parse_answer(text), replied, message_id):
-        return
+    answered = await _typed_answer(deps, who, parse_answer(text), replied, message_id)
+    if answered is not None:
+        return answered
     now = deps.clock()
     ready = None
     async with deps.db.transaction() as session:
@@ -230,11 +229,10 @@ async def submit_private(deps: Deps, bot: Bot, who: Author, text: str, shown: Sh
                 await repo.set_draft(session, user.id, article.id, parent.id if parent else None, now + DRAFT_TTL)
                 ready = await service_captcha.prepare(session, deps, outcome.comment_id, stored=outcome.stored)
     if outcome is None:
-        await send(deps, bot, who.id, screen)
-    elif ready is not None:
-        await service_captcha.deliver(deps, bot, ready)
-    elif outcome.note:
-        await send(deps, bot, who.id, Screen(outcome.note), reply_to=message_id)
+        return [Send(who.id, screen)]
+    if ready is not None:
+        return [service_captcha.to_send(ready)]
+    return [Send(who.id, Screen(outcome.note), reply_to=message_id)] if outcome.note else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,19 +263,30 @@ async def _group_target(session: AsyncSession, msg: GroupMessage) -> tuple[Artic
     return None
 
 
-async def _group_note(session: AsyncSession, deps: Deps, msg: GroupMessage, root: int | None, text: str,
-                      comment: tuple[int, str] | None = None) -> None:
+def _note(msg: GroupMessage, root: int | None, text: str, comment: tuple[int, str] | None = None) -> GroupNote:
+    return GroupNote(msg.chat_id, msg.message_id, msg.author.id, msg.author.display_name, root, text, comment)
+
+
+async def _group_note(session: AsyncSession, deps: Deps, note: GroupNote) -> None:
     """A short note in the thread (deleted about a minute after it is sent: ``note_sent``)."""
-    name = mention_html(msg.author.id, msg.author.display_name or t.ANONYMOUS)  # mention_html escapes
-    args: dict[str, object] = {"chat_id": msg.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=text)}
+    name = mention(note.author_id, note.author_name or t.ANONYMOUS)  # mention escapes
+    args: dict[str, object] = {"chat_id": note.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=note.text)}
+    comment = note.comment
     if comment is not None:
         args["text"] = t.GROUP_CONTINUE.format(name=name)
-        args["reply_markup"] = continue_markup(deps.bot_username, comment[1]).to_dict()
-    if root is not None:
-        args["reply_to"] = root
-    await outbox.enqueue(session, kind=MessageKind.INTAKE_NOTE, dedupe_key=f"intake-note:{msg.chat_id}:{msg.message_id}",
-                         chat_key=msg.chat_id, payload=call("send_message", **args), now=deps.clock(),
+        args["reply_markup"] = keyboard_dict(continue_keyboard(deps.bot_username, comment[1]))
+    if note.root is not None:
+        args["reply_to"] = note.root
+    await outbox.enqueue(session, kind=MessageKind.INTAKE_NOTE, dedupe_key=f"intake-note:{note.chat_id}:{note.message_id}",
+                         chat_key=note.chat_id, payload=call("send_message", **args), now=deps.clock(),
                          comment_id=comment[0] if comment else None)
+
+
+async def post_note(deps: Deps, note: GroupNote) -> None:
+    """A direct reply to the member was refused: the note goes to the thread instead."""
+    async with deps.db.transaction() as session:
+        await _group_note(session, deps, note)
+    deps.outbox.wake()
 
 
 async def note_sent(session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
@@ -290,13 +299,14 @@ async def note_sent(session: AsyncSession, row: Delivery, message_id: int | None
                          now=now, not_before=now + NOTE_LIFETIME)
 
 
-async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
-    """A reply in an article's thread: taken down at once, stored, continued privately; False if not one."""
+async def submit_group(deps: Deps, msg: GroupMessage) -> list[Step] | None:
+    """A reply in an article's thread: taken down at once, stored, continued privately (those steps);
+    None if it is not one."""
     now = deps.clock()
     async with deps.db.transaction() as session:
         target = await _group_target(session, msg)
         if target is None:
-            return False
+            return None
         article, parent = target
         root = article.discussion_message_id
         await outbox.enqueue(session, kind=MessageKind.DELETE, dedupe_key=f"intake-delete:{msg.chat_id}:{msg.message_id}",
@@ -305,7 +315,7 @@ async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
         await remember(session, deps, msg.author, private=False)
         user = await session.get(User, msg.author.id, populate_existing=True)
         if user is None:  # pragma: no cover - just written
-            return True
+            return []
         reachable = user.started_bot and not user.blocked_bot
         private_note = None
         if msg.text is None:
@@ -315,18 +325,18 @@ async def submit_group(deps: Deps, bot: Bot, msg: GroupMessage) -> bool:
             outcome = await accept(session, deps, user, article, parent, msg.text, source="group",
                                    origin=(msg.chat_id, msg.message_id))
         if not reachable and outcome.comment_id is not None and outcome.token:
-            await _group_note(session, deps, msg, root, "", (outcome.comment_id, outcome.token))
+            await _group_note(session, deps, _note(msg, root, "", (outcome.comment_id, outcome.token)))
         elif not reachable and outcome.note:
-            await _group_note(session, deps, msg, root, outcome.note)
+            await _group_note(session, deps, _note(msg, root, outcome.note))
     deps.outbox.wake()
     if reachable and outcome.comment_id is not None:
-        if not await service_captcha.show(deps, bot, outcome.comment_id):
-            async with deps.db.transaction() as session:
-                await _group_note(session, deps, msg, root, "", (outcome.comment_id, outcome.token or ""))
-            deps.outbox.wake()
-    elif reachable and outcome.note and await send(deps, bot, msg.author.id,
-                                                   Screen(private_note or outcome.note)) is None:
-        async with deps.db.transaction() as session:
-            await _group_note(session, deps, msg, root, outcome.note)
-        deps.outbox.wake()
-    return True
+        fallback = _note(msg, root, "", (outcome.comment_id, outcome.token or ""))
+        captcha = await service_captcha.show(deps, outcome.comment_id, otherwise=fallback)
+        if captcha is None:
+            await post_note(deps, fallback)
+            return []
+        return [captcha]
+    if reachable and outcome.note:
+        return [Send(msg.author.id, Screen(private_note or outcome.note),
+                     then=IfRefused(_note(msg, root, outcome.note)))]
+    return []

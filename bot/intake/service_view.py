@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot
-from telegram.helpers import escape
 
 from bot.comments_open import article_closes_at, article_open, comments_open
 from bot.deps import Deps
 from bot.domain.paging import page_of
 from bot.domain.payload import LinkKind, parse_payload
+from bot.domain.screen import Screen
 from bot.intake import service_captcha
+from bot.intake.readers import Author, remember
 from bot.intake.screens import (
     ParentRef,
-    Screen,
     article_view,
     author_name,
     latest,
@@ -25,7 +25,7 @@ from bot.intake.screens import (
     write_prompt,
 )
 from bot.intake.service_submit import DRAFT_TTL
-from bot.intake.telegram_io import Author, remember, send
+from bot.intake.steps import Send, Step
 from bot.jalali import format_datetime
 from bot.states import CommentStatus
 from bot.texts import common
@@ -79,7 +79,7 @@ async def _latest(session: AsyncSession, deps: Deps, head: str) -> Screen:
     return latest(await repo.latest_articles(session), deps.bot_username, head)
 
 
-async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
+async def start(deps: Deps, who: Author, payload: str | None) -> list[Step]:
     """``/start [payload]``: open an article, start a reply, continue a group comment, or explain."""
     link = parse_payload(payload)
     continue_id: int | None = None
@@ -108,13 +108,10 @@ async def start(deps: Deps, bot: Bot, who: Author, payload: str | None) -> None:
             else:
                 screen, continue_id = None, comment.id
     if continue_id is not None:
-        if not await service_captcha.show(deps, bot, continue_id):
-            await send(deps, bot, who.id, Screen(t.CAPTCHA_EXPIRED))
-        return
-    if screen is not None:
-        await send(deps, bot, who.id, screen)
-    if extra is not None:
-        await send(deps, bot, who.id, extra)
+        expired = Send(who.id, Screen(t.CAPTCHA_EXPIRED))
+        captcha = await service_captcha.show(deps, continue_id, otherwise=expired)
+        return [captcha if captcha is not None else expired]
+    return [Send(who.id, shown) for shown in (screen, extra) if shown is not None]
 
 
 async def page(deps: Deps, who: Author, article_id: int, number: int) -> Screen | None:

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import reports as domain
 from bot.callbacks import Action, encode
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
 from bot.domain.paging import page_of, trim
-from bot.intake.screens import Screen, author_name
-from bot.intake.telegram_io import Author, remember
+from bot.domain.screen import Button, Screen
+from bot.intake.readers import Author, remember
+from bot.intake.screens import author_name
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import service_takedown
 from bot.moderation.card import Keyboard, article_title_html, clip
@@ -38,8 +38,8 @@ S = CommentStatus
 
 
 # ----- the reader's screens ---------------------------------------------------------------------------------
-def _back(article_id: int, page: int) -> InlineKeyboardButton:
-    return InlineKeyboardButton(t.BUTTON_REPORT_BACK, callback_data=encode(Action.PAGE, article_id, page))
+def _back(article_id: int, page: int) -> Button:
+    return Button(t.BUTTON_REPORT_BACK, callback_data=encode(Action.PAGE, article_id, page))
 
 
 async def which(deps: Deps, who: Author, article_id: int, page: int) -> Screen | None:
@@ -51,12 +51,12 @@ async def which(deps: Deps, who: Author, article_id: int, page: int) -> Screen |
         rows = await intake_repo.approved_page(session, article_id, where.offset, where.limit)
     if not rows:
         return None
-    buttons = [InlineKeyboardButton(t.BUTTON_REPORT_N.format(n=fa_digits(n)),
-                                    callback_data=encode(Action.REPORT_PICK, c.id, where.number))
+    buttons = [Button(t.BUTTON_REPORT_N.format(n=fa_digits(n)),
+                      callback_data=encode(Action.REPORT_PICK, c.id, where.number))
                for n, c in enumerate(rows, start=where.offset + 1)]
-    keyboard = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    keyboard.append([_back(article_id, where.number)])
-    return Screen(t.REPORT_WHICH, InlineKeyboardMarkup(keyboard))
+    keyboard = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
+    keyboard.append((_back(article_id, where.number),))
+    return Screen(t.REPORT_WHICH, tuple(keyboard))
 
 
 async def why(deps: Deps, who: Author, comment_id: int, page: int) -> Screen | None:
@@ -68,15 +68,14 @@ async def why(deps: Deps, who: Author, comment_id: int, page: int) -> Screen | N
             return None
         number = await intake_repo.approved_number(session, comment) or 0
         author = await session.get(User, comment.author_id)
-    buttons = [InlineKeyboardButton(t.BUTTON_REPORT_REASON.format(label=r.label),
-                                    callback_data=encode(Action.REPORT, comment_id, i, page))
+    buttons = [Button(t.BUTTON_REPORT_REASON.format(label=r.label),
+                      callback_data=encode(Action.REPORT, comment_id, i, page))
                for i, r in enumerate(domain.REASONS)]
-    keyboard = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    keyboard.append([InlineKeyboardButton(t.BUTTON_REPORT_BACK,
-                                          callback_data=encode(Action.REPORT_MENU, comment.article_id, page))])
+    keyboard = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
+    keyboard.append((Button(t.BUTTON_REPORT_BACK, callback_data=encode(Action.REPORT_MENU, comment.article_id, page)),))
     text = t.REPORT_WHY.format(n=fa_digits(number), author=author_name(author),
                                text=html.escape(trim(comment.text, 200)))
-    return Screen(text, InlineKeyboardMarkup(keyboard))
+    return Screen(text, tuple(keyboard))
 
 
 @dataclass(frozen=True, slots=True)
