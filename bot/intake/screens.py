@@ -3,10 +3,10 @@ escaped here)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from html import escape
 from zoneinfo import ZoneInfo
+
+from telegram.helpers import create_deep_linked_url, escape
 
 from bot.callbacks import Action, encode, parse
 from bot.domain import captcha as captcha_domain
@@ -20,7 +20,6 @@ from bot.texts import tools as tools_text
 from storage.models import Article, Comment, User
 
 TITLE_CHARS = 200
-_PAYLOAD = re.compile(r"[A-Za-z0-9_-]+")  # what Telegram accepts after ?start=
 EXCERPT_CHARS = 100
 
 
@@ -62,11 +61,6 @@ class ParentRef:
 
     number: int | None
     name: str
-
-
-def mention(user_id: int, name: str) -> str:
-    """An HTML mention of a Telegram user (the name escaped)."""
-    return f'<a href="tg://user?id={user_id}">{escape(name)}</a>'
 
 
 def author_name(user: User | None) -> str:
@@ -128,10 +122,9 @@ def article_view(
 
 
 def start_url(bot_username: str, payload: str) -> str:
-    """The deep link that opens the private chat with the bot on ``/start <payload>``."""
-    if len(bot_username) <= 3 or not _PAYLOAD.fullmatch(payload) or len(payload) > 64:
-        raise ValueError(f"not a deep link: {bot_username!r}, {payload!r}")
-    return f"https://t.me/{bot_username}?start={payload}"
+    """The deep link that opens the private chat with the bot on ``/start <payload>`` (PTB's helper: a
+    ValueError for a payload Telegram would not take)."""
+    return create_deep_linked_url(bot_username, payload)
 
 
 def cancel_keyboard() -> Keyboard:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.helpers import mention_html
 
 from bot.checks.explain import explain
 from bot.checks.normalize import clean_text, normalize
@@ -19,7 +20,7 @@ from bot.domain.screen import Screen, keyboard_dict
 from bot.intake import service_captcha, slowmode
 from bot.intake.checking import HISTORY_WINDOW
 from bot.intake.readers import Author, remember
-from bot.intake.screens import Shown, continue_keyboard, latest, mention, title_of
+from bot.intake.screens import Shown, continue_keyboard, latest, title_of
 from bot.intake.steps import GroupNote, IfRefused, Send, Step
 from bot.intake.wording import ban_end, duration, fa_number
 from bot.jalali import fa_digits
@@ -269,7 +270,7 @@ def _note(msg: GroupMessage, root: int | None, text: str, comment: tuple[int, st
 
 async def _group_note(session: AsyncSession, deps: Deps, note: GroupNote) -> None:
     """A short note in the thread (deleted about a minute after it is sent: ``note_sent``)."""
-    name = mention(note.author_id, note.author_name or t.ANONYMOUS)  # mention escapes
+    name = mention_html(note.author_id, note.author_name or t.ANONYMOUS)  # mention_html escapes
     args: dict[str, object] = {"chat_id": note.chat_id, "text": t.GROUP_NOTICE.format(name=name, text=note.text)}
     comment = note.comment
     if comment is not None:
