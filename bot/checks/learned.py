@@ -135,17 +135,17 @@ def _base_rate(counts: Counts) -> float:
     return (counts.rejected_docs + 1) / (counts.approved_docs + counts.rejected_docs + 2)
 
 
-def _weight(approved: int, rejected: int, base: float) -> float:
-    """Log odds that a text with this feature is rejected, beyond the base rate; its rate shrunk
-    towards the base rate by `_PRIOR_WEIGHT` decisions."""
-    rate = (rejected + _PRIOR_WEIGHT * base) / (approved + rejected + _PRIOR_WEIGHT)
-    return _logit(rate) - _logit(base)
+def _weight(approved: int, rejected: int, base: float, prior: float) -> float:
+    """Log odds that a text with this feature is rejected, beyond the base rate (``prior``: its log
+    odds); the feature's rate shrunk towards the base rate by `_PRIOR_WEIGHT` decisions."""
+    shrunk = rejected + _PRIOR_WEIGHT * base
+    return math.log(shrunk / (approved + rejected + _PRIOR_WEIGHT - shrunk)) - prior
 
 
 def _clear_evidence(approved: int, rejected: int) -> bool:
     """Whether a feature's decisions show rejection clearly more often than not (Wilson, z = 1)."""
     seen = approved + rejected
-    if seen < _EVIDENCE_SEEN:
+    if seen < _EVIDENCE_SEEN or rejected < _EVIDENCE * seen:  # the bound is below the share itself
         return False
     share = rejected / seen
     centre = share + 1 / (2 * seen)
@@ -176,13 +176,13 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
             # Never below zero: a decision undone after the lists changed may take back a feature
             # it was not taught with.
             approved, rejected = max(approved, 0), max(rejected, 0)
-            weight = _weight(approved, rejected, base) if approved + rejected else 0.0
-            if weight > 0 and feature[:2] in ("w:", "x:") and _clear_evidence(approved, rejected):
-                known["!" + feature] = weight
+            weight = _weight(approved, rejected, base, prior) if approved or rejected else 0.0
             known[feature] = weight
+            if weight > 0 and feature[0] in "wx" and _clear_evidence(approved, rejected):
+                known["!" + feature] = weight  # a word or list feature that can carry a flag
         if weight:  # 0.0: never seen, no evidence either way
             values.append(weight)
-            if weight > 0 and not evidence:
+            if not evidence and weight > 0 and feature[0] in "wx":
                 evidence = "!" + feature in known
     values.sort()  # sorted, so the float sums are the same every time
     strongest_for = [v for v in values[: -_TOP - 1 : -1] if v > 0]
