@@ -11,6 +11,15 @@ carry the model across inflections («کثافتا», «کثافتی») and evas
 the insult lists know of the words (`x:`), so that the model learns which senses of «گاو» or «سگ»
 this newsroom rejects. Word pairs were dropped: measured on the dev replay they added nothing (AUC
 0.879 with and without after 1,000 decisions) and were most of the model's rows.
+
+The estimate is naive Bayes made cautious, because the comments it scores are not always like the
+ones it learned from (a newsroom's readers write about products, films, recipes): each feature's
+rejection rate is shrunk towards the newsroom's base rate (as if also seen in `_PRIOR_WEIGHT`
+decisions at that rate), so a feature seen twice says little; only the `_TOP` strongest features
+for and against are added up, so a long text is not condemned by many weak letter grams; and no
+estimate rises above the base rate unless the text has a word or list feature that moderators
+rejected clearly more often than not, with a Wilson lower bound of at least `_EVIDENCE` (that word is
+what the card names). Chosen by replaying the dev comments (notes in the bench, bench/checks_learning.py).
 """
 
 from __future__ import annotations
@@ -26,14 +35,19 @@ from bot.checks.lexicon import default_lexicon
 from bot.checks.normalize import clean_text, normalize, tokenize
 
 DOCS = "#docs"  # the feature under which the number of taught texts of each kind is counted
-_SMOOTHING = 1.0
-# Naive Bayes adds up evidence as if features were independent; they are not, and a long review
-# has ten times the features of a short comment. The evidence is divided by the square root of the
-# number of features that carry any, then scaled; and a feature seen in few decisions counts less
-# (weight * seen / (seen + _SHRINK)). Measured on the dev replay, this keeps clean reviews from being
-# flagged at the default confidence after 100 decisions as after 3,000 (docs/checks.md).
-_SCALE = 1.3
-_SHRINK = 1.0
+# A feature's rejection rate is estimated as if it had also been seen in this many decisions at the
+# newsroom's base rate: a feature seen in a handful of decisions stays near "no evidence".
+_PRIOR_WEIGHT = 30.0
+# Naive Bayes adds up evidence as if features were independent; they are not (a word and its letter
+# grams say the same thing), and a long review has ten times the features of a short comment. Only
+# the strongest `_TOP` features each way are added, then scaled.
+_TOP = 8
+_SCALE = 1.6
+# No estimate above the base rate without one word or list feature (`w:`, `x:`) that moderators
+# rejected clearly more often than not: the lower end of its rejection rate's Wilson interval
+# (one standard error), over at least `_EVIDENCE_SEEN` decisions, is at least `_EVIDENCE`.
+_EVIDENCE = 0.6
+_EVIDENCE_SEEN = 2
 _MAX_FEATURES = 400
 _MAX_WORD = 40  # longer "words" are key mashing; a feature stays short enough to store
 MIN_EACH = 20  # decisions of each kind before the model says anything
@@ -112,11 +126,31 @@ def _feature_list(words: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parts))[:_MAX_FEATURES]
 
 
-def _weight(approved: int, rejected: int, counts: Counts) -> float:
-    """Log odds that a text with this feature is rejected, beyond the prior (Bernoulli NB)."""
-    p_rejected = (rejected + _SMOOTHING) / (counts.rejected_docs + 2 * _SMOOTHING)
-    p_approved = (approved + _SMOOTHING) / (counts.approved_docs + 2 * _SMOOTHING)
-    return math.log(p_rejected / p_approved)
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+def _base_rate(counts: Counts) -> float:
+    """The share of decisions that were rejections (add-one smoothed)."""
+    return (counts.rejected_docs + 1) / (counts.approved_docs + counts.rejected_docs + 2)
+
+
+def _weight(approved: int, rejected: int, base: float, prior: float) -> float:
+    """Log odds that a text with this feature is rejected, beyond the base rate (``prior``: its log
+    odds); the feature's rate shrunk towards the base rate by `_PRIOR_WEIGHT` decisions."""
+    shrunk = rejected + _PRIOR_WEIGHT * base
+    return math.log(shrunk / (approved + rejected + _PRIOR_WEIGHT - shrunk)) - prior
+
+
+def _clear_evidence(approved: int, rejected: int) -> bool:
+    """Whether a feature's decisions show rejection clearly more often than not (Wilson, z = 1)."""
+    seen = approved + rejected
+    if seen < _EVIDENCE_SEEN or rejected < _EVIDENCE * seen:  # the bound is below the share itself
+        return False
+    share = rejected / seen
+    centre = share + 1 / (2 * seen)
+    spread = math.sqrt(share * (1 - share) / seen + 1 / (4 * seen * seen))
+    return (centre - spread) / (1 + 1 / seen) >= _EVIDENCE
 
 
 def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] = (), top: int = 3,
@@ -128,12 +162,13 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
     ``memo`` keeps feature weights between calls while ``counts`` stays the same."""
     if not counts.ready:
         return None
-    prior = math.log((counts.rejected_docs + 1) / (counts.approved_docs + 1))
+    base = _base_rate(counts)
+    prior = _logit(base)
     known = memo if memo is not None else {}
-    # A set is walked in sorted order, so the float sum is the same in every process.
+    # A set is walked in sorted order, so the result is the same in every process.
     ordered = text_features if isinstance(text_features, tuple) else sorted(text_features)
-    total = 0.0
-    carrying = 0
+    values: list[float] = []
+    evidence = False
     for feature in ordered:
         weight = known.get(feature)
         if weight is None:
@@ -141,24 +176,30 @@ def estimate(text_features: Iterable[str], counts: Counts, words: Sequence[str] 
             # Never below zero: a decision undone after the lists changed may take back a feature
             # it was not taught with.
             approved, rejected = max(approved, 0), max(rejected, 0)
-            seen = approved + rejected
-            weight = known[feature] = _weight(approved, rejected, counts) * seen / (seen + _SHRINK) if seen else 0.0
+            weight = _weight(approved, rejected, base, prior) if approved or rejected else 0.0
+            known[feature] = weight
+            if weight > 0 and feature[0] in "wx" and _clear_evidence(approved, rejected):
+                known["!" + feature] = weight  # a word or list feature that can carry a flag
         if weight:  # 0.0: never seen, no evidence either way
-            total += weight
-            carrying += 1
+            values.append(weight)
+            if not evidence and weight > 0 and feature[0] in "wx":
+                evidence = "!" + feature in known
+    values.sort()  # sorted, so the float sums are the same every time
+    strongest_for = [v for v in values[: -_TOP - 1 : -1] if v > 0]
+    strongest_against = [v for v in values[:_TOP] if v < 0]
+    score = prior + _SCALE * (sum(strongest_for) + sum(strongest_against))
+    if not evidence:
+        score = min(score, prior)
     decisions = counts.approved_docs + counts.rejected_docs
-    if carrying:
-        total *= _SCALE / math.sqrt(carrying)
-    score = prior + total
     probability = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
     if probability < 0.5:
         return Estimate(probability, (), decisions)
-    weights = {f: known[f] for f in ordered if known[f]}
     if words:
-        drivers = [(sum(weights.get(f, 0.0) for f in word_features(w)), w) for w in set(words)
+        inside = set(ordered)  # at most `_MAX_FEATURES`: a long text's last words may have none
+        drivers = [(sum(known[f] for f in word_features(w) if f in inside), w) for w in set(words)
                    if len(w) >= 3]  # «بی», «تو»: too short to explain anything
     else:
-        drivers = [(v, f[2:]) for f, v in weights.items() if not f.startswith("c:")]
+        drivers = [(known[f], f[2:]) for f in ordered if not f.startswith("c:") and known[f]]
     ranked = sorted((d for d in drivers if d[0] > 0), key=lambda d: (-d[0], d[1]))
     return Estimate(probability, tuple(label for _, label in ranked[:top]), decisions)
 
