@@ -14,10 +14,10 @@ from bot.checks.normalize import clean_text, parse_number
 from bot.deps import Deps, KhabarContext
 from bot.intake import slowmode
 from bot.moderation import service_cards, service_press, service_tools
-from bot.moderation.loading import markup
 from bot.moderation.service_decide import Moderator, Result
 from bot.texts import common
 from bot.texts import moderation as t
+from handlers.replies import markup
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ async def _show(context: KhabarContext, message: Message, redraw: service_cards.
     nothing (Telegram would answer "message is not modified").
     """
     text = redraw.text if redraw.text is not None else message.text_html
-    wanted = markup(redraw.keyboard) if redraw.keyboard else None
+    wanted = markup(redraw.keyboard)
     if text == message.text_html and wanted == message.reply_markup:
         return
     try:

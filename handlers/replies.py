@@ -25,7 +25,7 @@ _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def markup(keyboard: Keyboard) -> InlineKeyboardMarkup | None:
-    """Telegram's markup for a keyboard (None: no buttons)."""
+    """Telegram's markup for a keyboard (None: no buttons): the one conversion, the moderators' handlers use it too."""
     if not keyboard:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.callback_data, url=b.url) for b in row]

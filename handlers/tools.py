@@ -14,11 +14,11 @@ from bot.checks.normalize import clean_text
 from bot.deps import KhabarContext
 from bot.jalali import fa_digits
 from bot.moderation import service_close, service_purge, service_takedown
-from bot.moderation.loading import markup
 from bot.moderation.service_decide import Moderator
 from bot.texts import common
 from bot.texts import tools as t
 from handlers.moderation import _ids, _moderator, ban_args
+from handlers.replies import markup
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _user_id(args: list[str] | None) -> int | None:
 
 
 async def _send_offer(message: Message, offer: service_purge.Offer) -> None:
-    await message.reply_text(offer.text, reply_markup=markup(offer.keyboard) if offer.keyboard else None)
+    await message.reply_text(offer.text, reply_markup=markup(offer.keyboard))
 
 
 async def purge(update: Update, context: KhabarContext) -> None:

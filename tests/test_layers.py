@@ -32,7 +32,7 @@ DOMAIN_MODULES = (
 # What the domain may not reach: Telegram, SQL and its drivers, the web stack, and the outer layers.
 # Services that return what to show (screens, keyboards and direct replies as plain data) and never call
 # Telegram themselves: the handler sends their replies (handlers/replies.py), the rest goes through the outbox.
-TELEGRAM_FREE_SERVICES = ("bot/intake",)
+TELEGRAM_FREE_SERVICES = ("bot/intake", "bot/moderation", "bot/publishing", "bot/website")
 IMPURE = frozenset({"telegram", "sqlalchemy", "aiosqlite", "asyncpg", "alembic", "aiohttp", "httpx",
                     "storage", "handlers"})
 

@@ -41,9 +41,9 @@ def keyboard_dict(keyboard: Keyboard) -> dict[str, Any] | None:
 
 
 def _button_dict(button: Button) -> dict[str, str]:
-    out = {"text": button.text}
+    # Keys in the order PTB's to_dict() writes them (alphabetical): the stored JSON is byte for byte PTB's.
+    out = {} if button.callback_data is None else {"callback_data": button.callback_data}
+    out["text"] = button.text
     if button.url is not None:
         out["url"] = button.url
-    if button.callback_data is not None:
-        out["callback_data"] = button.callback_data
     return out

@@ -9,14 +9,12 @@ from zoneinfo import ZoneInfo
 
 from bot.callbacks import Action, encode
 from bot.checks.learned import Estimate
+from bot.domain.screen import Button, Keyboard, grid
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation.reasons import BAN_DURATIONS, REASONS
 from bot.publishing.post_format import utf16_len, visible_text
 from bot.texts import moderation as t
 from bot.texts import tools as tools_text
-
-# (button text, callback data) rows; services turn them into Telegram markup.
-Keyboard = list[list[tuple[str, str]]]
 
 MAX_TEXT = 3000
 CARD_CHARS = 4000  # the whole card, as Telegram counts it (UTF-16, once the HTML is parsed): under its 4096
@@ -170,33 +168,32 @@ def decision_line(decision: CardDecision, tz: ZoneInfo) -> str:
 
 def main_keyboard(comment_id: int) -> Keyboard:
     """Approve, reject (→ reasons), ban (→ durations); the article's figures (issue 18)."""
-    return [
-        [(t.BUTTON_APPROVE, encode(Action.APPROVE, comment_id))],
-        [(t.BUTTON_REJECT, encode(Action.REJECT_MENU, comment_id)), (t.BUTTON_BAN, encode(Action.BAN_MENU, comment_id))],
-        [(tools_text.BUTTON_FIGURES, encode(Action.FIGURES, comment_id))],
-    ]
+    return (
+        (Button(t.BUTTON_APPROVE, callback_data=encode(Action.APPROVE, comment_id)),),
+        (Button(t.BUTTON_REJECT, callback_data=encode(Action.REJECT_MENU, comment_id)),
+         Button(t.BUTTON_BAN, callback_data=encode(Action.BAN_MENU, comment_id))),
+        (Button(tools_text.BUTTON_FIGURES, callback_data=encode(Action.FIGURES, comment_id)),),
+    )
+
+
+def _back(comment_id: int) -> tuple[Button, ...]:
+    return (Button(t.BUTTON_BACK, callback_data=encode(Action.BACK, comment_id)),)
 
 
 def reasons_keyboard(comment_id: int, prefix: str = "") -> Keyboard:
     """One button per rejection reason (three a row) and a way back."""
-    buttons = [
-        (f"{prefix}{t.BUTTON_REASON.format(label=r.label)}", encode(Action.REJECT, comment_id, i))
-        for i, r in enumerate(REASONS)
-    ]
-    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
-    rows.append([(t.BUTTON_BACK, encode(Action.BACK, comment_id))])
-    return rows
+    buttons = [Button(f"{prefix}{t.BUTTON_REASON.format(label=r.label)}", callback_data=encode(Action.REJECT, comment_id, i))
+               for i, r in enumerate(REASONS)]
+    return (*grid(buttons, 3), _back(comment_id))
 
 
 def durations_keyboard(comment_id: int, prefix: str = "") -> Keyboard:
-    """One button per ban duration and a way back."""
-    buttons = [
-        (f"{prefix}{t.BUTTON_DURATION.format(label=d.label)}", encode(Action.BAN, comment_id, i))
-        for i, d in enumerate(BAN_DURATIONS)
-    ]
-    return [buttons[:2], buttons[2:], [(t.BUTTON_BACK, encode(Action.BACK, comment_id))]]
+    """One button per ban duration (two a row) and a way back."""
+    buttons = [Button(f"{prefix}{t.BUTTON_DURATION.format(label=d.label)}", callback_data=encode(Action.BAN, comment_id, i))
+               for i, d in enumerate(BAN_DURATIONS)]
+    return (*grid(buttons, 2), _back(comment_id))
 
 
 def decided_keyboard(comment_id: int, *, undo: bool) -> Keyboard:
     """After a decision: only the undo button while the window is open, else nothing."""
-    return [[(t.BUTTON_UNDO, encode(Action.UNDO, comment_id))]] if undo else []
+    return ((Button(t.BUTTON_UNDO, callback_data=encode(Action.UNDO, comment_id)),),) if undo else ()

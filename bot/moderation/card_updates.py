@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.checks.learned import Estimate
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
+from bot.domain.screen import Keyboard, keyboard_dict
 from bot.moderation import queue_view as qv
 from bot.moderation.card import CardDecision, decided_keyboard, main_keyboard, render_card
-from bot.moderation.loading import card_send, load_view, load_views, markup_dict, message_edit, moderator_name
+from bot.moderation.loading import card_send, load_view, load_views, message_edit, moderator_name
 from bot.moderation.reasons import BAN_DURATIONS, reason_label
 from bot.outbox import call
 from bot.states import CommentStatus
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 async def _enqueue_card_edit(
-    session: AsyncSession, deps: Deps, comment: Comment, text: str, keyboard: list[list[tuple[str, str]]], key: str
+    session: AsyncSession, deps: Deps, comment: Comment, text: str, keyboard: Keyboard, key: str
 ) -> None:
     if comment.card_chat_id is None or comment.card_message_id is None:
         return
@@ -138,7 +139,7 @@ async def close_undo(session: AsyncSession, deps: Deps, comment: Comment) -> Non
     view_data = await load_view(session, comment)
     last = await repo.last_action(session, comment.id)
     key = f"card_edit:{comment.id}:{last.id if last else 0}:closed"
-    await _enqueue_card_edit(session, deps, comment, render_card(view_data, deps.settings.tz, decision), [], key)
+    await _enqueue_card_edit(session, deps, comment, render_card(view_data, deps.settings.tz, decision), (), key)
 
 
 async def close_stale_card(deps: Deps, comment_id: int, chat_id: int, message_id: int) -> bool:
@@ -160,7 +161,7 @@ async def close_stale_card(deps: Deps, comment_id: int, chat_id: int, message_id
         text = render_card(await load_view(session, comment), deps.settings.tz, decision)
         await outbox_repo.enqueue(
             session, kind=MessageKind.CARD_EDIT, dedupe_key=f"card_stale:{chat_id}:{message_id}", chat_key=chat_id,
-            payload=message_edit(chat_id, message_id, text, []), now=deps.clock(), comment_id=comment.id,
+            payload=message_edit(chat_id, message_id, text, ()), now=deps.clock(), comment_id=comment.id,
         )
     deps.outbox.wake()
     return True
@@ -202,7 +203,7 @@ async def auto_card_sent(
         keyboard = main_keyboard(comment.id) if decision is None else decided_keyboard(
             comment.id, undo=undo_open(deps, comment, now))
     else:
-        keyboard = []  # the comment has another card now: this one only says what became of it
+        keyboard = ()  # the comment has another card now: this one only says what became of it
     await outbox_repo.enqueue(
         session, kind=MessageKind.CARD_EDIT, dedupe_key=f"card_auto_late:{row.id}", chat_key=int(row.chat_key),
         payload=message_edit(int(row.chat_key), message_id, text, keyboard), now=now, comment_id=comment.id,
@@ -213,7 +214,7 @@ async def auto_card_sent(
 async def render_view(
     session: AsyncSession, deps: Deps, view: QueueView, *,
     articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
-) -> tuple[str, list[list[tuple[str, str]]], bool]:
+) -> tuple[str, Keyboard, bool]:
     """The view's current page (text, keyboard) and whether it is empty (``articles``, ``people``: rows
     the caller holds, see `load_views`)."""
     pending = await repo.view_comments(session, view.id)
@@ -245,7 +246,7 @@ async def schedule_refresh(
     if view.message_id is None:
         text, keyboard, _ = await render_view(session, deps, view)
         # Not sent yet: refresh the queued send (if it is already on its way, on_sent refreshes).
-        send = call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True)
+        send = call("send_message", chat_id=view.chat_id, text=text, reply_markup=keyboard_dict(keyboard), no_preview=True)
         await outbox_repo.requeue(session, f"queue:{view.id}", send, now)
         return
     if urgent:
@@ -262,7 +263,7 @@ async def schedule_refresh(
         kind=MessageKind.QUEUE_EDIT,
         dedupe_key=f"{_edit_prefix(view.id)}{deps.rng.getrandbits(48):x}",
         chat_key=view.chat_id,
-        payload=message_edit(view.chat_id, view.message_id, "", []),  # rendered when sent
+        payload=message_edit(view.chat_id, view.message_id, "", ()),  # rendered when sent
         now=now,
         not_before=at,
     )

@@ -1,4 +1,5 @@
-"""Service helpers: card views from the database and outbox payloads for cards and the queue view."""
+"""Service helpers: card views from the database and outbox payloads for cards and the queue view
+(keyboards as plain data, bot/domain/screen.py: the outbox turns their JSON into Telegram's markup)."""
 
 from __future__ import annotations
 
@@ -8,28 +9,16 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.checks.learned import Estimate
 from bot.deps import Deps
-from bot.moderation.card import CardAuthor, CardDecision, CardView, Keyboard, render_card
+from bot.domain.screen import Keyboard, keyboard_dict
+from bot.moderation.card import CardAuthor, CardDecision, CardView, render_card
 from bot.moderation.reasons import warnings_of
 from bot.outbox import call
 from storage.models import Article, Comment, User
 from storage.repos import learning
 from storage.repos import moderation as repo
-
-
-def markup(keyboard: Keyboard) -> InlineKeyboardMarkup:
-    """Telegram markup for a domain keyboard."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in keyboard]
-    )
-
-
-def markup_dict(keyboard: Keyboard) -> dict[str, Any] | None:
-    """JSON-safe markup for an outbox payload (None: no buttons)."""
-    return markup(keyboard).to_dict() if keyboard else None
 
 
 def author_of(user: User | None, user_id: int) -> CardAuthor:
@@ -121,7 +110,7 @@ def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: CardDeci
         "send_message",
         chat_id=deps.chats.moderators,
         text=render_card(view, deps.settings.tz, decision),
-        reply_markup=markup_dict(keyboard),
+        reply_markup=keyboard_dict(keyboard),
         no_preview=True,
     )
 
@@ -129,7 +118,7 @@ def card_send(deps: Deps, view: CardView, keyboard: Keyboard, decision: CardDeci
 def message_edit(chat_id: int, message_id: int, text: str, keyboard: Keyboard) -> dict[str, Any]:
     """The outbox payload that rewrites a message (no keyboard: buttons removed)."""
     args: dict[str, Any] = {"chat_id": chat_id, "message_id": message_id, "text": text, "no_preview": True}
-    kb = markup_dict(keyboard)
+    kb = keyboard_dict(keyboard)
     if kb is not None:
         args["reply_markup"] = kb
     return call("edit_message_text", **args)

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from bot.callbacks import Action, encode
+from bot.domain.screen import Button, Keyboard
 from bot.jalali import fa_digits, format_short
-from bot.moderation.card import CardView, Keyboard, article_title_html, clip
+from bot.moderation.card import CardView, article_title_html, clip
 from bot.texts import moderation as t
 
 PAGE_ITEMS = 5
@@ -76,31 +77,29 @@ def render_page(pages: Sequence[Sequence[CardView]], page: int, tz: ZoneInfo) ->
     """The queue message for ``page``: header, the page's comments, per-comment buttons, paging."""
     total = sum(len(p) for p in pages)
     if not total:
-        return t.QUEUE_EMPTY, []
+        return t.QUEUE_EMPTY, ()
     page = clamp_page(page, len(pages))
     items = pages[page]
     header = t.QUEUE_HEADER.format(
         count=fa_digits(total), page=fa_digits(page + 1), pages=fa_digits(len(pages))
     )
     body = "\n\n".join(render_item(i + 1, v, tz) for i, v in enumerate(items))
-    keyboard: Keyboard = []
+    rows: list[tuple[Button, ...]] = []
     for i, view in enumerate(items):
         n = fa_digits(i + 1)
-        keyboard.append(
-            [
-                (t.BUTTON_ITEM_APPROVE.format(n=n), encode(Action.APPROVE, view.comment_id)),
-                (t.BUTTON_ITEM_REJECT.format(n=n), encode(Action.REJECT_MENU, view.comment_id)),
-                (t.BUTTON_ITEM_BAN.format(n=n), encode(Action.BAN_MENU, view.comment_id)),
-            ]
-        )
-    nav: list[tuple[str, str]] = []
+        rows.append((
+            Button(t.BUTTON_ITEM_APPROVE.format(n=n), callback_data=encode(Action.APPROVE, view.comment_id)),
+            Button(t.BUTTON_ITEM_REJECT.format(n=n), callback_data=encode(Action.REJECT_MENU, view.comment_id)),
+            Button(t.BUTTON_ITEM_BAN.format(n=n), callback_data=encode(Action.BAN_MENU, view.comment_id)),
+        ))
+    nav: list[Button] = []
     if page > 0:
-        nav.append((t.BUTTON_PREV, encode(Action.QUEUE_PAGE, page - 1)))
+        nav.append(Button(t.BUTTON_PREV, callback_data=encode(Action.QUEUE_PAGE, page - 1)))
     if page + 1 < len(pages):
-        nav.append((t.BUTTON_NEXT, encode(Action.QUEUE_PAGE, page + 1)))
+        nav.append(Button(t.BUTTON_NEXT, callback_data=encode(Action.QUEUE_PAGE, page + 1)))
     if nav:
-        keyboard.append(nav)
-    return f"{header}\n{t.QUEUE_NOTE}\n\n{body}", keyboard
+        rows.append(tuple(nav))
+    return f"{header}\n{t.QUEUE_NOTE}\n\n{body}", tuple(rows)
 
 
 def item_number(pages: Sequence[Sequence[CardView]], page: int, comment_id: int) -> int | None:

@@ -12,18 +12,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
+from bot.domain.screen import Keyboard, keyboard_dict
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import card_updates, service_penalties
 from bot.moderation import queue_view as qv
 from bot.moderation.card import (
     CardDecision,
-    Keyboard,
     durations_keyboard,
     main_keyboard,
     reasons_keyboard,
     render_card,
 )
-from bot.moderation.loading import card_send, load_view, load_views, markup_dict
+from bot.moderation.loading import card_send, load_view, load_views
 from bot.moderation.service_decide import AUTO_MODERATOR, Moderator, decide_in
 from bot.outbox import call
 from bot.states import CommentStatus
@@ -93,7 +93,7 @@ async def _open_view(
         kind=MessageKind.QUEUE,
         dedupe_key=f"queue:{view.id}",
         chat_key=view.chat_id,
-        payload=call("send_message", chat_id=view.chat_id, text=text, reply_markup=markup_dict(keyboard), no_preview=True),
+        payload=call("send_message", chat_id=view.chat_id, text=text, reply_markup=keyboard_dict(keyboard), no_preview=True),
         now=now,
     )
     log.info("surge: comments listed in a queue view", extra={"view_id": view.id, "comments": len(pending)})

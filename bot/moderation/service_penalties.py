@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.callbacks import Action, encode
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
+from bot.domain.screen import Button, keyboard_dict
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import notices
 from bot.moderation.card import CardView, clip
-from bot.moderation.loading import markup_dict
 from bot.moderation.reasons import ban_until, is_permanent, reason_label
 from bot.moderation.service_decide import (
     AUTO_MODERATOR,
@@ -117,10 +117,10 @@ async def after_reject(deps: Deps, comment_id: int, outcome: PressOutcome) -> Pr
         card = t.PENALTY_CARD.format(step=fa_digits(step), name=html.escape(clip(user.display_name or str(user.id), 64)),
                                      user_id=user.id, count=fa_digits(counted), reasons=reasons,
                                      window=fa_digits(ladder.window_days), duration=_ban_text(until, deps), next=following)
-        keyboard = [[(t.BUTTON_PENALTY_UNDO, encode(Action.PENALTY_UNDO, row.id))]]
+        keyboard = ((Button(t.BUTTON_PENALTY_UNDO, callback_data=encode(Action.PENALTY_UNDO, row.id)),),)
         await outbox_repo.enqueue(session, kind=MessageKind.PENALTY_CARD, dedupe_key=f"penalty:{row.id}", chat_key=deps.chats.moderators,
                                   payload=call("send_message", chat_id=deps.chats.moderators, text=card,
-                                               reply_markup=markup_dict(keyboard), no_preview=True),
+                                               reply_markup=keyboard_dict(keyboard), no_preview=True),
                                   now=now)
     after_commit(deps, None)
     log.info("penalty: author banned by the ladder", extra={"user_id": comment.author_id, "step": step})

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import Action, encode
 from bot.deps import Deps
+from bot.domain.screen import Button, Keyboard
 from bot.jalali import fa_digits
-from bot.moderation.card import Keyboard, clip
+from bot.moderation.card import clip
 from bot.moderation.service_decide import Moderator, remember
 from bot.moderation.service_takedown import remove_in
 from bot.states import CommentStatus
@@ -50,13 +51,13 @@ async def offer(deps: Deps, user_id: int) -> Offer:
     async with deps.db.transaction() as session:
         user = await session.get(User, user_id)
         if user is None:
-            return Offer(mod_text.USER_UNKNOWN.format(user_id=user_id), [], 0)
+            return Offer(mod_text.USER_UNKNOWN.format(user_id=user_id), (), 0)
         count = await _published(session, user_id)
         if count == 0:
-            return Offer(t.PURGE_NOTHING.format(name=_name(user), user_id=user_id), [], 0)
+            return Offer(t.PURGE_NOTHING.format(name=_name(user), user_id=user_id), (), 0)
         text = t.PURGE_OFFER.format(name=_name(user), user_id=user_id, count=fa_digits(count))
         button = t.BUTTON_PURGE.format(count=fa_digits(count))
-        return Offer(text, [[(button, encode(Action.PURGE, user_id))]], count)
+        return Offer(text, ((Button(button, callback_data=encode(Action.PURGE, user_id)),),), count)
 
 
 async def purge(deps: Deps, mod: Moderator, user_id: int) -> tuple[int, str]:

@@ -15,13 +15,12 @@ from bot.callbacks import Action, encode
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
 from bot.domain.paging import page_of, trim
-from bot.domain.screen import Button, Screen
+from bot.domain.screen import Button, Keyboard, Screen, grid, keyboard_dict
 from bot.intake.readers import Author, remember
 from bot.intake.screens import author_name
 from bot.jalali import fa_digits, format_datetime
 from bot.moderation import service_takedown
-from bot.moderation.card import Keyboard, article_title_html, clip
-from bot.moderation.loading import markup_dict
+from bot.moderation.card import article_title_html, clip
 from bot.moderation.service_decide import AUTO_MODERATOR, Moderator, after_commit
 from bot.moderation.service_decide import remember as remember_moderator
 from bot.outbox import call
@@ -54,9 +53,7 @@ async def which(deps: Deps, who: Author, article_id: int, page: int) -> Screen |
     buttons = [Button(t.BUTTON_REPORT_N.format(n=fa_digits(n)),
                       callback_data=encode(Action.REPORT_PICK, c.id, where.number))
                for n, c in enumerate(rows, start=where.offset + 1)]
-    keyboard = [tuple(buttons[i : i + 3]) for i in range(0, len(buttons), 3)]
-    keyboard.append((_back(article_id, where.number),))
-    return Screen(t.REPORT_WHICH, tuple(keyboard))
+    return Screen(t.REPORT_WHICH, (*grid(buttons, 3), (_back(article_id, where.number),)))
 
 
 async def why(deps: Deps, who: Author, comment_id: int, page: int) -> Screen | None:
@@ -71,11 +68,10 @@ async def why(deps: Deps, who: Author, comment_id: int, page: int) -> Screen | N
     buttons = [Button(t.BUTTON_REPORT_REASON.format(label=r.label),
                       callback_data=encode(Action.REPORT, comment_id, i, page))
                for i, r in enumerate(domain.REASONS)]
-    keyboard = [tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)]
-    keyboard.append((Button(t.BUTTON_REPORT_BACK, callback_data=encode(Action.REPORT_MENU, comment.article_id, page)),))
+    back = Button(t.BUTTON_REPORT_BACK, callback_data=encode(Action.REPORT_MENU, comment.article_id, page))
     text = t.REPORT_WHY.format(n=fa_digits(number), author=author_name(author),
                                text=html.escape(trim(comment.text, 200)))
-    return Screen(text, tuple(keyboard))
+    return Screen(text, (*grid(buttons, 2), (back,)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +127,7 @@ async def _review_if_due(session: AsyncSession, deps: Deps, comment: Comment, no
     text = await review_text(session, deps, review, comment)
     await outbox_repo.enqueue(session, kind=MessageKind.REPORT_CARD, dedupe_key=f"report:{review.id}", chat_key=deps.chats.moderators,
                               payload=call("send_message", chat_id=deps.chats.moderators, text=text,
-                                           reply_markup=markup_dict(review_keyboard(review.id, comment.id)),
+                                           reply_markup=keyboard_dict(review_keyboard(review.id, comment.id)),
                                            no_preview=True),
                               now=now, comment_id=comment.id)
     return review
@@ -140,11 +136,11 @@ async def _review_if_due(session: AsyncSession, deps: Deps, comment: Comment, no
 # ----- the moderators' review card ----------------------------------------------------------------------------
 def review_keyboard(review_id: int, comment_id: int) -> Keyboard:
     """Keep, remove; the article's figures."""
-    return [
-        [(t.BUTTON_KEEP, encode(Action.REPORT_KEEP, review_id)),
-         (t.BUTTON_REVIEW_REMOVE, encode(Action.REPORT_REMOVE, review_id))],
-        [(t.BUTTON_FIGURES, encode(Action.FIGURES, comment_id))],
-    ]
+    return (
+        (Button(t.BUTTON_KEEP, callback_data=encode(Action.REPORT_KEEP, review_id)),
+         Button(t.BUTTON_REVIEW_REMOVE, callback_data=encode(Action.REPORT_REMOVE, review_id))),
+        (Button(t.BUTTON_FIGURES, callback_data=encode(Action.FIGURES, comment_id)),),
+    )
 
 
 async def review_text(session: AsyncSession, deps: Deps, review: ReportReview, comment: Comment) -> str:

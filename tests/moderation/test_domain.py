@@ -67,10 +67,9 @@ def test_card_escapes_and_shows_everything() -> None:
 
 def test_buttons_carry_ids_only_and_parse_back() -> None:
     rows = main_keyboard(12345678901) + reasons_keyboard(12345678901, "۳: ")
-    for row in rows:
-        for _label, data in row:
-            assert len(data.encode()) <= 64 and parse(data) is not None
-    assert rows[0][0][1] == encode(Action.APPROVE, 12345678901)
+    datas = [b.callback_data for row in rows for b in row]
+    assert all(d is not None and len(d.encode()) <= 64 and parse(d) is not None for d in datas)
+    assert len(datas) == 4 + 7 and rows[0][0].callback_data == encode(Action.APPROVE, 12345678901)
 
 
 def test_queue_pages_cover_every_comment_once_and_fit() -> None:
@@ -80,9 +79,9 @@ def test_queue_pages_cover_every_comment_once_and_fit() -> None:
     for n in range(len(pages)):
         text, keyboard = queue_view.render_page(pages, n, TZ)
         assert len(text) < 4096 and len(pages[n]) <= queue_view.PAGE_ITEMS
-        nav = [d for row in keyboard for _, d in row if d.startswith("v1:qp:")]
+        nav = [b.callback_data for row in keyboard for b in row if (b.callback_data or "").startswith("v1:qp:")]
         assert nav == [encode(Action.QUEUE_PAGE, p) for p in (n - 1, n + 1) if 0 <= p < len(pages)]
-    assert queue_view.render_page([], 0, TZ)[1] == []
+    assert queue_view.render_page([], 0, TZ)[1] == ()
 
 
 @pytest.mark.parametrize(("backlog", "recent", "open_view", "cards"),
