@@ -12,7 +12,7 @@ from functools import partial
 
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
-from bot.intake import service_submit
+from bot.intake import service_captcha, service_submit
 from bot.moderation import card_updates, notices, service_publish
 from bot.outbox import Hooks
 from bot.publishing import articles, counts
@@ -46,6 +46,7 @@ def follow_ups(deps: Deps) -> dict[MessageKind, Hooks]:
                         on_failed=partial(notices.on_failed, deps)),
         k.INTAKE_NOTE: Hooks(on_sent=service_submit.note_sent),  # its deletion, a minute later
         k.INTAKE_EDIT: AS_STORED,
+        k.RECEIPT_EDIT: Hooks(before_send=service_captcha.receipt_still_true),  # never over an outcome
     }
     missing = set(MessageKind) - set(table)
     if missing:

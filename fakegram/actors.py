@@ -163,10 +163,14 @@ class FakeUser:
         await asyncio.sleep(0)
         return msg
 
-    async def press(self, message: StoredMessage | dict[str, Any], callback_data: str) -> CallbackHandle:
-        """Press the inline button carrying ``callback_data``: the bot gets a ``callback_query`` update."""
+    async def press(self, message: StoredMessage | dict[str, Any], callback_data: str, *,
+                    stale: bool = False) -> CallbackHandle:
+        """Press the inline button carrying ``callback_data``: the bot gets a ``callback_query`` update.
+
+        ``stale``: a client still showing ``message`` as it was (a dict the bot was sent earlier) presses a
+        button it no longer has — Telegram delivers such presses, with the message as it is now."""
         msg = self.fake.resolve_message(message)
-        if not any(b.get("callback_data") == callback_data for b in msg.buttons()):
+        if not stale and not any(b.get("callback_data") == callback_data for b in msg.buttons()):
             raise ValueError(f"{msg} has no button with callback_data {callback_data!r}: {msg.buttons()}")
         handle = CallbackHandle(str(next(_callback_ids)), self.user, msg, callback_data, self.fake.clock.now())
         self.fake.callbacks[handle.id] = handle

@@ -7,7 +7,7 @@ from bot.domain.message_kinds import MessageKind
 # What deliveries.kind holds in databases already running: a renamed value would strand those rows.
 STORED = {
     "article_post", "count_edit", "notify", "card", "card_auto", "card_edit", "queue", "queue_edit", "report_card",
-    "penalty_card", "comment_publish", "takedown_edit", "delete", "notice", "intake_note", "intake_edit",
+    "penalty_card", "comment_publish", "takedown_edit", "delete", "notice", "intake_note", "intake_edit", "receipt_edit",
 }
 
 

@@ -31,3 +31,4 @@ class MessageKind(StrEnum):
     NOTICE = "notice"  # what an author is told about a comment, a ban or a reply, rendered when sent
     INTAKE_NOTE = "intake_note"  # a short-lived note under a reader's reply in the discussion group
     INTAKE_EDIT = "intake_edit"  # a captcha message edited to say it expired
+    RECEIPT_EDIT = "receipt_edit"  # a receipt shown again (an answer given twice), only while its comment waits

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from bot.intake.wording import duration, tries
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
-from storage.models import Article, Captcha, Comment, User
+from storage.models import Article, Captcha, Comment, Delivery, User
 from storage.repos import comments, outbox
 from storage.repos import intake as repo
 
@@ -132,6 +133,7 @@ class Decided:
     where: tuple[int, int] | None = None
     pending: int | None = None
     reply: str | None = None  # what a typed answer is told (default: the screen's text, else the toast)
+    queued: bool = False  # an outbox row was queued: the worker is woken once the transaction is committed
 
 
 async def answer(deps: Deps, user_id: int, given: Answer) -> tuple[str, list[Step]]:
@@ -149,6 +151,8 @@ async def answer(deps: Deps, user_id: int, given: Answer) -> tuple[str, list[Ste
 async def show_result(deps: Deps, user_id: int, given: Answer, result: Decided) -> list[Step]:
     """After ``decide``'s transaction: the edit of the captcha message, the reply to a typed answer, and
     then the card is queued (steps.AnswerShown)."""
+    if result.queued:
+        deps.outbox.wake()
     where = result.where
     if result.screen is not None and where is None:
         # The answer overtook the record of the captcha's own send (it may have committed since).
@@ -193,8 +197,16 @@ async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
         if comment.status != S.PENDING.value:
             return Decided(t.ANSWER_ALREADY)  # decided: its message is the outcome's now (moderation/notices.py)
         # Show the receipt again: heals a process that died between the commit and the edit, or a
-        # press that committed between our two reads (READ COMMITTED on PostgreSQL).
-        return Decided(t.ANSWER_ALREADY, _receipt(comment, author), where)
+        # press that committed between our two reads (READ COMMITTED on PostgreSQL). Through the outbox,
+        # in the author's chat's lane behind any outcome already queued, and sent only while the comment
+        # still waits (receipt_still_true): an approval at this very moment writes its outcome into this
+        # message, and a direct edit racing it could put «ثبت شد» back over «منتشر شد».
+        if where is None:
+            return Decided(t.ANSWER_ALREADY)
+        payload = call("edit_message_text", chat_id=where[0], message_id=where[1], text=_receipt(comment, author).text)
+        queued = await outbox.enqueue(session, kind=MessageKind.RECEIPT_EDIT, dedupe_key=f"receipt-again:{comment.id}",
+                                      chat_key=where[0], payload=payload, now=now, comment_id=comment.id)
+        return Decided(t.ANSWER_ALREADY, queued=queued)
     if comment.status != S.AWAITING_CAPTCHA.value:
         return Decided(t.ANSWER_EXPIRED)
     if given.generation is not None and given.generation != captcha.generation:
@@ -235,6 +247,13 @@ async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
     reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),
                                  question=domain.render(captcha.a, captcha.b))
     return Decided(t.ANSWER_WRONG, screen, where, reply=reply)
+
+
+async def receipt_still_true(session: AsyncSession, row: Delivery, _now: datetime) -> dict[str, Any] | None:
+    """The outbox's check right before a receipt is shown again: only while its comment still waits for
+    the moderators (once decided, the message is the outcome's: bot/moderation/notices.py)."""
+    comment = await comments.get(session, row.comment_id) if row.comment_id is not None else None
+    return row.payload if comment is not None and comment.status == S.PENDING.value else None
 
 
 async def _write_again_later(session: AsyncSession, user_id: int, comment: Comment, now: datetime) -> None:

@@ -3,9 +3,15 @@ nothing more (issue 15) — unless they have written since, or the receipt is go
 
 from __future__ import annotations
 
+import asyncio
+
+from sqlalchemy import select
+
+from bot.callbacks import Action, encode
 from fakegram.actors import FakeUser
 from fakegram.control import FakeTelegram
 from fakegram.world import StoredMessage
+from storage.models import Captcha
 from tests.e2e.driver import (
     approve,
     captcha_answer,
@@ -101,3 +107,38 @@ async def test_a_deleted_receipt_gives_the_outcome_a_message_of_its_own(
     assert _sent_to(fake, reader) == sent + 1
     told = [m.text or "" for m in fake.bot_messages(reader.private_chat)]
     assert sum("منتشر شد" in m for m in told) == 1
+
+
+async def test_a_press_on_the_old_captcha_at_the_moment_of_approval_never_puts_the_receipt_back(
+    fake: FakeTelegram, world: World, khabar: Khabar
+) -> None:
+    payload = await _post(fake, world, khabar)
+    reader = fake.make_user("نرگس", "narges")
+    captcha = await send_comment(fake, reader, payload, FIRST)
+    await solve_captcha(fake, reader, captcha)
+    async with khabar.db.transaction() as session:
+        row = (await session.execute(select(Captcha).where(Captcha.message_id == captcha.result["message_id"]))).scalar_one()
+    button = encode(Action.CAPTCHA, row.id, row.generation, 0)  # an answer button, as captchas once had
+    await khabar.settle()
+    receipt = fake.resolve_message(captcha.result)
+    card = find_card(fake, world.mods_chat, FIRST)
+    assert card is not None and "ثبت شد" in (receipt.text or "")
+
+    # A phone still showing an answer button of the captcha presses it: the receipt is shown again, Telegram
+    # is slow to make that edit, and a moderator approves meanwhile.
+    slow = fake.faults.add("editMessageText", "slow", delay=3.0, when=lambda p: str(p.get("chat_id")) == str(
+        reader.id) and "ثبت شد" in str(p.get("text")))
+    await reader.press(receipt, button, stale=True)
+    for _ in range(1000):
+        if slow.hits:
+            break
+        await asyncio.sleep(0.01)
+    assert slow.hits == 1
+    await approve(fake, world.moderators[0], card)
+    await khabar.settle()
+    await fake.wait_for("editMessageText", lambda c: "منتشر شد" in str(c.params.get("text")), timeout=15)
+    await asyncio.sleep(3.5)  # past the slow edit, whichever came first
+    await khabar.settle()
+
+    shown = fake.resolve_message(receipt).text or ""
+    assert "منتشر شد" in shown and "ثبت شد" not in shown  # the author's last word is the truth
