@@ -17,7 +17,7 @@ from bot.moderation import service_cards, service_press, service_tools
 from bot.moderation.service_decide import Moderator, Result
 from bot.texts import common
 from bot.texts import moderation as t
-from handlers.replies import markup
+from handlers.replies import markup, reply
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ async def _moderator(update: Update, context: KhabarContext) -> Moderator | None
     if chat.id != deps.chats.moderators and chat.type != ChatType.PRIVATE:
         return None  # in a public group the command does not exist: say nothing there
     if chat.id != deps.chats.moderators or not await deps.moderators.is_moderator(context.bot, user.id):
-        await message.reply_text(t.ONLY_MODERATORS)
+        await reply(context, message, t.ONLY_MODERATORS)
         return None
     return Moderator(user.id, clean_text(user.full_name), user.username)
 
@@ -108,14 +108,14 @@ async def queue(update: Update, context: KhabarContext) -> None:
         return
     report = await service_cards.resend_missing(context.deps)
     surges = await slowmode.surge_lines(context.deps)  # articles in a surge, slowed (issue 18)
-    await update.effective_message.reply_text("\n".join([service_cards.queue_text(report, context.deps), *surges]))
+    await reply(context, update.effective_message, "\n".join([service_cards.queue_text(report, context.deps), *surges]))
 
 
 async def stats(update: Update, context: KhabarContext) -> None:
     """/stats: today and the last 7 days."""
     if await _moderator(update, context) is None or update.effective_message is None:
         return
-    await update.effective_message.reply_text(await service_tools.stats_text(context.deps))
+    await reply(context, update.effective_message, await service_tools.stats_text(context.deps))
 
 
 MAX_BAN_DAYS = 36500
@@ -145,9 +145,9 @@ async def ban(update: Update, context: KhabarContext) -> None:
         return
     given = ban_args(context.args)
     if given is None:
-        await message.reply_text(t.BAN_USAGE)
+        await reply(context, message, t.BAN_USAGE)
         return
-    await message.reply_text(await service_tools.ban_user(context.deps, mod, *given))
+    await reply(context, message, await service_tools.ban_user(context.deps, mod, *given))
 
 
 async def _on_one_user(
@@ -163,9 +163,9 @@ async def _on_one_user(
         return
     ids = _ids(context.args)
     if len(ids) != 1 or ids[0] is None:
-        await message.reply_text(usage)
+        await reply(context, message, usage)
         return
-    await message.reply_text(await action(context.deps, mod, ids[0]))
+    await reply(context, message, await action(context.deps, mod, ids[0]))
 
 
 async def unban(update: Update, context: KhabarContext) -> None:
@@ -188,4 +188,4 @@ async def notify(update: Update, context: KhabarContext) -> None:
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     if user is None or chat is None or message is None or chat.type != ChatType.PRIVATE:
         return
-    await message.reply_text(await service_tools.toggle_notify(context.deps, user.id, clean_text(user.full_name), user.username))
+    await reply(context, message, await service_tools.toggle_notify(context.deps, user.id, clean_text(user.full_name), user.username))

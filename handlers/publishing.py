@@ -8,6 +8,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.deps import KhabarContext
 from bot.publishing import service
 from bot.texts import common
+from handlers.replies import reply
 
 
 async def automatic_forward(update: Update, context: KhabarContext) -> None:
@@ -30,7 +31,6 @@ async def feeds(update: Update, context: KhabarContext) -> None:
     if message is None or user is None or message.chat_id != deps.chats.moderators:
         return  # elsewhere the command does not exist
     if not await deps.moderators.is_moderator(context.bot, user.id):
-        await message.reply_text(common.NOT_ALLOWED)
+        await reply(context, message, common.NOT_ALLOWED)
         return
-    reply = await service.feeds_command(deps, list(context.args or []))
-    await message.reply_text(reply, disable_web_page_preview=True)
+    await reply(context, message, await service.feeds_command(deps, list(context.args or [])))  # no link previews

@@ -1,4 +1,5 @@
-"""The intake's one way to Telegram for direct replies: perform the steps a service returned.
+"""The one way to Telegram for direct replies: the steps an intake service returned, and the answers to
+moderators' commands (``reply``).
 
 Sends and edits never crash a handler: a send that cannot reach Telegram waits for it (``patiently``);
 a refusal that means the reader cannot be written to marks them blocked (bot/domain/unreachable.py,
@@ -10,11 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+)
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.deps import Deps
-from bot.domain.screen import Keyboard
+from bot.deps import Deps, KhabarContext
+from bot.domain.screen import Keyboard, Screen
 from bot.domain.unreachable import cannot_write
 from bot.intake import followups, readers
 from bot.intake.steps import Edit, Send, Step
@@ -38,6 +47,13 @@ async def perform(deps: Deps, bot: Bot, steps: Iterable[Step]) -> None:
         shown = await send(deps, bot, step) if isinstance(step, Send) else await edit(bot, step)
         if step.then is not None:
             await perform(deps, bot, await followups.after(deps, step.then, shown))
+
+
+async def reply(context: KhabarContext, message: Message, text: str, keyboard: Keyboard = ()) -> int | None:
+    """Answer a command where it was given (quoting it in a group, as PTB's ``reply_text`` does), sent like
+    every direct reply: waiting out a Telegram outage, never crashing the handler."""
+    quote = message.message_id if message.chat.type != ChatType.PRIVATE else None
+    return await send(context.deps, context.bot, Send(message.chat_id, Screen(text, keyboard), reply_to=quote))
 
 
 async def send(deps: Deps, bot: Bot, step: Send) -> int | None:

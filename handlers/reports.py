@@ -19,7 +19,7 @@ from bot.texts import common
 from bot.texts import tools as t
 from handlers.intake import author_of, pattern
 from handlers.moderation import _moderator
-from handlers.replies import edit
+from handlers.replies import edit, reply
 
 log = logging.getLogger(__name__)
 READER = frozenset({Action.REPORT_MENU, Action.REPORT_PICK, Action.REPORT})
@@ -107,8 +107,8 @@ async def queue_article(update: Update, context: KhabarContext) -> None:
         return
     args = context.args or []
     if len(args) != 1:
-        await update.effective_message.reply_text(t.QUEUE_ARTICLE_USAGE)
+        await reply(context, update.effective_message, t.QUEUE_ARTICLE_USAGE)
         return
     number = parse_number(args[0])
     ref = str(number) if number is not None else args[0]
-    await update.effective_message.reply_text(await service_figures.queue_of_article(context.deps, ref))
+    await reply(context, update.effective_message, await service_figures.queue_of_article(context.deps, ref))

@@ -18,7 +18,7 @@ from bot.moderation.service_decide import Moderator
 from bot.texts import common
 from bot.texts import tools as t
 from handlers.moderation import _ids, _moderator, ban_args
-from handlers.replies import markup
+from handlers.replies import reply
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ async def _one_argument(update: Update, context: KhabarContext, usage: str) -> t
         return None
     args = context.args or []
     if len(args) != 1:
-        await message.reply_text(usage)
+        await reply(context, message, usage)
         return None
     return mod, message, args[0]
 
@@ -40,7 +40,7 @@ async def _set_open(update: Update, context: KhabarContext, override: str) -> No
     given = await _one_argument(update, context, t.CLOSE_USAGE)
     if given is not None:
         mod, message, ref = given
-        await message.reply_text(await service_close.set_open(context.deps, mod, ref, override))
+        await reply(context, message, await service_close.set_open(context.deps, mod, ref, override))
 
 
 async def close(update: Update, context: KhabarContext) -> None:
@@ -58,7 +58,7 @@ async def remove(update: Update, context: KhabarContext) -> None:
     given = await _one_argument(update, context, t.REMOVE_USAGE)
     if given is not None:
         mod, message, ref = given
-        await message.reply_text(await service_takedown.take_down(context.deps, mod, ref))
+        await reply(context, message, await service_takedown.take_down(context.deps, mod, ref))
 
 
 def _user_id(args: list[str] | None) -> int | None:
@@ -66,8 +66,8 @@ def _user_id(args: list[str] | None) -> int | None:
     return _ids(args[:1])[0] if args else None
 
 
-async def _send_offer(message: Message, offer: service_purge.Offer) -> None:
-    await message.reply_text(offer.text, reply_markup=markup(offer.keyboard))
+async def _send_offer(context: KhabarContext, message: Message, offer: service_purge.Offer) -> None:
+    await reply(context, message, offer.text, offer.keyboard)
 
 
 async def purge(update: Update, context: KhabarContext) -> None:
@@ -78,9 +78,9 @@ async def purge(update: Update, context: KhabarContext) -> None:
         return
     user_id = _user_id(context.args)
     if user_id is None or len(context.args or []) != 1:
-        await message.reply_text(t.PURGE_USAGE)
+        await reply(context, message, t.PURGE_USAGE)
         return
-    await _send_offer(message, await service_purge.offer(context.deps, user_id))
+    await _send_offer(context, message, await service_purge.offer(context.deps, user_id))
 
 
 async def offer_after_ban(update: Update, context: KhabarContext) -> None:
@@ -96,7 +96,7 @@ async def offer_after_ban(update: Update, context: KhabarContext) -> None:
         return  # /ban answered with its usage: no ban, no offer
     offer = await service_purge.offer(deps, given[0])
     if offer.count:
-        await _send_offer(message, offer)
+        await _send_offer(context, message, offer)
 
 
 def owns(data: object) -> bool:

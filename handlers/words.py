@@ -7,6 +7,7 @@ from telegram import Update
 from bot.deps import KhabarContext
 from bot.moderation import service_words
 from handlers.moderation import _moderator
+from handlers.replies import reply
 
 
 async def words(update: Update, context: KhabarContext) -> None:
@@ -14,4 +15,4 @@ async def words(update: Update, context: KhabarContext) -> None:
     mod = await _moderator(update, context)
     if mod is None or update.effective_message is None:
         return
-    await update.effective_message.reply_text(await service_words.command(context.deps, mod, context.args or []))
+    await reply(context, update.effective_message, await service_words.command(context.deps, mod, context.args or []))

@@ -16,6 +16,7 @@ from fakegram.control import FakeTelegram
 from fakegram.server import CallRecord
 from tests.e2e.driver import APPROVE_LABEL, find_card, send_comment, solve_captcha, start_payload
 from tests.e2e.harness import Khabar, World
+from tests.e2e.hostile_cases import command
 from tests.e2e.publishing_helpers import TRAFFIC, article, channel_posts, queue_article
 from tests.e2e.test_moderation_cards import card_of
 from tests.moderation import factory
@@ -150,5 +151,22 @@ async def test_a_captcha_whose_send_cannot_reach_telegram_is_sent_once_when_it_a
     shown = [c for c in fake.calls_of("sendMessage") if to(sara.id)(c) and c.ok and "؟" in c.params.get("text", "")]
     assert len(shown) == 1
     assert find_card(fake, world.mods_chat, FIRST_TRY) is not None
+    bad_records = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert bad_records == [], [r.getMessage() for r in bad_records]
+
+
+async def test_a_moderators_command_answer_that_cannot_reach_telegram_is_sent_once_when_it_answers(
+    fake: FakeTelegram, world: World, khabar: Khabar, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    mods = str(world.mods_chat.id)
+    # The answer to /stats meets a gateway that answers 502 three times (Telegram away for the bot's sends).
+    gateway = fake.faults.add("sendMessage", "502", times=3, when=lambda p: str(p.get("chat_id")) == mods)
+    await world.moderators[0].send(world.mods_chat, "/stats", entities=command("/stats"))
+    answer = await fake.wait_for("sendMessage", lambda c: str(c.params.get("chat_id")) == mods and c.ok, timeout=60)
+    assert gateway.exhausted
+    await khabar.settle()
+    answers = [c for c in fake.calls_of("sendMessage") if str(c.params.get("chat_id")) == mods and c.ok]
+    assert answers == [answer]
     bad_records = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert bad_records == [], [r.getMessage() for r in bad_records]
