@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 
 from bot.checks.insult_lists import InsultLists, insult_key
 from bot.checks.insult_patterns import YOU_BEFORE, aimed_by_address, patterned, you_are_listed
@@ -59,6 +60,7 @@ _FUNCTION = frozenset({"که", "را", "رو", "و", "هم", "از", "به", "ب
 # Prepositions run into the pronoun: «برتو», «بتو».
 _SPLIT = {"برتو": ("بر", "تو"), "بتو": ("به", "تو"), "بهتو": ("به", "تو"), "برشما": ("بر", "شما"),
           "بشما": ("به", "شما"), "ب": ("به",), "توروحت": ("تو", "روحت"), "توروحش": ("تو", "روحش")}
+_REWRITTEN = frozenset({"می", "نمی", *_SPLIT})  # the tokens `_words` changes
 _EMOJI_INSULTS = frozenset("🖕💩")
 # Faces of disgust and animals (a row of them, or beside words that insult, mocks someone).
 _EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐽🐒🐵🐕🐶🐀🐁🐍🐑🐐🐄🐮🐂🐃🫏🤡🦊🐗🦍🦧🤢🪳🦟🪰🦨")
@@ -99,6 +101,8 @@ def _variants(folded: str) -> list[list[str]]:
 
 def _words(raw: list[str]) -> list[str]:
     """Tokens with a detached «می»/«نمی» joined to its verb and «برتو» split in two."""
+    if _REWRITTEN.isdisjoint(raw):
+        return raw  # nothing to join or split (most comments)
     out: list[str] = []
     i = 0
     while i < len(raw):
@@ -113,6 +117,8 @@ def _words(raw: list[str]) -> list[str]:
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
+    if not any(len(a) == 1 and len(b) == 1 for a, b in pairwise(tokens)):
+        return tokens  # no two one-letter tokens side by side: nothing to join
     out: list[str] = []
     run: list[str] = []
     for token in [*tokens, ""]:
@@ -138,6 +144,7 @@ def clear_word_hits() -> None:
     """Forget the memoised per-token list look-ups (benchmarks timing cold text)."""
     _HITS.clear()
     _CONTEXT_HITS.clear()
+    _TOKEN_INFO.clear()
 
 
 def listed_insult(key: str, lists: InsultLists) -> str | None:
@@ -242,8 +249,7 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
     return bare and ((i > 0 and stems[i - 1] == before) or (after != "" and stems[i + 1] == after))
 
 
-def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) -> list[str]:
-    stems = [_contextual_stem(k, lists) for k in keys]
+def _contextual_hits(keys: list[str], stems: list[str | None], lists: InsultLists, other_insult: bool) -> list[str]:
     for i in range(1, len(keys)):
         if stems[i] is None and keys[i - 1] in YOU_BEFORE:
             stems[i] = you_are_listed(keys, i, lists.clean, lists.contextual)
@@ -332,16 +338,36 @@ def _titled(keys: list[str], hit: str) -> bool:
     return any(i and keys[i - 1] in _TITLE_NOUNS and key.startswith(hit) for i, key in enumerate(keys))
 
 
+_TOKEN_INFO: dict[int, dict[str, tuple[str, str | None, str | None]]] = {}
+
+
+def _token_info(token: str, lists: InsultLists) -> tuple[str, str | None, str | None]:
+    """(squeezed key, listed insult, ordinary word that insults when aimed) of one token, memoised."""
+    known = _TOKEN_INFO.get(id(lists))
+    if known is None:
+        known = _TOKEN_INFO[id(lists)] = {}
+    info = known.get(token)
+    if info is None:
+        if len(known) >= _HITS_MAX:
+            known.clear()
+        key = insult_key(token)
+        info = known[token] = (key, _word_hit(key, token, lists), _contextual_stem(key, lists))
+    return info
+
+
 def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
-    keys = [insult_key(t) for t in tokens]
+    known = _TOKEN_INFO.get(id(lists), {})
+    infos = [known.get(t) or _token_info(t, lists) for t in tokens]
+    keys = [info[0] for info in infos]
     text = " " + " ".join(keys) + " "
-    allowed = [p for p in lists.allowed_phrases if f" {p} " in text]
+    allowed = [p for p, padded in _padded(lists.allowed_phrases) if padded in text]
     found: list[str] = []
     heads = lists.phrase_heads
+    starts_of_words = _word_starts(lists.words)
     for i in range(len(keys) - 1):
         if keys[i] not in heads:
-            if len(keys[i]) + len(keys[i + 1]) >= 4 and keys[i] + keys[i + 1] in lists.words and not (
-                _FUNCTION.intersection(keys[i : i + 2])
+            if keys[i] in starts_of_words and len(keys[i]) + len(keys[i + 1]) >= 4 and (
+                keys[i] + keys[i + 1] in lists.words and not _FUNCTION.intersection(keys[i : i + 2])
             ):
                 found.append(keys[i] + keys[i + 1])  # «کله پوک» spelt apart
             continue
@@ -356,13 +382,10 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
                 found.append(base)  # «خاک بر سرتان», «بی غیرتید»
             elif size == 2 and phrase.replace(" ", "") in lists.words and not _FUNCTION.intersection(keys[i : i + 2]):
                 found.append(phrase.replace(" ", ""))
-    for i, key in enumerate(keys):
-        hit = _word_hit(key, tokens[i], lists)
-        if hit is not None:
-            found.append(hit)
+    found += [info[1] for info in infos if info[1] is not None]
     found += _curses(keys)
     found += patterned(keys, lambda k: _contextual_stem(k, lists) or _word_hit(k, k, lists))
-    found += _contextual_hits(keys, lists, bool(found))
+    found += _contextual_hits(keys, [info[2] for info in infos], lists, bool(found))
     return [f for f in found if not any(f in p for p in allowed) and not _titled(keys, f)]
 
 
@@ -416,6 +439,18 @@ def _phrase_gates(phrases: frozenset[str]) -> frozenset[str]:
 
 
 @cache
+def _padded(phrases: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Each phrase with the spaces it is looked for between."""
+    return tuple((p, f" {p} ") for p in phrases)
+
+
+@cache
+def _word_starts(words: frozenset[str]) -> frozenset[str]:
+    """Every proper beginning of every word: a token starting no listed word cannot join the next one into it."""
+    return frozenset(w[:n] for w in words for n in range(1, len(w)))
+
+
+@cache
 def _prefixes(words: frozenset[str], size: int) -> frozenset[str]:
     return frozenset(w[:size] for w in words)
 
@@ -433,7 +468,9 @@ def _stem_hit(key: str, words: frozenset[str]) -> str | None:
 
 def find_accusation(tokens: list[str], lexicon: Lexicon, names: Iterable[str] = ()) -> tuple[str, ...]:
     """Accusation words aimed at an office, a title, a pointer («این آقا») or a named person."""
-    accused = [hit for t in tokens if (hit := _stem_hit(t, lexicon.accusation_words))]
+    words = lexicon.accusation_words
+    starts = _prefixes(words, 2)  # the test `_stem_hit` starts with, here without a call per token
+    accused = [hit for t in tokens if (t in words or t[:2] in starts) and (hit := _stem_hit(t, words))]
     if not accused:
         return ()
     name_set = frozenset(names)

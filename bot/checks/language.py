@@ -69,6 +69,7 @@ def default_detector() -> LangdetectDetector:
 
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t|telegram)\.me/\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?", re.I)
+_URL_CUE = re.compile(r"://|www\.|\.[a-z]{2}", re.I)  # what `_URL` needs to match at all
 _MENTION = re.compile(r"@\w+")
 _WORD = re.compile(r"[^\W\d_]+(?:" + ZWNJ + r"[^\W\d_]+)*")
 # A word spelt out letter by letter, to dodge filters: «ک*ث*ا*ف*ت», «ک ث ا ف ت».
@@ -186,8 +187,9 @@ def detect_language(text: str, detector: LanguageDetector | None = None,
     """Persian (`fa`), not Persian (`not_fa`) or `uncertain`, with a reason code."""
     lex = (lexicon or default_lexicon()).language
     cleaned = clean_text(text)
-    without_links, links = _URL.subn(" ", cleaned)
-    without_links = _MENTION.sub(" ", without_links)
+    without_links, links = _URL.subn(" ", cleaned) if _URL_CUE.search(cleaned) else (cleaned, 0)
+    if "@" in without_links:
+        without_links = _MENTION.sub(" ", without_links)
     if "*" in without_links or " " in without_links:
         without_links = _SPELLED.sub(lambda m: _NOT_LETTER.sub("", m.group()), without_links)
     words = _WORD.findall(without_links)

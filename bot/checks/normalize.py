@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from bot.checks.lookalike import base_letters, latin_homoglyphs
@@ -15,6 +16,26 @@ _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 _ARABIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 _TO_LATIN = str.maketrans(_PERSIAN_DIGITS + _ARABIC_DIGITS, "0123456789" * 2)
 _TO_PERSIAN = str.maketrans("0123456789" + _ARABIC_DIGITS, _PERSIAN_DIGITS * 2)
+
+
+def replacer(table: Mapping[int, str | int | None]) -> Callable[[str], str]:
+    """`str.translate` with a `str.maketrans` table, as one regex over the table's characters.
+
+    The same result, but `translate` with a dict looks up every character of a non-ASCII text
+    (~0.15 µs each); the regex skips the text in C and touches only the characters it replaces,
+    and returns the text itself when there are none (most comments for most tables)."""
+    mapping = {chr(k): v if isinstance(v, str) else "" if v is None else chr(v) for k, v in table.items()}
+    pattern = re.compile("[" + "".join(re.escape(c) for c in sorted(mapping)) + "]")
+
+    def replace(text: str) -> str:
+        if not pattern.search(text):
+            return text
+        return pattern.sub(lambda m: mapping[m.group()], text)
+
+    return replace
+
+
+_latin = replacer(_TO_LATIN)
 
 # Characters people type where a zero-width non-joiner is meant.
 _ZWNJ_LOOKALIKES = "\u200b\u00ad\u2060\ufeff\u200c"
@@ -50,18 +71,27 @@ _FOLD = str.maketrans(
         "ـ": None,  # tatweel
     }
 )
+_fold_letters = replacer(_FOLD)
 
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){3,}")
 _FLOOD = re.compile(r"(\w)\1{2,}")
 _MULTI_ZWNJ = re.compile(ZWNJ + "{2,}")
 _ZWNJ_EDGE = re.compile(rf"[ \t]*{ZWNJ}[ \t]+|[ \t]+{ZWNJ}[ \t]*|^{ZWNJ}+|{ZWNJ}+$", re.MULTILINE)
+# What `_ZWNJ_EDGE` needs to match at all: a ZWNJ beside a space, a tab or a line's edge.
+_ZWNJ_EDGE_PAIRS = tuple(f"{a}{b}" for c in " \t\n" for a, b in ((c, ZWNJ), (ZWNJ, c)))
+
+
+def _zwnj_at_edge(text: str) -> bool:
+    return text.startswith(ZWNJ) or text.endswith(ZWNJ) or any(pair in text for pair in _ZWNJ_EDGE_PAIRS)
+
+
 _NUMBER = re.compile(r"[+-]?\d+")
 _STRIP_AROUND_NUMBER = " \t\n\r\u00a0\u200c\u200b\u200e\u200f\ufeff\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e"
 
 
 def to_latin_digits(text: str) -> str:
     """Persian (۱۲) and Arabic-Indic (١٢) digits to ASCII digits."""
-    return text.translate(_TO_LATIN)
+    return _latin(text)
 
 
 def to_persian_digits(text: str) -> str:
@@ -125,8 +155,10 @@ def clean_text(raw: str) -> str:
     """What the author wrote, minus invisible control and bidi characters and runs of blank lines."""
     text = base_letters(unicodedata.normalize("NFC", raw.replace("\r\n", "\n")))
     text = _drop_controls(text)
-    text = _MULTI_ZWNJ.sub(ZWNJ, text)
-    text = _ZWNJ_EDGE.sub(lambda m: " " if any(c.isspace() for c in m.group()) else "", text)
+    if ZWNJ in text:
+        text = _MULTI_ZWNJ.sub(ZWNJ, text)
+    if ZWNJ in text and _zwnj_at_edge(text):
+        text = _ZWNJ_EDGE.sub(lambda m: " " if any(c.isspace() for c in m.group()) else "", text)
     text = _BLANK_LINES.sub("\n\n\n", text)
     lines = [line.rstrip() for line in text.split("\n")]
     return "\n".join(lines).strip()
@@ -141,7 +173,7 @@ _COMBINING = re.compile(
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Letters folded for matching: Arabic forms, hamza carriers, diacritics, tatweel, case, digits."""
-    text = unicodedata.normalize("NFKC", text).translate(_FOLD)
+    text = _fold_letters(unicodedata.normalize("NFKC", text))
     if not text.isascii():
         text = _COMBINING.sub("", text)
     return latin_homoglyphs(to_latin_digits(text).lower())
