@@ -85,12 +85,19 @@ def _script(char: str) -> str:
     return "other"
 
 
+_ARABIC_CHARS = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")
+_LATIN_CHARS = re.compile("[\x00-\x7f\u00c0-\u024f]")
+
+
 @lru_cache(maxsize=65536)
 def _word_script(word: str) -> str:
-    counts = {"arabic": 0, "latin": 0, "other": 0}
-    for char in word:
-        counts[_script(char)] += 1
-    return max(counts, key=lambda k: counts[k])
+    """The script most of a word's letters are in (`_script`, counted in C); ties go arabic, latin, other."""
+    arabic = len(_ARABIC_CHARS.findall(word))
+    latin = len(_LATIN_CHARS.findall(word))
+    other = len(word) - arabic - latin
+    if arabic >= latin and arabic >= other:
+        return "arabic"
+    return "latin" if latin >= other else "other"
 
 
 def _no_letters(text: str, had_url: bool) -> LanguageResult:

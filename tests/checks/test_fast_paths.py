@@ -1,0 +1,71 @@
+"""The shortcuts of the checks give what the long way gives: each gate and table against its reference."""
+
+from __future__ import annotations
+
+import importlib
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.checks.normalize import ZWNJ
+
+# The modules themselves (the package exports a function `normalize` under the module's name).
+normalize = importlib.import_module("bot.checks.normalize")
+language = importlib.import_module("bot.checks.language")
+spam = importlib.import_module("bot.checks.spam")
+
+# Letters, digits of three scripts, the folded Arabic forms, look-alike controls, link and phone punctuation.
+_ALPHABET = (
+    "abcemorstwxz0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
+    "یيكکةۀهأإآؤـاىۍېھہۃٱٲٶۆۇٸڪګبتمن"
+    f"{ZWNJ}\u200b\u200d\u00ad\ufeff .:/@+-\t\n"
+    "аеорсαο"
+)
+texts = st.text(alphabet=_ALPHABET, max_size=60)
+
+
+@given(texts)
+def test_replacer_is_translate(text: str) -> None:
+    for table in (normalize._FOLD, normalize._TO_LATIN, normalize._TO_PERSIAN):
+        assert normalize.replacer(table)(text) == text.translate(table)
+
+
+def test_replacer_returns_text_untouched_without_its_characters() -> None:
+    text = "سلام دنیا"
+    assert normalize.replacer(normalize._TO_LATIN)(text) is text
+
+
+@given(texts)
+def test_zwnj_edge_gate_misses_nothing(text: str) -> None:
+    if not normalize._zwnj_at_edge(text):
+        assert normalize._ZWNJ_EDGE.search(text) is None
+
+
+@given(st.text(alphabet=_ALPHABET + "ڈےچژ\u00e9\u0400\u4e00", max_size=12))
+def test_word_script_counts_like_the_per_letter_rule(word: str) -> None:
+    counts = {"arabic": 0, "latin": 0, "other": 0}
+    for char in word:
+        counts[language._script(char)] += 1
+    assert language._word_script.__wrapped__(word) == max(counts, key=lambda k: counts[k])
+
+
+@given(texts)
+def test_language_link_gate_misses_no_link(text: str) -> None:
+    if not language._URL_CUE.search(text):
+        assert language._URL.search(text) is None
+
+
+@given(texts)
+def test_spam_gates_miss_nothing(text: str) -> None:
+    latin = normalize.to_latin_digits(text)
+    found = spam.find_spam(text)
+    assert found.invite_links == tuple(m.group() for m in spam._INVITE.finditer(latin))
+    assert found.links == tuple(m.group() for m in spam._URL.finditer(latin))
+    assert found.mentions == tuple(m.group() for m in spam._MENTION.finditer(latin))
+    assert found.phones == tuple(m.group() for m in spam._PHONE.finditer(spam._PHONE_GLUE.sub("", latin)))
+
+
+def test_spam_still_finds_links_mentions_and_phones() -> None:
+    found = spam.find_spam("ببینید t . me/+abc و site.ir و @khabar_news و ۰۹۱۲۳۴۵۶۷۸۹")
+    assert found.invite_links and found.links and found.mentions == ("@khabar_news",)
+    assert found.phones == ("09123456789",)
