@@ -64,6 +64,7 @@ _REWRITTEN = frozenset({"می", "نمی", *_SPLIT})  # the tokens `_words` chang
 _EMOJI_INSULTS = frozenset("🖕💩")
 # Faces of disgust and animals (a row of them, or beside words that insult, mocks someone).
 _EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐽🐒🐵🐕🐶🐀🐁🐍🐑🐐🐄🐮🐂🐃🫏🤡🦊🐗🦍🦧🤢🪳🦟🪰🦨")
+_ANY_EMOJI = _EMOJI_INSULTS | _EMOJI_CONTEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,7 @@ def _words(raw: list[str]) -> list[str]:
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
-    if not any(len(a) == 1 and len(b) == 1 for a, b in pairwise(tokens)):
+    if 1 not in map(len, tokens) or not any(len(a) == 1 and len(b) == 1 for a, b in pairwise(tokens)):
         return tokens  # no two one-letter tokens side by side: nothing to join
     out: list[str] = []
     run: list[str] = []
@@ -250,14 +251,23 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
 
 
 def _contextual_hits(keys: list[str], stems: list[str | None], lists: InsultLists, other_insult: bool) -> list[str]:
-    for i in range(1, len(keys)):
-        if stems[i] is None and keys[i - 1] in YOU_BEFORE:
-            stems[i] = you_are_listed(keys, i, lists.clean, lists.contextual)
+    if YOU_BEFORE.isdisjoint(keys[:-1]):
+        if stems.count(None) == len(stems):
+            return []  # no ordinary word that insults when aimed, and no «تو …» to find one after
+    else:
+        _you_are(keys, stems, lists)
     found: list[str] = []
     for i, stem in enumerate(stems):
         if stem is not None and _aimed(keys, i, stems, other_insult):
             found.append(stem)
     return found
+
+
+def _you_are(keys: list[str], stems: list[str | None], lists: InsultLists) -> None:
+    """«تو آشغالی»: after «تو», «شما», «یه», … a [clean] word may be the ordinary insult again."""
+    for i in range(1, len(keys)):
+        if stems[i] is None and keys[i - 1] in YOU_BEFORE:
+            stems[i] = you_are_listed(keys, i, lists.clean, lists.contextual)
 
 
 _CURSE_HEADS = frozenset({"لعنت", "نفرین", "تف", "توف"})
@@ -314,7 +324,9 @@ def _wishes(keys: list[str]) -> list[str]:
 
 def _curses(keys: list[str]) -> list[str]:
     """«لعنت به روحت», «نفرین بر تو», «تف به شرفت»: a curse sent to someone, not to the traffic."""
-    found: list[str] = _wishes(keys)
+    found: list[str] = [] if _WISH_HEADS.isdisjoint(keys) else _wishes(keys)
+    if _CURSE_HEADS.isdisjoint(keys):
+        return found  # «لعنت», «نفرین», «تف» are the heads of every curse below
     for i in range(len(keys) - 1):
         head, link = keys[i], keys[i + 1]
         if (head in ("لعنت", "نفرین") and link in ("بر", "به") and i + 2 < len(keys)
@@ -333,9 +345,9 @@ def _curses(keys: list[str]) -> list[str]:
     return found
 
 
-def _titled(keys: list[str], hit: str) -> bool:
-    """The hit is a title after «کتاب», «فیلم», …: «کتاب ابله را خواندم»."""
-    return any(i and keys[i - 1] in _TITLE_NOUNS and key.startswith(hit) for i, key in enumerate(keys))
+def _titles(keys: list[str]) -> list[str]:
+    """The words after «کتاب», «فیلم», …: a hit they start with is a title («کتاب ابله را خواندم»)."""
+    return [key for i, key in enumerate(keys) if i and keys[i - 1] in _TITLE_NOUNS]
 
 
 _TOKEN_INFO: dict[int, dict[str, tuple[str, str | None, str | None]]] = {}
@@ -364,9 +376,10 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
     found: list[str] = []
     heads = lists.phrase_heads
     starts_of_words = _word_starts(lists.words)
-    for i in range(len(keys) - 1):
+    # Only a phrase's first word, or the beginning of a listed word, can start anything below.
+    for i in [i for i, key in enumerate(keys[:-1]) if key in heads or key in starts_of_words]:
         if keys[i] not in heads:
-            if keys[i] in starts_of_words and len(keys[i]) + len(keys[i + 1]) >= 4 and (
+            if len(keys[i]) + len(keys[i + 1]) >= 4 and (
                 keys[i] + keys[i + 1] in lists.words and not _FUNCTION.intersection(keys[i : i + 2])
             ):
                 found.append(keys[i] + keys[i + 1])  # «کله پوک» spelt apart
@@ -386,7 +399,10 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
     found += _curses(keys)
     found += patterned(keys, lambda k: _contextual_stem(k, lists) or _word_hit(k, k, lists))
     found += _contextual_hits(keys, [info[2] for info in infos], lists, bool(found))
-    return [f for f in found if not any(f in p for p in allowed) and not _titled(keys, f)]
+    if not found:
+        return found
+    titles = () if _TITLE_NOUNS.isdisjoint(keys[:-1]) else _titles(keys)
+    return [f for f in found if not any(f in p for p in allowed) and not any(t.startswith(f) for t in titles)]
 
 
 def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
@@ -402,6 +418,8 @@ def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 def _emoji(folded: str, other_insult: bool) -> list[str]:
     """🖕 and 💩 always; 🤮, 🤡 and animals in a row, alone, or when the comment insults anyway."""
+    if _ANY_EMOJI.isdisjoint(folded):
+        return []
     chars = set(folded)
     hits = sorted(chars & _EMOJI_INSULTS)
     context = sorted(chars & _EMOJI_CONTEXT)

@@ -181,7 +181,7 @@ def fold(text: str) -> str:
 
 def collapse_floods(text: str) -> str:
     """A letter held down three times or more («عالیییی») becomes one."""
-    return _FLOOD.sub(r"\1", text)
+    return _FLOOD.sub(r"\1", text) if _FLOOD.search(text) else text
 
 
 @lru_cache(maxsize=4096)
@@ -222,6 +222,15 @@ _SUFFIXES_LONG = ("هایشان", "هایتان", "هایمان", "هایش", "�
 _SUFFIXES = ("ترین", "تر", "شان", "تان", "مان", "شون", "تون", "مون", "ات", "ان", "اش", "ام", "ای", "یی", "ی")
 
 
+def _longest_first(endings: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    return tuple((n, frozenset(e for e in endings if len(e) == n)) for n in sorted({len(e) for e in endings}, reverse=True))
+
+
+# The endings by length, longest first: no two endings of a list that a word can both end in have
+# the shorter first in the list, so this finds the ending the list order finds, a set look-up a length.
+_STEM_ENDINGS = ((_longest_first(_SUFFIXES_LONG), 3), (_longest_first(_SUFFIXES), 4))
+
+
 @lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """Light Persian stemming: verb prefixes می/نمی, plural, possessive and comparative endings."""
@@ -230,12 +239,11 @@ def stem(token: str) -> str:
         word = word[3:]
     elif len(word) >= 4 and word.startswith("می"):
         word = word[2:]
-    for suffix in _SUFFIXES_LONG:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
+    size = len(word)
+    for endings, keep in _STEM_ENDINGS:
+        for n, same_length in endings:
+            if size - n >= keep and word[-n:] in same_length:
+                return word[:-n]
     return word
 
 

@@ -13,6 +13,7 @@ from bot.checks.normalize import ZWNJ
 normalize = importlib.import_module("bot.checks.normalize")
 language = importlib.import_module("bot.checks.language")
 spam = importlib.import_module("bot.checks.spam")
+insult_lists = importlib.import_module("bot.checks.insult_lists")
 
 # Letters, digits of three scripts, the folded Arabic forms, look-alike controls, link and phone punctuation.
 _ALPHABET = (
@@ -69,3 +70,33 @@ def test_spam_still_finds_links_mentions_and_phones() -> None:
     found = spam.find_spam("ببینید t . me/+abc و site.ir و @khabar_news و ۰۹۱۲۳۴۵۶۷۸۹")
     assert found.invite_links and found.links and found.mentions == ("@khabar_news",)
     assert found.phones == ("09123456789",)
+
+
+def _stem_in_list_order(token: str) -> str:
+    word = token
+    if len(word) >= 5 and word.startswith("نمی"):
+        word = word[3:]
+    elif len(word) >= 4 and word.startswith("می"):
+        word = word[2:]
+    for suffix in normalize._SUFFIXES_LONG:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    for suffix in normalize._SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+_ENDINGS = sorted(set(normalize._SUFFIXES_LONG + normalize._SUFFIXES))
+
+
+@given(st.text(alphabet="کتابمیندرهاشی", max_size=6), st.lists(st.sampled_from(_ENDINGS), max_size=2))
+def test_stem_finds_the_ending_the_list_order_finds(word: str, endings: list[str]) -> None:
+    token = word + "".join(endings)
+    assert normalize.stem.__wrapped__(token) == _stem_in_list_order(token)
+
+
+@given(st.text(alphabet="احمققققبب aaz", max_size=12))
+def test_squeezing_and_flood_collapse_skip_only_texts_without_runs(text: str) -> None:
+    assert insult_lists.insult_key.__wrapped__(text) == insult_lists._RUNS.sub(r"\1", text)
+    assert normalize.collapse_floods(text) == normalize._FLOOD.sub(r"\1", text)
