@@ -59,6 +59,13 @@ class SpamFindings:
     flood: bool
 
 
+def _may_repeat_words(cleaned: str) -> bool:
+    """Whether `_WORD_FLOOD` can match: its repeats but the first and the last are whole words
+    between spaces, so some word stands at least six times (five repeats at least)."""
+    words = cleaned.split()
+    return len(words) - len(set(words)) >= 5
+
+
 def find_spam(cleaned: str) -> SpamFindings:
     """Links, invite links, @mentions, Iranian phone numbers (any digits) and floods in a cleaned text."""
     latin = to_latin_digits(cleaned)
@@ -66,14 +73,14 @@ def find_spam(cleaned: str) -> SpamFindings:
     links: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
-    if _LINK_CUE.search(latin):
+    if ("." in latin or "://" in latin) and _LINK_CUE.search(latin):
         invites = tuple(m.group() for m in _INVITE.finditer(latin))
         links = tuple(m.group() for m in _URL.finditer(latin))
     if "@" in latin:
         mentions = tuple(m.group() for m in _MENTION.finditer(latin))
     if _DIGIT.search(latin):
         phones = tuple(m.group() for m in _PHONE.finditer(_PHONE_GLUE.sub("", latin)))
-    flood = bool(_CHAR_FLOOD.search(cleaned) or _WORD_FLOOD.search(cleaned))
+    flood = bool(_CHAR_FLOOD.search(cleaned) or (_may_repeat_words(cleaned) and _WORD_FLOOD.search(cleaned)))
     return SpamFindings(links, invites, mentions, phones, flood)
 
 
@@ -87,6 +94,8 @@ def duplicate_key(normalized: str) -> str:
 
 def is_duplicate(normalized: str, history: AuthorHistory, now: datetime, window: timedelta) -> bool:
     """The author already sent this text within the window (entries without a time always count)."""
+    if not history.recent:
+        return False
     key = duplicate_key(normalized)
     if not key:
         return False

@@ -100,3 +100,16 @@ def test_stem_finds_the_ending_the_list_order_finds(word: str, endings: list[str
 def test_squeezing_and_flood_collapse_skip_only_texts_without_runs(text: str) -> None:
     assert insult_lists.insult_key.__wrapped__(text) == insult_lists._RUNS.sub(r"\1", text)
     assert normalize.collapse_floods(text) == normalize._FLOOD.sub(r"\1", text)
+
+
+@given(st.lists(st.sampled_from(["خوب", "خوبه", "ه", "!", "a.a", "a"]), max_size=14),
+       st.lists(st.sampled_from([" ", "  ", "\n", "\u00a0", "\t"]), min_size=14, max_size=14))
+def test_word_flood_gate_misses_no_flood(words: list[str], spaces: list[str]) -> None:
+    text = "".join(w + s for w, s in zip(words, spaces, strict=False))
+    if not spam._may_repeat_words(text):
+        assert spam._WORD_FLOOD.search(text) is None
+
+
+def test_word_flood_still_found() -> None:
+    assert spam.find_spam("عالی " * 8).flood
+    assert not spam.find_spam("عالی " * 7).flood
