@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
+from itertools import repeat
 
 from bot.checks.insult_lists import InsultLists, insult_key
 from bot.checks.insult_patterns import YOU_BEFORE, aimed_by_address, patterned, you_are_listed
@@ -118,8 +118,8 @@ def _words(raw: list[str]) -> list[str]:
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
-    if 1 not in map(len, tokens) or not any(len(a) == 1 and len(b) == 1 for a, b in pairwise(tokens)):
-        return tokens  # no two one-letter tokens side by side: nothing to join
+    if b"\x01\x01" not in bytes(map(min, map(len, tokens), repeat(2))):
+        return tokens  # no two one-letter tokens side by side (lengths as bytes, in C): nothing to join
     out: list[str] = []
     run: list[str] = []
     for token in [*tokens, ""]:
@@ -363,8 +363,26 @@ def _token_info(token: str, lists: InsultLists) -> tuple[str, str | None, str | 
         if len(known) >= _HITS_MAX:
             known.clear()
         key = insult_key(token)
-        info = known[token] = (key, _word_hit(key, token, lists), _contextual_stem(key, lists))
+        if _listed_nowhere(key, token, lists):
+            info = known[token] = (key, None, None)  # most tokens: no list entry can start so
+        else:
+            info = known[token] = (key, _word_hit(key, token, lists), _contextual_stem(key, lists))
     return info
+
+
+def _listed_nowhere(key: str, raw: str, lists: InsultLists) -> bool:
+    """The first tests of `_word_hit` and `_contextual_stem` that answer None, in one place:
+    no listed word starts with the key's first three letters, no ordinary one with its first two,
+    and no stem that insults anywhere is inside it."""
+    return (
+        key[:3] not in _prefixes(lists.words, 3)
+        and key[:2] not in _prefixes(lists.contextual, 2)
+        and key not in lists.words
+        and raw not in lists.exact
+        and key not in lists.contextual
+        and not key.startswith("پیر")
+        and not _anywhere(lists.anywhere).search(key)
+    )
 
 
 def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
