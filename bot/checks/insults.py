@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from itertools import repeat
 
 from bot.checks.insult_lists import InsultLists, insult_key
 from bot.checks.insult_patterns import YOU_BEFORE, aimed_by_address, patterned, you_are_listed
@@ -15,6 +14,7 @@ from bot.checks.normalize import ZWNJ, fold
 
 _FILLER = r"[.*_\-'`~^|+!•·,،؛:/\\\"]"
 _LETTER = r"[^\W\d_]"
+_FILLER_CHARS = frozenset(".*_-'`~^|+!•·,،؛:/\\\"")  # the characters of `_FILLER`
 _INNER_FILLER = re.compile(rf"(?<={_LETTER}){_FILLER}+(?={_LETTER})")
 _TOKEN = re.compile(r"[^\W_]+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
@@ -89,7 +89,7 @@ def _variants(folded: str) -> list[list[str]]:
     latin_fixed = _LATIN_WITH_LEET.sub(_unleet, folded) if _ANY_LATIN.search(folded) else folded
     plain = _words(_TOKEN.findall(latin_fixed))
     streams = [plain]
-    unfilled = _INNER_FILLER.sub("", latin_fixed)
+    unfilled = latin_fixed if _FILLER_CHARS.isdisjoint(latin_fixed) else _INNER_FILLER.sub("", latin_fixed)
     if unfilled != latin_fixed:
         joined = _words(_TOKEN.findall(unfilled))
         if joined != plain:
@@ -118,8 +118,8 @@ def _words(raw: list[str]) -> list[str]:
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
-    if b"\x01\x01" not in bytes(map(min, map(len, tokens), repeat(2))):
-        return tokens  # no two one-letter tokens side by side (lengths as bytes, in C): nothing to join
+    if 1 not in map(len, tokens) or "\x01\x01" not in "".join(map(chr, map(len, tokens))):
+        return tokens  # no two one-letter tokens side by side (their lengths as characters, in C): nothing to join
     out: list[str] = []
     run: list[str] = []
     for token in [*tokens, ""]:

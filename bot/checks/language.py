@@ -202,15 +202,19 @@ def detect_language(text: str, detector: LanguageDetector | None = None,
     words = _WORD.findall(without_links)
     if not words:
         return _no_letters(without_links, links > 0)
-    by_script: dict[str, list[str]] = {"arabic": [], "latin": [], "other": []}
-    for word in words:
-        by_script[_word_script(word)].append(word)
-    arabic, latin, other = by_script["arabic"], by_script["latin"], by_script["other"]
+    scripts = list(map(_word_script, words))
+    if scripts.count("arabic") == len(words):  # most comments: every word in Arabic letters
+        arabic, latin, other = words, [], []
+    else:
+        by_script: dict[str, list[str]] = {"arabic": [], "latin": [], "other": []}
+        for word, script in zip(words, scripts, strict=True):
+            by_script[script].append(word)
+        arabic, latin, other = by_script["arabic"], by_script["latin"], by_script["other"]
     if len(other) > len(arabic) and len(other) >= len(latin):
         return LanguageResult("not_fa", "other_script", 0.9)
     if len(latin) > len(arabic):
         return _latin(latin, lex)
-    letters = sum(len(w) for w in arabic)
+    letters = sum(map(len, arabic))
     if letters < 2:
         return LanguageResult("uncertain", "too_short", 0.3)
     return _arabic_script(arabic, without_links, lex, detector, mixed=bool(latin or other))

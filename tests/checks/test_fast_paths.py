@@ -113,3 +113,9 @@ def test_word_flood_gate_misses_no_flood(words: list[str], spaces: list[str]) ->
 def test_word_flood_still_found() -> None:
     assert spam.find_spam("عالی " * 8).flood
     assert not spam.find_spam("عالی " * 7).flood
+
+
+def test_filler_characters_are_the_filler_class() -> None:
+    insults = importlib.import_module("bot.checks.insults")
+    in_class = {c for c in map(chr, range(0x3000)) if insults.re.fullmatch(insults._FILLER, c)}
+    assert in_class == set(insults._FILLER_CHARS)
