@@ -150,12 +150,12 @@ def clear_word_hits() -> None:
 
 def listed_insult(key: str, lists: InsultLists) -> str | None:
     """The entry a squeezed token is, with its endings read off («احمقا» → «احمق»), or None."""
-    return _word_hit(key, key, lists)
+    return None if _no_word_hit(key, key, lists) else _word_hit(key, key, lists)
 
 
 def listed_context_word(key: str, lists: InsultLists) -> str | None:
     """The ordinary word («گاو», «سگ») a squeezed token is, which insults only when aimed, or None."""
-    return _contextual_stem(key, lists)
+    return None if _no_context_stem(key, lists) else _contextual_stem(key, lists)
 
 
 def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
@@ -371,18 +371,24 @@ def _token_info(token: str, lists: InsultLists) -> tuple[str, str | None, str | 
 
 
 def _listed_nowhere(key: str, raw: str, lists: InsultLists) -> bool:
-    """The first tests of `_word_hit` and `_contextual_stem` that answer None, in one place:
-    no listed word starts with the key's first three letters, no ordinary one with its first two,
-    and no stem that insults anywhere is inside it."""
+    """Neither `_word_hit` nor `_contextual_stem` can find anything in this token (most tokens)."""
+    return _no_word_hit(key, raw, lists) and _no_context_stem(key, lists)
+
+
+def _no_word_hit(key: str, raw: str, lists: InsultLists) -> bool:
+    """The first tests of `_word_hit` that answer None: no listed word starts with the key's first
+    three letters or is the token, and no stem that insults anywhere is inside it."""
     return (
         key[:3] not in _prefixes(lists.words, 3)
-        and key[:2] not in _prefixes(lists.contextual, 2)
         and key not in lists.words
         and raw not in lists.exact
-        and key not in lists.contextual
-        and not key.startswith("پیر")
         and not _anywhere(lists.anywhere).search(key)
     )
+
+
+def _no_context_stem(key: str, lists: InsultLists) -> bool:
+    """The first tests of `_contextual_stem` that answer None: no ordinary insulting word starts so."""
+    return key[:2] not in _prefixes(lists.contextual, 2) and key not in lists.contextual and not key.startswith("پیر")
 
 
 def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
