@@ -162,9 +162,7 @@ _WORD_CUES_MAX = 100_000
 def _row(word: str, lex: LanguageLexicon, known: dict[str, _Row]) -> _Row:
     if len(known) >= _WORD_CUES_MAX:
         known.clear()
-    one = _word_cues(word, lex)
-    row = known[word] = (one.persian, one.persian_strong, one.persian_letters, one.arabic, one.arabic_strong,
-                         one.unknown, one.foreign_words, one.foreign or None)
+    row = known[word] = _word_cues(word, lex)
     return row
 
 
@@ -193,51 +191,46 @@ def clear_word_cues() -> None:
     _WORD_CUES.clear()
 
 
-def _word_cues(word: str, lex: LanguageLexicon) -> Cues:
-    """The evidence of one word (memoised by `collect`: words repeat, comments do not)."""
+def _foreign_row(langs: tuple[str, ...] | set[str], weight: float, foreign_words: int) -> _Row:
     cues = Cues(words=1)
+    cues.add_foreign(langs, weight)
+    return (0.0, 0, 0, 0.0, 0.0, 0, foreign_words, cues.foreign)
+
+
+def _word_cues(word: str, lex: LanguageLexicon) -> _Row:
+    """The evidence of one word as a row (memoised by `collect`: words repeat, comments do not)."""
     langs = _letter_languages(word)
     if langs:
         # «بە», «کہ» fold to Persian words, but no Persian writes them so; a function word («کے»,
         # «ہے») of a language that writes that letter settles it.
         listed = _function_languages(lite_form(word), lex) & langs
-        cues.foreign_words += bool(listed)
-        cues.add_foreign(listed or langs, 3.0 if listed else 2.0)
-        return cues
+        return _foreign_row(listed or langs, 3.0 if listed else 2.0, int(bool(listed)))
     folded = match_form(word)
     lite = lite_form(word)
     core = folded in lex.persian
     broad = core or folded in lex.persian_broad
     functions = _function_languages(lite, lex)
     if functions and not core:
-        cues.foreign_words += not broad
-        cues.add_foreign(functions, 0.5 if broad else 1.0)  # «سره», «کله»: Persian words too
-        return cues
+        return _foreign_row(functions, 0.5 if broad else 1.0, int(not broad))  # «سره», «کله»: Persian words too
     persian_typed = not _PERSIAN_KEYBOARD.isdisjoint(word)
     if not persian_typed and (_AR_YEH in word or _AR_KAF in word) and lite in lex.arabic:
-        cues.arabic += 1.0  # «كوني», «هيا» on an Arabic keyboard: an Arabic word, even if Persian spells it too
-        cues.arabic_strong += 1.0
-        return cues
+        # «كوني», «هيا» on an Arabic keyboard: an Arabic word, even if Persian spells it too
+        return (0.0, 0, 0, 1.0, 1.0, 0, 0, None)
     shared = core and lite in lex.arabic and not persian_typed  # «من», «ما»: evidence for neither
-    if not _PERSIAN_ONLY_LETTERS.isdisjoint(word):
-        cues.persian_letters += 1
+    letters = int(not _PERSIAN_ONLY_LETTERS.isdisjoint(word))
     if shared:
-        return cues
+        return (0.0, 0, letters, 0.0, 0.0, 0, 0, None)
+    persian, strong, unknown = 0.0, 0, 0
     if core or ZWNJ in word or persian_morphology(folded):
-        cues.persian += 1.0
-        cues.persian_strong += 1
+        persian, strong = 1.0, 1
     elif broad:
-        cues.persian += 0.5
+        persian = 0.5
     else:
         weight = known_stem(folded, lex)
-        cues.persian += weight
-        cues.persian_strong += weight >= 1.0
-        cues.unknown += not weight
+        persian, strong, unknown = weight, int(weight >= 1.0), int(not weight)
         broad = weight >= 1.0  # «كتابش»: a known word with a Persian-only clitic is not Arabic
-    weak, strong = _arabic(word, lite, lex, core, broad)
-    cues.arabic += weak
-    cues.arabic_strong += strong
-    return cues
+    weak, arabic_strong = _arabic(word, lite, lex, core, broad)
+    return (persian, strong, letters, weak, arabic_strong, unknown, 0, None)
 
 
 def arabic_tanween(text: str) -> int:
