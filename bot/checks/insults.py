@@ -256,17 +256,13 @@ def _contextual_hits(keys: list[str], stems: list[str | None], lists: InsultList
             return []  # no ordinary word that insults when aimed, and no «تو …» to find one after
     else:
         _you_are(keys, stems, lists)
-    found: list[str] = []
-    for i, stem in enumerate(stems):
-        if stem is not None and _aimed(keys, i, stems, other_insult):
-            found.append(stem)
-    return found
+    return [stem for i, stem in enumerate(stems) if stem is not None and _aimed(keys, i, stems, other_insult)]
 
 
 def _you_are(keys: list[str], stems: list[str | None], lists: InsultLists) -> None:
     """«تو آشغالی»: after «تو», «شما», «یه», … a [clean] word may be the ordinary insult again."""
-    for i in range(1, len(keys)):
-        if stems[i] is None and keys[i - 1] in YOU_BEFORE:
+    for i, before in enumerate(keys[:-1], start=1):
+        if before in YOU_BEFORE and stems[i] is None:
             stems[i] = you_are_listed(keys, i, lists.clean, lists.contextual)
 
 
@@ -497,22 +493,33 @@ def _prefixes(words: frozenset[str], size: int) -> frozenset[str]:
     return frozenset(w[:size] for w in words)
 
 
+_STEM_SUFFIXES = ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای")
+
+
 def _stem_hit(key: str, words: frozenset[str]) -> str | None:
-    if key in words:
-        return key
-    if key[:2] not in _prefixes(words, 2):
-        return None
-    for suffix in ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای"):
-        if key.endswith(suffix) and key[: -len(suffix)] in words:
-            return key[: -len(suffix)]
-    return None
+    """The word a token is, or is with one of `_STEM_SUFFIXES` (tried in order), or None."""
+    return _stem_forms(words).get(key)
+
+
+@cache
+def _stem_forms(words: frozenset[str]) -> dict[str, str]:
+    """Every token `_stem_hit` answers, with its answer: each word, and each word with a suffix
+    (the first suffix in order wins) whose first two letters begin some word."""
+    starts = _prefixes(words, 2)
+    forms: dict[str, str] = {}
+    for suffix in _STEM_SUFFIXES:
+        for word in sorted(words):
+            form = word + suffix
+            if form[:2] in starts:
+                forms.setdefault(form, word)
+    forms.update((word, word) for word in words)  # a word is itself before it is another word plus a suffix
+    return forms
 
 
 def find_accusation(tokens: list[str], lexicon: Lexicon, names: Iterable[str] = ()) -> tuple[str, ...]:
     """Accusation words aimed at an office, a title, a pointer («این آقا») or a named person."""
-    words = lexicon.accusation_words
-    starts = _prefixes(words, 2)  # the test `_stem_hit` starts with, here without a call per token
-    accused = [hit for t in tokens if (t in words or t[:2] in starts) and (hit := _stem_hit(t, words))]
+    forms = _stem_forms(lexicon.accusation_words)
+    accused = [hit for t in tokens if (hit := forms.get(t))]
     if not accused:
         return ()
     name_set = frozenset(names)

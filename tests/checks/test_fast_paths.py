@@ -119,3 +119,26 @@ def test_filler_characters_are_the_filler_class() -> None:
     insults = importlib.import_module("bot.checks.insults")
     in_class = {c for c in map(chr, range(0x3000)) if insults.re.fullmatch(insults._FILLER, c)}
     assert in_class == set(insults._FILLER_CHARS)
+
+
+def _stem_hit_in_suffix_order(key: str, words: frozenset[str]) -> str | None:
+    if key in words:
+        return key
+    if key[:2] not in {w[:2] for w in words}:
+        return None
+    for suffix in ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای"):
+        if key.endswith(suffix) and key[: -len(suffix)] in words:
+            return key[: -len(suffix)]
+    return None
+
+
+_SOME_WORDS = frozenset({"دزد", "دزدی", "اختلاس", "فاسد", "ن", "رشوه", "وزیر", "وزیرا", "دزدان"})
+
+
+@given(st.sampled_from([*sorted(_SOME_WORDS), "", "د", "دز", "اخ"]),
+       st.lists(st.sampled_from(["های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای", "ید", "ز"]), max_size=2))
+def test_stem_forms_answer_like_the_suffix_loop(word: str, endings: list[str]) -> None:
+    insults = importlib.import_module("bot.checks.insults")
+    token = word + "".join(endings)
+    if token:
+        assert insults._stem_hit(token, _SOME_WORDS) == _stem_hit_in_suffix_order(token, _SOME_WORDS)
