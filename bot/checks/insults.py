@@ -392,7 +392,9 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
     infos = [known.get(t) or _token_info(t, lists) for t in tokens]
     keys = [info[0] for info in infos]
     text = " " + " ".join(keys) + " "
-    allowed = [p for p, padded in _padded(lists.allowed_phrases) if padded in text]
+    allowed = [] if _first_words(lists.allowed_phrases).isdisjoint(keys) else [
+        p for p, padded in _padded(lists.allowed_phrases) if padded in text
+    ]
     found: list[str] = []
     heads = lists.phrase_heads
     starts_of_words = _word_starts(lists.words)
@@ -480,6 +482,12 @@ def _phrase_gates(phrases: frozenset[str]) -> frozenset[str]:
 def _padded(phrases: frozenset[str]) -> tuple[tuple[str, str], ...]:
     """Each phrase with the spaces it is looked for between."""
     return tuple((p, f" {p} ") for p in phrases)
+
+
+@cache
+def _first_words(phrases: frozenset[str]) -> frozenset[str]:
+    """The first word of each phrase: a phrase is in a text of whole tokens only if its first word is."""
+    return frozenset(p.split(" ", 1)[0] for p in phrases)
 
 
 @cache

@@ -205,6 +205,8 @@ def tokenize(normalized: str) -> list[str]:
 def _tokens(normalized: str) -> tuple[str, ...]:
     """`tokenize`, memoised: the review, the relevance check and the learned model read the same text."""
     raw = _TOKEN.findall(normalized)
+    if _VERB_PREFIX_TOKENS.isdisjoint(raw):
+        return tuple(raw)  # no detached «می»/«نمی»: nothing to join
     tokens: list[str] = []
     i = 0
     while i < len(raw):
