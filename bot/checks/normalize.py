@@ -170,9 +170,18 @@ _COMBINING = re.compile(
 )
 
 
+# Characters every step of `fold` leaves as they are (NFKC-stable, not in `_FOLD`, not combining, no
+# digits to convert, no upper case, no look-alikes), none composing with another: a text of these
+# alone is already folded (most Persian words).
+_FOLDED = frozenset("ءابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیئ" + " \n" + ZWNJ + "،؛؟«»"
+                    + "abcdefghijklmnopqrstuvwxyz0123456789.,!?:;()-'\"")
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Letters folded for matching: Arabic forms, hamza carriers, diacritics, tatweel, case, digits."""
+    if _FOLDED.issuperset(text):
+        return text
     text = _fold_letters(unicodedata.normalize("NFKC", text))
     if not text.isascii():
         text = _COMBINING.sub("", text)

@@ -142,3 +142,19 @@ def test_stem_forms_answer_like_the_suffix_loop(word: str, endings: list[str]) -
     token = word + "".join(endings)
     if token:
         assert insults._stem_hit(token, _SOME_WORDS) == _stem_hit_in_suffix_order(token, _SOME_WORDS)
+
+
+@given(st.text(alphabet="".join(sorted(normalize._FOLDED)), max_size=30))
+def test_already_folded_characters_fold_to_themselves(text: str) -> None:
+    normalize.fold.cache_clear()
+    assert normalize._FOLDED.issuperset(text)
+    unchecked = normalize._fold_letters(normalize.unicodedata.normalize("NFKC", text))
+    unchecked = normalize._COMBINING.sub("", unchecked)
+    assert normalize.latin_homoglyphs(normalize.to_latin_digits(unchecked).lower()) == text
+
+
+def test_already_folded_set_holds_no_folded_letter() -> None:
+    for char in normalize._FOLDED:
+        assert normalize.unicodedata.normalize("NFKC", char) == char
+        assert not normalize.unicodedata.combining(char)
+        assert ord(char) not in normalize._FOLD and char.lower() == char
