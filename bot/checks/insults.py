@@ -150,11 +150,17 @@ def clear_word_hits() -> None:
 
 def listed_insult(key: str, lists: InsultLists) -> str | None:
     """The entry a squeezed token is, with its endings read off («احمقا» → «احمق»), or None."""
+    info = _token_info(key, lists)  # shared with the insult scan, which meets the same words
+    if info[0] == key:  # a squeezed token is its own key: the memo holds exactly this answer
+        return info[1]
     return None if _no_word_hit(key, key, lists) else _word_hit(key, key, lists)
 
 
 def listed_context_word(key: str, lists: InsultLists) -> str | None:
     """The ordinary word («گاو», «سگ») a squeezed token is, which insults only when aimed, or None."""
+    info = _token_info(key, lists)
+    if info[0] == key:
+        return info[2]
     return None if _no_context_stem(key, lists) else _contextual_stem(key, lists)
 
 
