@@ -15,7 +15,7 @@ _NON_WORD = re.compile(r"[^\w ]+")
 @lru_cache(maxsize=65536)
 def insult_key(token: str) -> str:
     """A token with every doubled letter squeezed, so «احمققق» and «احمق» meet."""
-    return _RUNS.sub(r"\1", token)
+    return _RUNS.sub(r"\1", token) if _RUNS.search(token) else token
 
 
 def entry_key(entry: str) -> str:

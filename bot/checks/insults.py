@@ -14,6 +14,7 @@ from bot.checks.normalize import ZWNJ, fold
 
 _FILLER = r"[.*_\-'`~^|+!•·,،؛:/\\\"]"
 _LETTER = r"[^\W\d_]"
+_FILLER_CHARS = frozenset(".*_-'`~^|+!•·,،؛:/\\\"")  # the characters of `_FILLER`
 _INNER_FILLER = re.compile(rf"(?<={_LETTER}){_FILLER}+(?={_LETTER})")
 _TOKEN = re.compile(r"[^\W_]+")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
@@ -59,9 +60,11 @@ _FUNCTION = frozenset({"که", "را", "رو", "و", "هم", "از", "به", "ب
 # Prepositions run into the pronoun: «برتو», «بتو».
 _SPLIT = {"برتو": ("بر", "تو"), "بتو": ("به", "تو"), "بهتو": ("به", "تو"), "برشما": ("بر", "شما"),
           "بشما": ("به", "شما"), "ب": ("به",), "توروحت": ("تو", "روحت"), "توروحش": ("تو", "روحش")}
+_REWRITTEN = frozenset({"می", "نمی", *_SPLIT})  # the tokens `_words` changes
 _EMOJI_INSULTS = frozenset("🖕💩")
 # Faces of disgust and animals (a row of them, or beside words that insult, mocks someone).
 _EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐽🐒🐵🐕🐶🐀🐁🐍🐑🐐🐄🐮🐂🐃🫏🤡🦊🐗🦍🦧🤢🪳🦟🪰🦨")
+_ANY_EMOJI = _EMOJI_INSULTS | _EMOJI_CONTEXT
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,7 @@ def _variants(folded: str) -> list[list[str]]:
     latin_fixed = _LATIN_WITH_LEET.sub(_unleet, folded) if _ANY_LATIN.search(folded) else folded
     plain = _words(_TOKEN.findall(latin_fixed))
     streams = [plain]
-    unfilled = _INNER_FILLER.sub("", latin_fixed)
+    unfilled = latin_fixed if _FILLER_CHARS.isdisjoint(latin_fixed) else _INNER_FILLER.sub("", latin_fixed)
     if unfilled != latin_fixed:
         joined = _words(_TOKEN.findall(unfilled))
         if joined != plain:
@@ -99,6 +102,8 @@ def _variants(folded: str) -> list[list[str]]:
 
 def _words(raw: list[str]) -> list[str]:
     """Tokens with a detached «می»/«نمی» joined to its verb and «برتو» split in two."""
+    if _REWRITTEN.isdisjoint(raw):
+        return raw  # nothing to join or split (most comments)
     out: list[str] = []
     i = 0
     while i < len(raw):
@@ -113,6 +118,8 @@ def _words(raw: list[str]) -> list[str]:
 
 
 def _join_single_letters(tokens: list[str]) -> list[str]:
+    if 1 not in map(len, tokens) or "\x01\x01" not in "".join(map(chr, map(len, tokens))):
+        return tokens  # no two one-letter tokens side by side (their lengths as characters, in C): nothing to join
     out: list[str] = []
     run: list[str] = []
     for token in [*tokens, ""]:
@@ -138,16 +145,23 @@ def clear_word_hits() -> None:
     """Forget the memoised per-token list look-ups (benchmarks timing cold text)."""
     _HITS.clear()
     _CONTEXT_HITS.clear()
+    _TOKEN_INFO.clear()
 
 
 def listed_insult(key: str, lists: InsultLists) -> str | None:
     """The entry a squeezed token is, with its endings read off («احمقا» → «احمق»), or None."""
-    return _word_hit(key, key, lists)
+    info = _token_info(key, lists)  # shared with the insult scan, which meets the same words
+    if info[0] == key:  # a squeezed token is its own key: the memo holds exactly this answer
+        return info[1]
+    return None if _no_word_hit(key, key, lists) else _word_hit(key, key, lists)
 
 
 def listed_context_word(key: str, lists: InsultLists) -> str | None:
     """The ordinary word («گاو», «سگ») a squeezed token is, which insults only when aimed, or None."""
-    return _contextual_stem(key, lists)
+    info = _token_info(key, lists)
+    if info[0] == key:
+        return info[2]
+    return None if _no_context_stem(key, lists) else _contextual_stem(key, lists)
 
 
 def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
@@ -242,16 +256,20 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
     return bare and ((i > 0 and stems[i - 1] == before) or (after != "" and stems[i + 1] == after))
 
 
-def _contextual_hits(keys: list[str], lists: InsultLists, other_insult: bool) -> list[str]:
-    stems = [_contextual_stem(k, lists) for k in keys]
-    for i in range(1, len(keys)):
-        if stems[i] is None and keys[i - 1] in YOU_BEFORE:
+def _contextual_hits(keys: list[str], stems: list[str | None], lists: InsultLists, other_insult: bool) -> list[str]:
+    if YOU_BEFORE.isdisjoint(keys[:-1]):
+        if stems.count(None) == len(stems):
+            return []  # no ordinary word that insults when aimed, and no «تو …» to find one after
+    else:
+        _you_are(keys, stems, lists)
+    return [stem for i, stem in enumerate(stems) if stem is not None and _aimed(keys, i, stems, other_insult)]
+
+
+def _you_are(keys: list[str], stems: list[str | None], lists: InsultLists) -> None:
+    """«تو آشغالی»: after «تو», «شما», «یه», … a [clean] word may be the ordinary insult again."""
+    for i, before in enumerate(keys[:-1], start=1):
+        if before in YOU_BEFORE and stems[i] is None:
             stems[i] = you_are_listed(keys, i, lists.clean, lists.contextual)
-    found: list[str] = []
-    for i, stem in enumerate(stems):
-        if stem is not None and _aimed(keys, i, stems, other_insult):
-            found.append(stem)
-    return found
 
 
 _CURSE_HEADS = frozenset({"لعنت", "نفرین", "تف", "توف"})
@@ -308,7 +326,9 @@ def _wishes(keys: list[str]) -> list[str]:
 
 def _curses(keys: list[str]) -> list[str]:
     """«لعنت به روحت», «نفرین بر تو», «تف به شرفت»: a curse sent to someone, not to the traffic."""
-    found: list[str] = _wishes(keys)
+    found: list[str] = [] if _WISH_HEADS.isdisjoint(keys) else _wishes(keys)
+    if _CURSE_HEADS.isdisjoint(keys):
+        return found  # «لعنت», «نفرین», «تف» are the heads of every curse below
     for i in range(len(keys) - 1):
         head, link = keys[i], keys[i + 1]
         if (head in ("لعنت", "نفرین") and link in ("بر", "به") and i + 2 < len(keys)
@@ -327,21 +347,68 @@ def _curses(keys: list[str]) -> list[str]:
     return found
 
 
-def _titled(keys: list[str], hit: str) -> bool:
-    """The hit is a title after «کتاب», «فیلم», …: «کتاب ابله را خواندم»."""
-    return any(i and keys[i - 1] in _TITLE_NOUNS and key.startswith(hit) for i, key in enumerate(keys))
+def _titles(keys: list[str]) -> list[str]:
+    """The words after «کتاب», «فیلم», …: a hit they start with is a title («کتاب ابله را خواندم»)."""
+    return [key for i, key in enumerate(keys) if i and keys[i - 1] in _TITLE_NOUNS]
+
+
+_TOKEN_INFO: dict[int, dict[str, tuple[str, str | None, str | None]]] = {}
+
+
+def _token_info(token: str, lists: InsultLists) -> tuple[str, str | None, str | None]:
+    """(squeezed key, listed insult, ordinary word that insults when aimed) of one token, memoised."""
+    known = _TOKEN_INFO.get(id(lists))
+    if known is None:
+        known = _TOKEN_INFO[id(lists)] = {}
+    info = known.get(token)
+    if info is None:
+        if len(known) >= _HITS_MAX:
+            known.clear()
+        key = insult_key(token)
+        if _listed_nowhere(key, token, lists):
+            info = known[token] = (key, None, None)  # most tokens: no list entry can start so
+        else:
+            info = known[token] = (key, _word_hit(key, token, lists), _contextual_stem(key, lists))
+    return info
+
+
+def _listed_nowhere(key: str, raw: str, lists: InsultLists) -> bool:
+    """Neither `_word_hit` nor `_contextual_stem` can find anything in this token (most tokens)."""
+    return _no_word_hit(key, raw, lists) and _no_context_stem(key, lists)
+
+
+def _no_word_hit(key: str, raw: str, lists: InsultLists) -> bool:
+    """The first tests of `_word_hit` that answer None: no listed word starts with the key's first
+    three letters or is the token, and no stem that insults anywhere is inside it."""
+    return (
+        key[:3] not in _prefixes(lists.words, 3)
+        and key not in lists.words
+        and raw not in lists.exact
+        and not _anywhere(lists.anywhere).search(key)
+    )
+
+
+def _no_context_stem(key: str, lists: InsultLists) -> bool:
+    """The first tests of `_contextual_stem` that answer None: no ordinary insulting word starts so."""
+    return key[:2] not in _prefixes(lists.contextual, 2) and key not in lists.contextual and not key.startswith("پیر")
 
 
 def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
-    keys = [insult_key(t) for t in tokens]
+    known = _TOKEN_INFO.get(id(lists), {})
+    infos = [known.get(t) or _token_info(t, lists) for t in tokens]
+    keys = [info[0] for info in infos]
     text = " " + " ".join(keys) + " "
-    allowed = [p for p in lists.allowed_phrases if f" {p} " in text]
+    allowed = [] if _first_words(lists.allowed_phrases).isdisjoint(keys) else [
+        p for p, padded in _padded(lists.allowed_phrases) if padded in text
+    ]
     found: list[str] = []
     heads = lists.phrase_heads
-    for i in range(len(keys) - 1):
+    starts_of_words = _word_starts(lists.words)
+    # Only a phrase's first word, or the beginning of a listed word, can start anything below.
+    for i in [i for i, key in enumerate(keys[:-1]) if key in heads or key in starts_of_words]:
         if keys[i] not in heads:
-            if len(keys[i]) + len(keys[i + 1]) >= 4 and keys[i] + keys[i + 1] in lists.words and not (
-                _FUNCTION.intersection(keys[i : i + 2])
+            if len(keys[i]) + len(keys[i + 1]) >= 4 and (
+                keys[i] + keys[i + 1] in lists.words and not _FUNCTION.intersection(keys[i : i + 2])
             ):
                 found.append(keys[i] + keys[i + 1])  # «کله پوک» spelt apart
             continue
@@ -356,14 +423,14 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
                 found.append(base)  # «خاک بر سرتان», «بی غیرتید»
             elif size == 2 and phrase.replace(" ", "") in lists.words and not _FUNCTION.intersection(keys[i : i + 2]):
                 found.append(phrase.replace(" ", ""))
-    for i, key in enumerate(keys):
-        hit = _word_hit(key, tokens[i], lists)
-        if hit is not None:
-            found.append(hit)
+    found += [info[1] for info in infos if info[1] is not None]
     found += _curses(keys)
     found += patterned(keys, lambda k: _contextual_stem(k, lists) or _word_hit(k, k, lists))
-    found += _contextual_hits(keys, lists, bool(found))
-    return [f for f in found if not any(f in p for p in allowed) and not _titled(keys, f)]
+    found += _contextual_hits(keys, [info[2] for info in infos], lists, bool(found))
+    if not found:
+        return found
+    titles = () if _TITLE_NOUNS.isdisjoint(keys[:-1]) else _titles(keys)
+    return [f for f in found if not any(f in p for p in allowed) and not any(t.startswith(f) for t in titles)]
 
 
 def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
@@ -379,6 +446,8 @@ def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 def _emoji(folded: str, other_insult: bool) -> list[str]:
     """🖕 and 💩 always; 🤮, 🤡 and animals in a row, alone, or when the comment insults anyway."""
+    if _ANY_EMOJI.isdisjoint(folded):
+        return []
     chars = set(folded)
     hits = sorted(chars & _EMOJI_INSULTS)
     context = sorted(chars & _EMOJI_CONTEXT)
@@ -416,24 +485,55 @@ def _phrase_gates(phrases: frozenset[str]) -> frozenset[str]:
 
 
 @cache
+def _padded(phrases: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Each phrase with the spaces it is looked for between."""
+    return tuple((p, f" {p} ") for p in phrases)
+
+
+@cache
+def _first_words(phrases: frozenset[str]) -> frozenset[str]:
+    """The first word of each phrase: a phrase is in a text of whole tokens only if its first word is."""
+    return frozenset(p.split(" ", 1)[0] for p in phrases)
+
+
+@cache
+def _word_starts(words: frozenset[str]) -> frozenset[str]:
+    """Every proper beginning of every word: a token starting no listed word cannot join the next one into it."""
+    return frozenset(w[:n] for w in words for n in range(1, len(w)))
+
+
+@cache
 def _prefixes(words: frozenset[str], size: int) -> frozenset[str]:
     return frozenset(w[:size] for w in words)
 
 
+_STEM_SUFFIXES = ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای")
+
+
 def _stem_hit(key: str, words: frozenset[str]) -> str | None:
-    if key in words:
-        return key
-    if key[:2] not in _prefixes(words, 2):
-        return None
-    for suffix in ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای"):
-        if key.endswith(suffix) and key[: -len(suffix)] in words:
-            return key[: -len(suffix)]
-    return None
+    """The word a token is, or is with one of `_STEM_SUFFIXES` (tried in order), or None."""
+    return _stem_forms(words).get(key)
+
+
+@cache
+def _stem_forms(words: frozenset[str]) -> dict[str, str]:
+    """Every token `_stem_hit` answers, with its answer: each word, and each word with a suffix
+    (the first suffix in order wins) whose first two letters begin some word."""
+    starts = _prefixes(words, 2)
+    forms: dict[str, str] = {}
+    for suffix in _STEM_SUFFIXES:
+        for word in sorted(words):
+            form = word + suffix
+            if form[:2] in starts:
+                forms.setdefault(form, word)
+    forms.update((word, word) for word in words)  # a word is itself before it is another word plus a suffix
+    return forms
 
 
 def find_accusation(tokens: list[str], lexicon: Lexicon, names: Iterable[str] = ()) -> tuple[str, ...]:
     """Accusation words aimed at an office, a title, a pointer («این آقا») or a named person."""
-    accused = [hit for t in tokens if (hit := _stem_hit(t, lexicon.accusation_words))]
+    forms = _stem_forms(lexicon.accusation_words)
+    accused = [hit for t in tokens if (hit := forms.get(t))]
     if not accused:
         return ()
     name_set = frozenset(names)

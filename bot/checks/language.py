@@ -69,6 +69,7 @@ def default_detector() -> LangdetectDetector:
 
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t|telegram)\.me/\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}(?:/\S*)?", re.I)
+_URL_CUE = re.compile(r"://|www\.|\.[a-z]{2}", re.I)  # what `_URL` needs to match at all
 _MENTION = re.compile(r"@\w+")
 _WORD = re.compile(r"[^\W\d_]+(?:" + ZWNJ + r"[^\W\d_]+)*")
 # A word spelt out letter by letter, to dodge filters: «ک*ث*ا*ف*ت», «ک ث ا ف ت».
@@ -84,12 +85,19 @@ def _script(char: str) -> str:
     return "other"
 
 
+_ARABIC_CHARS = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")
+_LATIN_CHARS = re.compile("[\x00-\x7f\u00c0-\u024f]")
+
+
 @lru_cache(maxsize=65536)
 def _word_script(word: str) -> str:
-    counts = {"arabic": 0, "latin": 0, "other": 0}
-    for char in word:
-        counts[_script(char)] += 1
-    return max(counts, key=lambda k: counts[k])
+    """The script most of a word's letters are in (`_script`, counted in C); ties go arabic, latin, other."""
+    arabic = len(_ARABIC_CHARS.findall(word))
+    latin = len(_LATIN_CHARS.findall(word))
+    other = len(word) - arabic - latin
+    if arabic >= latin and arabic >= other:
+        return "arabic"
+    return "latin" if latin >= other else "other"
 
 
 def _no_letters(text: str, had_url: bool) -> LanguageResult:
@@ -186,22 +194,27 @@ def detect_language(text: str, detector: LanguageDetector | None = None,
     """Persian (`fa`), not Persian (`not_fa`) or `uncertain`, with a reason code."""
     lex = (lexicon or default_lexicon()).language
     cleaned = clean_text(text)
-    without_links, links = _URL.subn(" ", cleaned)
-    without_links = _MENTION.sub(" ", without_links)
+    without_links, links = _URL.subn(" ", cleaned) if _URL_CUE.search(cleaned) else (cleaned, 0)
+    if "@" in without_links:
+        without_links = _MENTION.sub(" ", without_links)
     if "*" in without_links or " " in without_links:
         without_links = _SPELLED.sub(lambda m: _NOT_LETTER.sub("", m.group()), without_links)
     words = _WORD.findall(without_links)
     if not words:
         return _no_letters(without_links, links > 0)
-    by_script: dict[str, list[str]] = {"arabic": [], "latin": [], "other": []}
-    for word in words:
-        by_script[_word_script(word)].append(word)
-    arabic, latin, other = by_script["arabic"], by_script["latin"], by_script["other"]
+    scripts = list(map(_word_script, words))
+    if scripts.count("arabic") == len(words):  # most comments: every word in Arabic letters
+        arabic, latin, other = words, [], []
+    else:
+        by_script: dict[str, list[str]] = {"arabic": [], "latin": [], "other": []}
+        for word, script in zip(words, scripts, strict=True):
+            by_script[script].append(word)
+        arabic, latin, other = by_script["arabic"], by_script["latin"], by_script["other"]
     if len(other) > len(arabic) and len(other) >= len(latin):
         return LanguageResult("not_fa", "other_script", 0.9)
     if len(latin) > len(arabic):
         return _latin(latin, lex)
-    letters = sum(len(w) for w in arabic)
+    letters = sum(map(len, arabic))
     if letters < 2:
         return LanguageResult("uncertain", "too_short", 0.3)
     return _arabic_script(arabic, without_links, lex, detector, mixed=bool(latin or other))

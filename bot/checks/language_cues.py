@@ -21,6 +21,7 @@ LETTER_LANGUAGES: dict[str, tuple[str, ...]] = {}
 for _lang, _letters in FOREIGN_LETTERS.items():
     for _letter in _letters:
         LETTER_LANGUAGES[_letter] = (*LETTER_LANGUAGES.get(_letter, ()), _lang)
+_FOREIGN_LETTER_SET = frozenset(LETTER_LANGUAGES)
 PRIORITY = ("urdu", "pashto", "kurdish", "sindhi", "uyghur")
 _PERSIAN_ONLY_LETTERS = frozenset("پچژگ")
 _ALEF_MAKSURA = "ى"
@@ -111,8 +112,9 @@ def _letter_languages(word: str) -> set[str]:
         langs.update(("kurdish", "uyghur"))  # Persian never opens a word with ئ
     if _ALEF_MAKSURA in word[:-1]:
         langs.add("uyghur")  # ى inside a word is Uyghur's i; Arabic writes it only at the end
-    for char in word:
-        langs.update(LETTER_LANGUAGES.get(char, ()))
+    if not _FOREIGN_LETTER_SET.isdisjoint(word):
+        for char in word:
+            langs.update(LETTER_LANGUAGES.get(char, ()))
     return langs
 
 
@@ -127,7 +129,7 @@ def _function_languages(lite: str, lex: LanguageLexicon) -> set[str]:
 
 def _arabic(word: str, lite: str, lex: LanguageLexicon, core: bool, broad: bool) -> tuple[float, float]:
     """(all, strong) Arabic evidence of one word; letters only Arabic spelling uses count double."""
-    if any(c in _PERSIAN_KEYBOARD for c in word):
+    if not _PERSIAN_KEYBOARD.isdisjoint(word):
         return (0.0, 0.0)  # ی، ک، پ، چ، ژ، گ: no Arabic writer types these
     strong = 0.0
     if "ة" in lite or lite.endswith(_ALEF_MAKSURA) or lite.startswith(("أ", "إ")):
@@ -150,35 +152,38 @@ def _definite(lite: str) -> bool:
     return False
 
 
-_WORD_CUES: dict[tuple[int, str], Cues] = {}
+# Per lexicon, each word's evidence as a row: persian, persian_strong, persian_letters, arabic,
+# arabic_strong, unknown, foreign_words, then its foreign languages (or None).
+_Row = tuple[float, int, int, float, float, int, int, "dict[str, float] | None"]
+_WORD_CUES: dict[int, dict[str, _Row]] = {}
 _WORD_CUES_MAX = 100_000
+
+
+def _row(word: str, lex: LanguageLexicon, known: dict[str, _Row]) -> _Row:
+    if len(known) >= _WORD_CUES_MAX:
+        known.clear()
+    row = known[word] = _word_cues(word, lex)
+    return row
 
 
 def collect(words: list[str], lex: LanguageLexicon) -> Cues:
     """Weigh every Arabic-script word for Persian, Arabic and the other languages."""
-    ident = id(lex)
-    persian = arabic = arabic_strong = 0.0
-    persian_strong = persian_letters = unknown = foreign_words = 0
+    known = _WORD_CUES.get(id(lex))
+    if known is None:
+        known = _WORD_CUES[id(lex)] = {}
+    rows = [known.get(word) or _row(word, lex, known) for word in words]
     foreign: dict[str, float] = {}
-    for word in words:
-        one = _WORD_CUES.get((ident, word))
-        if one is None:
-            if len(_WORD_CUES) >= _WORD_CUES_MAX:
-                _WORD_CUES.clear()
-            one = _WORD_CUES[(ident, word)] = _word_cues(word, lex)
-        persian += one.persian
-        persian_strong += one.persian_strong
-        persian_letters += one.persian_letters
-        arabic += one.arabic
-        arabic_strong += one.arabic_strong
-        unknown += one.unknown
-        foreign_words += one.foreign_words
-        if one.foreign:
-            for lang, weight in one.foreign.items():
+    for row in rows:
+        if row[7]:
+            for lang, weight in row[7].items():
                 foreign[lang] = foreign.get(lang, 0.0) + weight
-    return Cues(words=len(words), persian=persian, persian_strong=persian_strong, persian_letters=persian_letters,
-                arabic=arabic, arabic_strong=arabic_strong, unknown=unknown, foreign=foreign,
-                foreign_words=foreign_words)
+    if not rows:
+        return Cues(words=0, foreign=foreign)
+    # Column sums in C; the weights are multiples of 0.5, so every order of adding gives the same float.
+    persian, strong, letters, arabic, arabic_strong, unknown, foreign_words, _ = zip(*rows, strict=True)
+    return Cues(words=len(words), persian=sum(persian, 0.0), persian_strong=sum(strong),
+                persian_letters=sum(letters), arabic=sum(arabic, 0.0), arabic_strong=sum(arabic_strong, 0.0),
+                unknown=sum(unknown), foreign=foreign, foreign_words=sum(foreign_words))
 
 
 def clear_word_cues() -> None:
@@ -186,51 +191,46 @@ def clear_word_cues() -> None:
     _WORD_CUES.clear()
 
 
-def _word_cues(word: str, lex: LanguageLexicon) -> Cues:
-    """The evidence of one word (memoised by `collect`: words repeat, comments do not)."""
+def _foreign_row(langs: tuple[str, ...] | set[str], weight: float, foreign_words: int) -> _Row:
     cues = Cues(words=1)
+    cues.add_foreign(langs, weight)
+    return (0.0, 0, 0, 0.0, 0.0, 0, foreign_words, cues.foreign)
+
+
+def _word_cues(word: str, lex: LanguageLexicon) -> _Row:
+    """The evidence of one word as a row (memoised by `collect`: words repeat, comments do not)."""
     langs = _letter_languages(word)
     if langs:
         # «بە», «کہ» fold to Persian words, but no Persian writes them so; a function word («کے»,
         # «ہے») of a language that writes that letter settles it.
         listed = _function_languages(lite_form(word), lex) & langs
-        cues.foreign_words += bool(listed)
-        cues.add_foreign(listed or langs, 3.0 if listed else 2.0)
-        return cues
+        return _foreign_row(listed or langs, 3.0 if listed else 2.0, int(bool(listed)))
     folded = match_form(word)
     lite = lite_form(word)
     core = folded in lex.persian
     broad = core or folded in lex.persian_broad
     functions = _function_languages(lite, lex)
     if functions and not core:
-        cues.foreign_words += not broad
-        cues.add_foreign(functions, 0.5 if broad else 1.0)  # «سره», «کله»: Persian words too
-        return cues
-    persian_typed = any(c in _PERSIAN_KEYBOARD for c in word)
+        return _foreign_row(functions, 0.5 if broad else 1.0, int(not broad))  # «سره», «کله»: Persian words too
+    persian_typed = not _PERSIAN_KEYBOARD.isdisjoint(word)
     if not persian_typed and (_AR_YEH in word or _AR_KAF in word) and lite in lex.arabic:
-        cues.arabic += 1.0  # «كوني», «هيا» on an Arabic keyboard: an Arabic word, even if Persian spells it too
-        cues.arabic_strong += 1.0
-        return cues
+        # «كوني», «هيا» on an Arabic keyboard: an Arabic word, even if Persian spells it too
+        return (0.0, 0, 0, 1.0, 1.0, 0, 0, None)
     shared = core and lite in lex.arabic and not persian_typed  # «من», «ما»: evidence for neither
-    if any(c in _PERSIAN_ONLY_LETTERS for c in word):
-        cues.persian_letters += 1
+    letters = int(not _PERSIAN_ONLY_LETTERS.isdisjoint(word))
     if shared:
-        return cues
+        return (0.0, 0, letters, 0.0, 0.0, 0, 0, None)
+    persian, strong, unknown = 0.0, 0, 0
     if core or ZWNJ in word or persian_morphology(folded):
-        cues.persian += 1.0
-        cues.persian_strong += 1
+        persian, strong = 1.0, 1
     elif broad:
-        cues.persian += 0.5
+        persian = 0.5
     else:
         weight = known_stem(folded, lex)
-        cues.persian += weight
-        cues.persian_strong += weight >= 1.0
-        cues.unknown += not weight
+        persian, strong, unknown = weight, int(weight >= 1.0), int(not weight)
         broad = weight >= 1.0  # «كتابش»: a known word with a Persian-only clitic is not Arabic
-    weak, strong = _arabic(word, lite, lex, core, broad)
-    cues.arabic += weak
-    cues.arabic_strong += strong
-    return cues
+    weak, arabic_strong = _arabic(word, lite, lex, core, broad)
+    return (persian, strong, letters, weak, arabic_strong, unknown, 0, None)
 
 
 def arabic_tanween(text: str) -> int:

@@ -133,6 +133,8 @@ def is_generic(text: str, lexicon: Lexicon) -> bool:
             generic += 1
         elif token not in lexicon.stopwords:
             rest += 1
+            if rest > 2:
+                break  # three topic words: generic only as a reaction, whatever follows
     return rest == 0 or (generic >= 2 * rest and rest <= 2) or _reaction(normalized, tokens)
 
 

@@ -108,8 +108,7 @@ def review(
         reasons.add("too_short", str(len(cleaned)))
     if len(cleaned) > policy.max_length:
         reasons.add("too_long", str(len(cleaned)))
-    when = now or datetime.now(UTC)
-    if is_duplicate(normalized, history, when, policy.duplicate_window):
+    if history.recent and is_duplicate(normalized, history, now or datetime.now(UTC), policy.duplicate_window):
         reasons.add("duplicate")
     spam = find_spam(cleaned)
     if spam.invite_links:
