@@ -33,6 +33,9 @@ DOMAIN_MODULES = (
 # Services that return what to show (screens, keyboards and direct replies as plain data) and never call
 # Telegram themselves: the handler sends their replies (handlers/replies.py), the rest goes through the outbox.
 TELEGRAM_FREE_SERVICES = ("bot/intake", "bot/moderation", "bot/publishing", "bot/website")
+# Services whose SQL lives in storage/repos/ (issue 15): they may name AsyncSession for typing, nothing more.
+SQL_FREE_SERVICES = ("bot/moderation",)
+SESSION_TYPES = "sqlalchemy.ext.asyncio"
 IMPURE = frozenset({"telegram", "sqlalchemy", "aiosqlite", "asyncpg", "alembic", "aiohttp", "httpx",
                     "storage", "handlers"})
 
@@ -112,6 +115,27 @@ def test_services_import_no_telegram(path: Path) -> None:
     telegram = sorted(n for n in imports_of(path)
                       if n.split(".")[0] == "telegram" and not n.startswith("telegram.helpers"))
     assert not telegram, f"a service returns steps for handlers/replies.py to send, it never imports {telegram}"
+
+
+def sql_imports(path: Path) -> list[str]:
+    """What ``path`` imports from SQLAlchemy beyond ``sqlalchemy.ext.asyncio`` (the session's type)."""
+    return sorted(n for n in imports_of(path) if n.split(".")[0] == "sqlalchemy"
+                  and n != SESSION_TYPES and not n.startswith(SESSION_TYPES + "."))
+
+
+@pytest.mark.parametrize("path", _files(*SQL_FREE_SERVICES), ids=lambda p: str(p.relative_to(ROOT)))
+def test_services_build_no_sql(path: Path) -> None:
+    assert not sql_imports(path), (
+        f"statements belong in a storage/repos/ module taking the session; found {sql_imports(path)}")
+
+
+def test_the_sql_rule_allows_only_the_session_type(tmp_path: Path) -> None:
+    typed, building = tmp_path / "typed.py", tmp_path / "building.py"  # two files: imports_of is cached by path
+    typed.write_text("from sqlalchemy.ext.asyncio import AsyncSession\n", encoding="utf-8")
+    assert sql_imports(typed) == []
+    building.write_text("from sqlalchemy.ext.asyncio import AsyncSession\n"
+                        "def f():\n    from sqlalchemy import select\n    import sqlalchemy.orm\n", encoding="utf-8")
+    assert sql_imports(building) == ["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.select"]
 
 
 def test_handlers_import_no_storage() -> None:

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from types import EllipsisType
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checks.learned import Estimate
@@ -49,16 +48,11 @@ async def load_views(
     if not comments:
         return []
     parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
-    parents = (
-        {p.id: p for p in (await session.execute(select(Comment).where(Comment.id.in_(parent_ids)))).scalars()}
-        if parent_ids
-        else {}
-    )
+    parents = await repo.comments_by_ids(session, parent_ids) if parent_ids else {}
     known_articles = dict(articles or {})
     article_ids = {c.article_id for c in comments} - known_articles.keys()
     if article_ids:
-        stmt = select(Article).where(Article.id.in_(article_ids))
-        known_articles.update({a.id: a for a in (await session.execute(stmt)).scalars()})
+        known_articles.update(await repo.articles_by_ids(session, article_ids))
     articles = known_articles
     known_people = dict(people or {})
     wanted = ({c.author_id for c in comments} | {p.author_id for p in parents.values()}) - known_people.keys()

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.helpers import create_deep_linked_url
 
@@ -38,7 +37,7 @@ from bot.states import CommentStatus
 from bot.texts import moderation as t
 from bot.texts import tools as tools_text
 from storage.models import Article, Comment, Delivery, ModerationAction, User
-from storage.repos import comments, users
+from storage.repos import actions, comments, users
 from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
@@ -182,13 +181,7 @@ async def _reply_wanted(session: AsyncSession, deps: Deps, reply: Comment, shown
 
 async def last_ban(session: AsyncSession, user_id: int) -> ModerationAction | None:
     """The user's newest ban audit row (it lists the comments the ban closed)."""
-    stmt = (
-        select(ModerationAction)
-        .where(ModerationAction.target_user_id == user_id, ModerationAction.action == "ban")
-        .order_by(ModerationAction.id.desc())
-        .limit(1)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    return await actions.last_of_user(session, user_id, "ban")
 
 
 async def _ban_wanted(
@@ -219,13 +212,7 @@ async def _ban_wanted(
     if not state.get("shown"):
         return None
     lines = [t.NOTIFY_BAN_LIFTED]
-    stmt = (
-        select(ModerationAction)
-        .where(ModerationAction.target_user_id == user_id, ModerationAction.action == "unban")
-        .order_by(ModerationAction.id.desc())
-        .limit(1)
-    )
-    unban = (await session.execute(stmt)).scalar_one_or_none()
+    unban = await actions.last_of_user(session, user_id, "unban")
     if unban is not None and int((unban.details or {}).get("reopened", 0)) > 0:
         lines.append(t.NOTIFY_BAN_LIFTED_REOPENED)
     # Lifted moments after it was announced (an undo): the announcement is corrected in place.
@@ -299,8 +286,7 @@ async def _render(deps: Deps, session: AsyncSession, row: Delivery, now: datetim
 async def _store(session: AsyncSession, row: Delivery, state: dict[str, Any], now: datetime, deps: Deps) -> None:
     """Keep what the author's message shows; queue the row again if the state moved meanwhile."""
     stored = {"method": _STORED, "args": {"chat_id": int(row.chat_key)}, "state": state}
-    stmt = update(Delivery).where(Delivery.id == row.id).values(payload=stored)
-    await session.execute(stmt.execution_options(synchronize_session=False))
+    await outbox_repo.set_payload(session, row.id, stored)
     if await _next(deps, session, row, state, now) is not None:
         await outbox_repo.wake(session, row.dedupe_key, now)
 

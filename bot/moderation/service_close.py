@@ -6,7 +6,6 @@ import html
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import closing
@@ -17,10 +16,10 @@ from bot.moderation.card import clip
 from bot.moderation.service_decide import Moderator
 from bot.states import CommentStatus
 from bot.texts import tools as t
-from storage.models import Article, ModerationAction
+from storage.models import Article
+from storage.repos import actions, users
 from storage.repos import closing as repo
 from storage.repos import moderation as audit
-from storage.repos import users
 
 log = logging.getLogger(__name__)
 S = CommentStatus
@@ -60,12 +59,7 @@ async def set_open(deps: Deps, mod: Moderator, ref: str, override: str) -> str:
 
 async def stats_line(session: AsyncSession, since: datetime) -> str:
     """/stats: how many times moderators closed and reopened articles and took comments down since ``since``."""
-    stmt = (
-        select(ModerationAction.action, func.count())
-        .where(ModerationAction.action.in_(COUNTED), ModerationAction.created_at >= since)
-        .group_by(ModerationAction.action)
-    )
-    counts = {action: int(n) for action, n in (await session.execute(stmt)).all()}
+    counts = await actions.counts_since(session, COUNTED, since)
     return t.STATS_TOOLS.format(closed=fa_digits(counts.get("close", 0)), opened=fa_digits(counts.get("open", 0)),
                                 removed=fa_digits(counts.get("remove", 0)))
 

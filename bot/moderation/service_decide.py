@@ -8,7 +8,6 @@ from datetime import datetime
 from enum import StrEnum
 from types import EllipsisType
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checks.learned import Estimate
@@ -24,6 +23,7 @@ from storage.models import Article, Comment, User
 from storage.repos import comments, learning, users
 from storage.repos import moderation as repo
 from storage.repos import outbox as outbox_repo
+from storage.repos.counters import bump
 
 log = logging.getLogger(__name__)
 S = CommentStatus
@@ -61,13 +61,6 @@ async def remember(session: AsyncSession, mod: Moderator, now: datetime) -> None
     """Keep the moderator's name current (cards and /stats show it)."""
     if mod.user_id != AUTO_MODERATOR:
         await users.upsert(session, mod.user_id, display_name=mod.name, username=mod.username, now=now)
-
-
-async def bump(session: AsyncSession, model: type[User] | type[Article], ident: int, column: str, delta: int) -> None:
-    """Add ``delta`` to a counter column in SQL (no lost update between concurrent decisions)."""
-    col = getattr(model, column)
-    stmt = update(model).where(model.id == ident).values({column: col + delta})
-    await session.execute(stmt.execution_options(synchronize_session=False))
 
 
 async def decide_in(

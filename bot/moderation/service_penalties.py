@@ -11,7 +11,6 @@ import html
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.callbacks import Action, encode
@@ -35,10 +34,11 @@ from bot.outbox import call
 from bot.penalties import Ladder
 from bot.states import CommentStatus
 from bot.texts import tools as t
-from storage.models import Comment, ModerationAction, User
-from storage.repos import comments
+from storage.models import ModerationAction, User
+from storage.repos import actions, comments
 from storage.repos import moderation as audit
 from storage.repos import outbox as outbox_repo
+from storage.repos import penalties as repo
 
 log = logging.getLogger(__name__)
 AUTO = Moderator(AUTO_MODERATOR, "خودکار")
@@ -61,18 +61,13 @@ def _ban_text(until: datetime, deps: Deps) -> str:
 
 async def _penalties(session: AsyncSession, author_id: int) -> list[ModerationAction]:
     """The author's penalties, oldest first, undone ones included."""
-    stmt = (select(ModerationAction).where(ModerationAction.action == ACTION, ModerationAction.target_user_id == author_id)
-            .order_by(ModerationAction.id))
-    return list((await session.execute(stmt)).scalars())
+    return await repo.of_author(session, author_id, ACTION)
 
 
 async def _counted(session: AsyncSession, author_id: int, reasons: frozenset[str], since: datetime, *,
                    after_penalty: bool) -> int:
     """Counted rejections since the window's start, or strictly after the last penalty."""
-    decided = Comment.decided_at > since if after_penalty else Comment.decided_at >= since
-    stmt = select(func.count()).where(Comment.author_id == author_id, Comment.status == CommentStatus.REJECTED.value,
-                                      Comment.reason.in_(reasons), decided)
-    return int((await session.execute(stmt)).scalar_one())
+    return await repo.counted_rejections(session, author_id, reasons, since, after_penalty=after_penalty)
 
 
 async def after_reject(deps: Deps, comment_id: int, outcome: PressOutcome) -> PressOutcome:
@@ -87,7 +82,7 @@ async def after_reject(deps: Deps, comment_id: int, outcome: PressOutcome) -> Pr
             return outcome
         # Locked (PostgreSQL; SQLite's write transactions are serial): two rejections at once would both read
         # the author unbanned and take the ladder's step twice.
-        user = await session.get(User, comment.author_id, with_for_update=True, populate_existing=True)
+        user = await repo.lock_author(session, comment.author_id)
         if user is None or comment.source == "web" or (user.banned_until is not None and user.banned_until > now):
             return outcome  # website identities are not banned by the ladder; a banned author is banned already
         earlier = await _penalties(session, user.id)
@@ -156,11 +151,7 @@ async def undo(deps: Deps, mod: Moderator, penalty_id: int) -> tuple[str, bool]:
     """«↩️ لغو جریمه»: lift the penalty's ban (if it is still the ban in force); the toast, and whether it was undone."""
     now = deps.clock()
     async with deps.db.transaction() as session:
-        result = await session.execute(
-            update(ModerationAction).where(ModerationAction.id == penalty_id, ModerationAction.action == ACTION,
-                                           ModerationAction.reason == LIVE)
-            .values(reason=UNDONE).execution_options(synchronize_session=False))
-        if not getattr(result, "rowcount", 0):
+        if not await repo.mark_undone(session, penalty_id, live=LIVE, undone=UNDONE, action=ACTION):
             return t.PENALTY_UNDO_ALREADY, False
         row = await session.get(ModerationAction, penalty_id)
         user = await session.get(User, row.target_user_id) if row is not None and row.target_user_id else None
@@ -182,16 +173,10 @@ async def forgive_in(session: AsyncSession, user: User, mod: Moderator, now: dat
     ban = await notices.last_ban(session, user.id)
     if ban is None or not (ban.details or {}).get("penalty"):
         return False
-    live = (await session.execute(
-        select(ModerationAction.id).where(ModerationAction.action == ACTION, ModerationAction.target_user_id == user.id,
-                                          ModerationAction.reason == LIVE, ModerationAction.id > ban.id)
-        .order_by(ModerationAction.id.desc()).limit(1))).scalar_one_or_none()
+    live = await repo.newest_live_after(session, user.id, ACTION, LIVE, ban.id)
     if live is None:
         return False
-    result = await session.execute(
-        update(ModerationAction).where(ModerationAction.id == live, ModerationAction.reason == LIVE)
-        .values(reason=UNDONE).execution_options(synchronize_session=False))
-    if not getattr(result, "rowcount", 0):
+    if not await repo.mark_undone(session, live, live=LIVE, undone=UNDONE):
         return False
     await audit.add_action(session, target_user_id=user.id, moderator_id=mod.user_id, action=UNDO, created_at=now,
                            details={"penalty_id": live, "unban": True})
@@ -206,10 +191,7 @@ def undone_line(mod: Moderator, deps: Deps) -> str:
 
 async def stats_line(session: AsyncSession, deps: Deps, since: datetime) -> str | None:
     """/stats: penalties the ladder gave and moderators undid since ``since`` (None while it is off and idle)."""
-    stmt = (select(ModerationAction.action, func.count()).where(ModerationAction.action.in_((ACTION, UNDO)),
-                                                                ModerationAction.created_at >= since)
-            .group_by(ModerationAction.action))
-    counts = {a: int(n) for a, n in (await session.execute(stmt)).all()}
+    counts = await actions.counts_since(session, (ACTION, UNDO), since)
     if not counts and not ladder_of(deps).on:
         return None
     return t.STATS_PENALTIES.format(made=fa_digits(counts.get(ACTION, 0)), undone=fa_digits(counts.get(UNDO, 0)))

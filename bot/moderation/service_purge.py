@@ -7,9 +7,6 @@ import html
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.callbacks import Action, encode
 from bot.deps import Deps
 from bot.domain.screen import Button, Keyboard
@@ -20,7 +17,8 @@ from bot.moderation.service_takedown import remove_in
 from bot.states import CommentStatus
 from bot.texts import moderation as mod_text
 from bot.texts import tools as t
-from storage.models import Comment, User
+from storage.models import User
+from storage.repos import moderation as repo
 
 log = logging.getLogger(__name__)
 S = CommentStatus
@@ -40,19 +38,13 @@ def _name(user: User) -> str:
     return html.escape(clip(user.display_name or str(user.id), 64))
 
 
-async def _published(session: AsyncSession, user_id: int) -> int:
-    stmt = select(func.count()).select_from(Comment).where(Comment.author_id == user_id,
-                                                          Comment.status == S.APPROVED.value)
-    return int((await session.execute(stmt)).scalar_one())
-
-
 async def offer(deps: Deps, user_id: int) -> Offer:
     """How many published comments the user has, and the button that removes them all."""
     async with deps.db.transaction() as session:
         user = await session.get(User, user_id)
         if user is None:
             return Offer(mod_text.USER_UNKNOWN.format(user_id=user_id), (), 0)
-        count = await _published(session, user_id)
+        count = await repo.published_count(session, user_id)
         if count == 0:
             return Offer(t.PURGE_NOTHING.format(name=_name(user), user_id=user_id), (), 0)
         text = t.PURGE_OFFER.format(name=_name(user), user_id=user_id, count=fa_digits(count))
@@ -71,9 +63,7 @@ async def purge(deps: Deps, mod: Moderator, user_id: int) -> tuple[int, str]:
         if user is None:
             return 0, mod_text.USER_UNKNOWN.format(user_id=user_id)
         await remember(session, mod, now)
-        stmt = (select(Comment).where(Comment.author_id == user_id, Comment.status == S.APPROVED.value)
-                .order_by(Comment.id).limit(MAX_AT_ONCE))
-        for comment in list((await session.execute(stmt)).scalars()):
+        for comment in await repo.published_of_author(session, user_id, MAX_AT_ONCE):
             if await remove_in(session, comment, mod, now, {"purge": True}) is not None:
                 removed += 1
                 articles.add(comment.article_id)

@@ -19,7 +19,7 @@ from bot.domain.message_kinds import MessageKind
 from bot.moderation import notices
 from bot.moderation import service_publish as publish
 from bot.moderation.card import clip
-from bot.moderation.service_decide import Moderator, after_commit, bump, remember
+from bot.moderation.service_decide import Moderator, after_commit, remember
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as intake_text
@@ -28,6 +28,7 @@ from storage.models import Article, Comment, User
 from storage.repos import comments
 from storage.repos import moderation as audit
 from storage.repos import outbox as outbox_repo
+from storage.repos.counters import bump
 
 log = logging.getLogger(__name__)
 S = CommentStatus

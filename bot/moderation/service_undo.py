@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
@@ -20,15 +19,15 @@ from bot.moderation.service_decide import (
     PressOutcome,
     Result,
     after_commit,
-    bump,
     excerpt,
     remember,
 )
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from storage.models import Article, Comment, ModerationAction, User
-from storage.repos import comments, learning
+from storage.repos import actions, comments, learning
 from storage.repos import moderation as repo
+from storage.repos.counters import bump
 
 log = logging.getLogger(__name__)
 S = CommentStatus
@@ -70,13 +69,7 @@ async def reopen(session: AsyncSession, deps: Deps, comment: Comment, mod: Moder
 
 async def _ban_that_closed(session: AsyncSession, comment: Comment) -> ModerationAction | None:
     """The ban whose audit row lists ``comment`` among the comments it closed."""
-    stmt = (
-        select(ModerationAction)
-        .where(ModerationAction.target_user_id == comment.author_id, ModerationAction.action == "ban")
-        .order_by(ModerationAction.id.desc())
-        .limit(20)
-    )
-    for ban in (await session.execute(stmt)).scalars():
+    for ban in await actions.recent_of_user(session, comment.author_id, "ban", 20):
         if comment.id in [int(i) for i in (ban.details or {}).get("closed", [])]:
             return ban
     return None

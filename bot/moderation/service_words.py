@@ -12,7 +12,6 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import words
@@ -24,7 +23,7 @@ from bot.moderation.card import clip
 from bot.moderation.service_decide import Moderator, remember
 from bot.publishing.post_format import utf16_len, visible_text
 from bot.texts import tools as t
-from storage.models import ModerationAction
+from storage.repos import actions
 from storage.repos import moderation as audit
 from storage.repos import words as repo
 
@@ -174,9 +173,6 @@ async def listing(deps: Deps) -> str:
 
 async def stats_line(session: AsyncSession, since: datetime) -> str:
     """/stats: entries moderators listed and unlisted since ``since``."""
-    stmt = (select(ModerationAction.action, func.count())
-            .where(ModerationAction.action.in_(tuple(ACTIONS.values())), ModerationAction.created_at >= since)
-            .group_by(ModerationAction.action))
-    counts = {action: int(n) for action, n in (await session.execute(stmt)).all()}
+    counts = await actions.counts_since(session, ACTIONS.values(), since)
     added = counts.get("words_block", 0) + counts.get("words_allow", 0)
     return t.STATS_WORDS.format(added=fa_digits(added), removed=fa_digits(counts.get("words_remove", 0)))

@@ -257,3 +257,29 @@ async def article_by_ref(session: AsyncSession, ref: str) -> Article | None:
         if found is not None:
             return found
     return (await session.execute(select(Article).where(Article.token == ref))).scalar_one_or_none()
+
+
+async def comments_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Comment]:
+    """Comments by id, in one SELECT (missing ids are simply absent; the caller skips an empty set)."""
+    rows = (await session.execute(select(Comment).where(Comment.id.in_(set(ids))))).scalars()
+    return {c.id: c for c in rows}
+
+
+async def articles_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Article]:
+    """Articles by id, in one SELECT (missing ids are simply absent; the caller skips an empty set)."""
+    rows = (await session.execute(select(Article).where(Article.id.in_(set(ids))))).scalars()
+    return {a.id: a for a in rows}
+
+
+async def published_count(session: AsyncSession, author_id: int) -> int:
+    """How many of the author's comments are published now."""
+    stmt = select(func.count()).select_from(Comment).where(Comment.author_id == author_id,
+                                                          Comment.status == CommentStatus.APPROVED.value)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def published_of_author(session: AsyncSession, author_id: int, limit: int) -> list[Comment]:
+    """The author's first ``limit`` published comments, oldest first."""
+    stmt = (select(Comment).where(Comment.author_id == author_id, Comment.status == CommentStatus.APPROVED.value)
+            .order_by(Comment.id).limit(limit))
+    return list((await session.execute(stmt)).scalars())

@@ -361,3 +361,9 @@ async def health(session: AsyncSession, now: datetime, *, failed_since: datetime
         overdue=int((await session.execute(overdue)).scalar_one()),
         unrepaired=int((await session.execute(unrepaired_q)).scalar_one()),
     )
+
+
+async def set_payload(session: AsyncSession, delivery_id: int, payload: dict[str, Any]) -> None:
+    """Replace one row's payload (a notice keeps what the author's message shows in it)."""
+    stmt = update(Delivery).where(Delivery.id == delivery_id).values(payload=payload)
+    await session.execute(stmt.execution_options(synchronize_session=False))
