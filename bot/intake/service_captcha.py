@@ -228,7 +228,7 @@ async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
     fresh = domain.new_challenge(deps.rng)
     if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b, options=[]):
         return Decided(t.ANSWER_OLD)
-    await session.refresh(captcha)
+    await repo.reload_captcha(session, captcha)
     article = await repo.article(session, comment.article_id)
     screen = _screen(deps, captcha, article.title if article else "", comment, wrong_tries=captcha.tries_left)
     reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),

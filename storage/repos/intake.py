@@ -299,6 +299,11 @@ async def renew_captcha(
     return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
 
 
+async def reload_captcha(session: AsyncSession, captcha: Captcha) -> None:
+    """Read the loaded captcha's row again (after an UPDATE that bypassed the session)."""
+    await session.refresh(captcha)
+
+
 async def solve_captcha(session: AsyncSession, captcha_id: int, generation: int, now: datetime) -> bool:
     """Mark ``generation`` solved; False if it was already solved or replaced."""
     stmt = (
