@@ -7,15 +7,13 @@ import os
 import socket
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps, KhabarApp, KhabarContext
 from bot.settings import ConfigError
 from storage.db import is_sqlite
-from storage.models import Delivery, Lease
+from storage.repos import instances as repo
 from storage.repos import leases
-from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
@@ -73,19 +71,13 @@ def _dead_holder(held_by: str, me: str) -> str | None:
 
 async def _take_over(session: AsyncSession, name: str, me: str, now: datetime) -> str | None:
     """Take ``name`` from a dead holder; the dead holder's outbox owner, or None if refused."""
-    lease = await session.get(Lease, name)
+    lease = await leases.holder(session, name)
     if lease is None:
         return None
     dead = _dead_holder(lease.owner, me)
     if dead is None:
         return None
-    stmt = (
-        update(Lease)
-        .where(Lease.name == name, Lease.owner == lease.owner)
-        .values(owner=me, expires_at=now + TTL)
-        .execution_options(synchronize_session=False)
-    )
-    if (await session.execute(stmt)).rowcount != 1:  # type: ignore[attr-defined]
+    if not await leases.take_over(session, name, lease.owner, me, now + TTL):
         return None
     log.warning("took over the lease of a stopped instance", extra={"lease": name, "previous": lease.owner})
     return dead
@@ -93,11 +85,7 @@ async def _take_over(session: AsyncSession, name: str, me: str, now: datetime) -
 
 async def _expire_orphan_claims(session: AsyncSession, owners: set[str], everyone: bool, now: datetime) -> None:
     """Outbox rows a dead process was sending become due now instead of when its claim lapses."""
-    stmt = update(Delivery).where(Delivery.status == outbox_repo.SENDING, Delivery.claimed_until >= now)
-    if not everyone:
-        stmt = stmt.where(Delivery.claimed_by.in_(owners))
-    stale = now - timedelta(seconds=1)
-    await session.execute(stmt.values(claimed_until=stale).execution_options(synchronize_session=False))
+    await repo.expire_claims(session, None if everyone else owners, now, now - timedelta(seconds=1))
 
 
 async def claim(app: KhabarApp, deps: Deps, mode: str) -> None:
@@ -112,7 +100,7 @@ async def claim(app: KhabarApp, deps: Deps, mode: str) -> None:
                 continue
             dead = await _take_over(session, name, me, now)
             if dead is None:
-                holder = await session.get(Lease, name)
+                holder = await leases.holder(session, name)
                 who = holder.owner if holder else "another instance"
                 raise StartupRefused(_refusal(name, who))
             dead_owners.add(dead)

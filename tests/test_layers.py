@@ -34,8 +34,9 @@ DOMAIN_MODULES = (
 # Telegram themselves: the handler sends their replies (handlers/replies.py), the rest goes through the outbox.
 TELEGRAM_FREE_SERVICES = ("bot/intake", "bot/moderation", "bot/publishing", "bot/website")
 # Services whose SQL lives in storage/repos/ (issue 15): they may name AsyncSession for typing, nothing more.
-SQL_FREE_SERVICES = ("bot/moderation",)
-SESSION_TYPES = "sqlalchemy.ext.asyncio"
+SQL_FREE_SERVICES = ("bot/moderation", "bot/intake", "bot/publishing", "bot/website")
+SQL_FREE_MODULES = ("bot/instance.py",)
+SQL_ALLOWED = ("sqlalchemy.ext.asyncio", "sqlalchemy.exc")  # the session's type; catching its errors
 IMPURE = frozenset({"telegram", "sqlalchemy", "aiosqlite", "asyncpg", "alembic", "aiohttp", "httpx",
                     "storage", "handlers"})
 
@@ -118,12 +119,18 @@ def test_services_import_no_telegram(path: Path) -> None:
 
 
 def sql_imports(path: Path) -> list[str]:
-    """What ``path`` imports from SQLAlchemy beyond ``sqlalchemy.ext.asyncio`` (the session's type)."""
+    """What ``path`` imports from SQLAlchemy beyond the session's type and its exceptions."""
     return sorted(n for n in imports_of(path) if n.split(".")[0] == "sqlalchemy"
-                  and n != SESSION_TYPES and not n.startswith(SESSION_TYPES + "."))
+                  and not any(n == allowed or n.startswith(allowed + ".") for allowed in SQL_ALLOWED))
 
 
-@pytest.mark.parametrize("path", _files(*SQL_FREE_SERVICES), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_sql_free_modules_named_here_exist() -> None:
+    missing = [m for m in (*SQL_FREE_SERVICES, *SQL_FREE_MODULES) if not (ROOT / m).exists()]
+    assert not missing, f"moved or removed: update SQL_FREE_SERVICES / SQL_FREE_MODULES: {missing}"
+
+
+@pytest.mark.parametrize("path", [*_files(*SQL_FREE_SERVICES), *(ROOT / m for m in SQL_FREE_MODULES)],
+                         ids=lambda p: str(p.relative_to(ROOT)))
 def test_services_build_no_sql(path: Path) -> None:
     assert not sql_imports(path), (
         f"statements belong in a storage/repos/ module taking the session; found {sql_imports(path)}")
@@ -131,7 +138,8 @@ def test_services_build_no_sql(path: Path) -> None:
 
 def test_the_sql_rule_allows_only_the_session_type(tmp_path: Path) -> None:
     typed, building = tmp_path / "typed.py", tmp_path / "building.py"  # two files: imports_of is cached by path
-    typed.write_text("from sqlalchemy.ext.asyncio import AsyncSession\n", encoding="utf-8")
+    typed.write_text("from sqlalchemy.ext.asyncio import AsyncSession\nfrom sqlalchemy.exc import IntegrityError\n",
+                     encoding="utf-8")
     assert sql_imports(typed) == []
     building.write_text("from sqlalchemy.ext.asyncio import AsyncSession\n"
                         "def f():\n    from sqlalchemy import select\n    import sqlalchemy.orm\n", encoding="utf-8")

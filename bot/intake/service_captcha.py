@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
@@ -20,7 +19,7 @@ from bot.intake.wording import duration, tries
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
-from storage.models import Article, Captcha, Comment, Delivery, User
+from storage.models import Captcha, Comment, Delivery, User
 from storage.repos import comments, outbox
 from storage.repos import intake as repo
 
@@ -80,7 +79,7 @@ async def prepare(session: AsyncSession, deps: Deps, comment_id: int, *, stored:
     comment = stored if stored is not None else await comments.get(session, comment_id)
     if comment is None or comment.status != S.AWAITING_CAPTCHA.value:
         return None
-    article = await session.get(Article, comment.article_id)
+    article = await repo.article(session, comment.article_id)
     title = article.title if article else ""
     captcha = None if stored is not None else await repo.captcha_of(session, comment_id)
     if captcha is not None and captcha.expires_at <= now:
@@ -107,7 +106,7 @@ async def shown(deps: Deps, sent: CaptchaShown, message_id: int | None) -> bool:
     comment_id, author_id, captcha_id = sent.comment_id, sent.author_id, sent.captcha_id
     async with deps.db.transaction() as session:
         if message_id is None:
-            await session.execute(delete(Captcha).where(Captcha.id == captcha_id, Captcha.message_id.is_(None)))
+            await repo.drop_unshown_captcha(session, captcha_id)
             return False
         await repo.set_captcha_message(session, captcha_id, author_id, message_id)
     log.info("captcha shown", extra={"comment_id": comment_id, "captcha_id": captcha_id})
@@ -241,8 +240,8 @@ async def decide(session: AsyncSession, deps: Deps, user_id: int, given: Answer,
     fresh = domain.new_challenge(deps.rng)
     if not await repo.renew_captcha(session, captcha.id, generation, a=fresh.a, b=fresh.b, options=[]):
         return Decided(t.ANSWER_OLD)
-    await session.refresh(captcha)
-    article = await session.get(Article, comment.article_id)
+    await repo.reload_captcha(session, captcha)
+    article = await repo.article(session, comment.article_id)
     screen = _screen(deps, captcha, article.title if article else "", comment, wrong_tries=captcha.tries_left)
     reply = t.TYPED_WRONG.format(answer=domain.label(value), tries=tries(captcha.tries_left),
                                  question=domain.render(captcha.a, captcha.b))

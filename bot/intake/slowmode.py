@@ -6,7 +6,6 @@ import html
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import slow_mode
@@ -16,7 +15,8 @@ from bot.jalali import fa_digits
 from bot.moderation.card import clip
 from bot.moderation.service_decide import AUTO_MODERATOR
 from bot.texts import tools as t
-from storage.models import Article, ModerationAction
+from storage.models import Article
+from storage.repos import intake as intake_repo
 from storage.repos import moderation as audit
 from storage.repos import surge as repo
 
@@ -59,8 +59,7 @@ async def surge_lines(deps: Deps) -> list[str]:
 
 async def stats_line(session: AsyncSession, deps: Deps, since: datetime) -> str | None:
     """/stats: comments slow mode refused since ``since`` (None when slow mode is off and none were)."""
-    stmt = select(func.count()).where(ModerationAction.action == ACTION, ModerationAction.created_at >= since)
-    count = int((await session.execute(stmt)).scalar_one())
+    count = await intake_repo.count_actions_since(session, ACTION, since)
     if not count and deps.settings.surge_comments_per_minute <= 0:
         return None
     return t.STATS_SLOWED.format(minutes=duration(timedelta(minutes=deps.settings.surge_slow_minutes)),

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.helpers import create_deep_linked_url
 
@@ -29,7 +28,7 @@ from bot.settings import Settings
 from bot.texts import publishing as texts
 from storage.models import Article, Delivery
 from storage.repos import outbox
-from storage.repos.upsert import insert_for
+from storage.repos import publishing as repo
 
 log = logging.getLogger(__name__)
 
@@ -99,8 +98,7 @@ def post_payload(target: Target, article: Article) -> dict[str, Any]:
 
 async def _next_slot(session: AsyncSession, chat_key: str, now: datetime, per_minute: int) -> datetime:
     """The earliest time for the next channel post so that posts stay under ``per_minute``."""
-    stmt = select(func.max(Delivery.next_attempt_at)).where(Delivery.kind == MessageKind.ARTICLE_POST, Delivery.chat_key == chat_key)
-    last = (await session.execute(stmt)).scalar_one_or_none()
+    last = await repo.last_post_slot(session, chat_key)
     if last is None:
         return now
     return max(now, last + timedelta(seconds=60.0 / per_minute))
@@ -136,10 +134,9 @@ async def add_article(
         "delivery_state": QUEUED if post else SKIPPED,
         "is_photo": bool(draft.image),
     }
-    stmt = insert_for(session, Article).values(**values).on_conflict_do_nothing(index_elements=[Article.dedupe_key])
-    if (await session.execute(stmt)).rowcount != 1:  # type: ignore[attr-defined]
+    if not await repo.insert_article(session, values):
         return None
-    article = (await session.execute(select(Article).where(Article.dedupe_key == key))).scalar_one()
+    article = await repo.article_by_dedupe_key(session, key)
     if post:
         chat_key = str(target.channel_id)
         slot = await _next_slot(session, chat_key, now, target.settings.channel_posts_per_minute)
@@ -159,13 +156,7 @@ async def add_article(
 
 async def record_posted(session: AsyncSession, article_id: int, chat_id: int, message_id: int, shown: int) -> bool:
     """Remember the channel message of an article; False if it was already known."""
-    stmt = (
-        update(Article)
-        .where(Article.id == article_id, Article.channel_message_id.is_(None))
-        .values(delivery_state=POSTED, channel_chat_id=chat_id, channel_message_id=message_id, shown_count=shown)
-        .execution_options(synchronize_session=False)
-    )
-    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+    return await repo.mark_posted(session, article_id, chat_id, message_id, POSTED, shown)
 
 
 async def on_post_sent(session: AsyncSession, row: Delivery, message_id: int | None, now: datetime) -> None:
@@ -181,13 +172,8 @@ async def on_post_failed(moderators_chat: int, session: AsyncSession, row: Deliv
     """Outbox hook (the moderators' chat bound by bot/outbox_kinds.py): mark the article failed, tell them once."""
     if row.article_id is None:
         return
-    await session.execute(
-        update(Article)
-        .where(Article.id == row.article_id)
-        .values(delivery_state=FAILED)
-        .execution_options(synchronize_session=False)
-    )
-    title = (await session.execute(select(Article.title).where(Article.id == row.article_id))).scalar_one()
+    await repo.set_delivery_state(session, row.article_id, FAILED)
+    title = await repo.article_title(session, row.article_id)
     text = texts.POST_FAILED.format(title=html.escape(title[:300], quote=False), error=html.escape(error[:500]))
     await outbox.enqueue(
         session,
@@ -202,4 +188,4 @@ async def on_post_failed(moderators_chat: int, session: AsyncSession, row: Deliv
 
 async def by_token(session: AsyncSession, token: str) -> Article | None:
     """The article a deep link names."""
-    return (await session.execute(select(Article).where(Article.token == token))).scalar_one_or_none()
+    return await repo.article_by_token(session, token)

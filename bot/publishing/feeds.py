@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.publishing.article_file import ArticleDraft
@@ -16,8 +15,8 @@ from bot.publishing.feed_parse import FeedError, FeedItem, ParsedFeed, parse_fee
 from bot.publishing.post_format import is_web_url
 from storage.db import Database
 from storage.models import Feed
+from storage.repos import feeds as repo
 from storage.repos import leases
-from storage.repos.upsert import insert_for
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +40,19 @@ async def add_feed(session: AsyncSession, url: str, now: datetime) -> tuple[Feed
     url = url.strip()
     if not is_web_url(url):
         raise ValueError("feed URL must start with http:// or https://")
-    stmt = insert_for(session, Feed).values(url=url, created_at=now, enabled=True, failures=0, first_poll_done=False)
-    created = (await session.execute(stmt.on_conflict_do_nothing(index_elements=[Feed.url]))).rowcount == 1  # type: ignore[attr-defined]
-    feed = (await session.execute(select(Feed).where(Feed.url == url))).scalar_one()
+    created = await repo.insert_feed(session, url, now)
+    feed = await repo.feed_by_url(session, url)
     return feed, created
 
 
 async def list_feeds(session: AsyncSession) -> list[Feed]:
     """Every feed, oldest first."""
-    return list((await session.execute(select(Feed).order_by(Feed.id))).scalars())
+    return await repo.all_feeds(session)
 
 
 async def remove_feed(session: AsyncSession, feed_id: int) -> bool:
     """Forget a feed (its articles stay); False if there was none."""
-    result = await session.execute(delete(Feed).where(Feed.id == feed_id))
-    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+    return await repo.delete_feed(session, feed_id)
 
 
 async def fetch(client: httpx.AsyncClient, url: str, etag: str | None, last_modified: str | None) -> Fetched:
@@ -94,8 +91,7 @@ async def _store_items(
 
 
 async def _due(session: AsyncSession, now: datetime) -> list[Feed]:
-    stmt = select(Feed).where(Feed.enabled.is_(True), or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now))
-    return list((await session.execute(stmt.order_by(Feed.id))).scalars())
+    return await repo.due_feeds(session, now)
 
 
 async def any_due(db: Database, now: datetime) -> bool:
@@ -116,12 +112,12 @@ async def poll_feed(db: Database, client: httpx.AsyncClient, target: Target, fee
         error = f"{type(exc).__name__}: {exc}"[:1000]
         log.warning("feed poll failed", extra={"feed_id": feed.id, "failures": failures, "error": error})
         async with db.transaction() as session:
-            row = await session.get(Feed, feed.id)
+            row = await repo.feed(session, feed.id)
             if row is not None:
                 row.failures, row.last_error, row.last_polled_at, row.next_poll_at = failures, error, now, now + wait
         return 0
     async with db.transaction() as session:
-        row = await session.get(Feed, feed.id)
+        row = await repo.feed(session, feed.id)
         if row is None:
             return 0  # removed while we fetched
         posted = await _store_items(session, target, row, parsed, now) if parsed is not None else 0

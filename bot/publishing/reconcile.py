@@ -14,15 +14,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.message_kinds import MessageKind
 from bot.publishing.articles import record_posted
 from bot.publishing.post_format import same_text, visible_text
 from storage.db import Database
-from storage.models import Article, Delivery
+from storage.models import Delivery
 from storage.repos import outbox
+from storage.repos import reconcile as repo
 
 log = logging.getLogger(__name__)
 
@@ -32,18 +31,7 @@ _GRACE_MARK = "[grace] "
 
 
 async def _in_flight_match(session: AsyncSession, channel_id: int, text: str) -> Delivery | None:
-    stmt = (
-        select(Delivery)
-        .join(Article, Article.id == Delivery.article_id)
-        .where(
-            Delivery.kind == MessageKind.ARTICLE_POST,
-            Delivery.chat_key == str(channel_id),
-            Delivery.status.in_([outbox.QUEUED, outbox.SENDING]),
-            Article.channel_message_id.is_(None),
-        )
-        .order_by(Delivery.id)
-    )
-    for row in (await session.execute(stmt)).scalars():
+    for row in await repo.in_flight_posts(session, channel_id):
         args = row.payload.get("args", {})
         markup = args.get("text") or args.get("caption") or ""
         if same_text(visible_text(markup), text):
@@ -51,22 +39,12 @@ async def _in_flight_match(session: AsyncSession, channel_id: int, text: str) ->
     return None
 
 
-async def _settle_delivery(session: AsyncSession, row: Delivery, post_id: int, now: datetime) -> None:
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.id == row.id, Delivery.status.in_([outbox.QUEUED, outbox.SENDING]))
-        .values(status=outbox.SENT, message_id=post_id, sent_at=now, claimed_by=None, claimed_until=None, error=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
 async def capture_forward(
     db: Database, *, channel_id: int, post_id: int, group_id: int, copy_id: int, text: str, now: datetime
 ) -> int | None:
     """Store the discussion copy of channel post ``post_id``; the article id, or None if not ours."""
     async with db.transaction() as session:
-        stmt = select(Article.id).where(Article.channel_chat_id == channel_id, Article.channel_message_id == post_id)
-        article_id = (await session.execute(stmt)).scalar_one_or_none()
+        article_id = await repo.article_of_post(session, channel_id, post_id)
         row = None if article_id is not None else await _in_flight_match(session, channel_id, text)
         if row is not None and row.article_id is not None:
             article_id = row.article_id
@@ -75,7 +53,7 @@ async def capture_forward(
                 # The sender is probably about to record it; settle_known_posts covers it if it died.
                 log.info("post recorded from its automatic forward", extra={"article_id": article_id})
             else:
-                await _settle_delivery(session, row, post_id, now)
+                await repo.settle_post(session, row.id, post_id, now)
                 log.warning(
                     "post recorded from its automatic forward (send outcome was not committed)",
                     extra={"article_id": article_id, "message_id": post_id},
@@ -83,15 +61,10 @@ async def capture_forward(
         elif article_id is None:
             # The sender may have committed between the two reads (PostgreSQL's READ COMMITTED shows
             # this transaction that commit now): look the post up once more before giving up.
-            article_id = (await session.execute(stmt)).scalar_one_or_none()
+            article_id = await repo.article_of_post(session, channel_id, post_id)
             if article_id is None:
                 return None
-        await session.execute(
-            update(Article)
-            .where(Article.id == article_id, Article.discussion_message_id.is_(None))
-            .values(discussion_chat_id=group_id, discussion_message_id=copy_id)
-            .execution_options(synchronize_session=False)
-        )
+        await repo.set_discussion_copy(session, article_id, group_id, copy_id)
     log.info("discussion copy stored", extra={"article_id": article_id, "discussion_message_id": copy_id})
     return article_id
 
@@ -103,24 +76,12 @@ async def settle_known_posts(db: Database, now: datetime, lease: timedelta) -> i
     for dead, long before its claim would expire and another worker would post again.
     """
     stale_claim = now + lease - SENDER_GRACE
-    stmt = (
-        select(Delivery, Article.channel_message_id)
-        .join(Article, Article.id == Delivery.article_id)
-        .where(
-            Delivery.kind == MessageKind.ARTICLE_POST,
-            Article.channel_message_id.is_not(None),
-            or_(
-                Delivery.status == outbox.QUEUED,
-                and_(Delivery.status == outbox.SENDING, Delivery.claimed_until <= stale_claim),
-            ),
-        )
-    )
     settled = 0
     async with db.transaction() as session:
-        for row, message_id in (await session.execute(stmt)).all():
+        for row, message_id in await repo.known_posts_unsettled(session, stale_claim):
             if message_id is None:  # excluded by the query; narrows the type (SQLAlchemy 2.1 types rows)
                 continue
-            await _settle_delivery(session, row, int(message_id), now)
+            await repo.settle_post(session, row.id, int(message_id), now)
             settled += 1
             log.warning("post delivery settled from its automatic forward", extra={"article_id": row.article_id})
     return settled
@@ -135,25 +96,12 @@ async def hold_uncertain_posts(db: Database, now: datetime, *, startup: bool = F
     """
     held = 0
     async with db.transaction() as session:
-        if startup:
-            stmt = select(Delivery).where(
-                Delivery.kind == MessageKind.ARTICLE_POST, Delivery.status == outbox.SENDING, Delivery.claimed_until < now
-            )
-        else:
-            stmt = select(Delivery).where(
-                Delivery.kind == MessageKind.ARTICLE_POST,
-                Delivery.status == outbox.QUEUED,
-                Delivery.attempts >= 1,
-                Delivery.error.is_not(None),
-            )
-        for row in (await session.execute(stmt)).scalars():
+        for row in await repo.uncertain_posts(session, now, startup=startup):
             error = row.error or ""
             if error.startswith(_GRACE_MARK) or "retry after" in error.lower():
                 continue
-            row.status = outbox.QUEUED
-            row.claimed_by = row.claimed_until = None
-            row.next_attempt_at = max(row.next_attempt_at, now + GRACE)
-            row.error = _GRACE_MARK + (error or "claim expired: the sender stopped before recording the outcome")
+            repo.hold_back(row, max(row.next_attempt_at, now + GRACE),
+                           _GRACE_MARK + (error or "claim expired: the sender stopped before recording the outcome"))
             held += 1
             log.warning("post held back for its automatic forward", extra={"article_id": row.article_id})
     return held

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
@@ -28,7 +27,7 @@ from bot.texts import web as t
 from bot.website import atom, identity
 from bot.website.requests import NewComment
 from bot.website.threads import WebComment, iso, page_json
-from storage.models import Article, Comment
+from storage.models import Article
 from storage.repos import comments as comments_repo
 from storage.repos import intake as intake_repo
 from storage.repos import users
@@ -291,8 +290,7 @@ class Website:
 
 
 async def _latest_reasons(session: AsyncSession, user_id: int) -> list[str]:
-    stmt = select(Comment.checks).where(Comment.author_id == user_id).order_by(Comment.id.desc()).limit(1)
-    checks = (await session.execute(stmt)).scalar_one_or_none() or {}
+    checks = await repo.latest_checks(session, user_id)
     reasons = [r.get("code", "") for r in checks.get("reasons", []) if r.get("action") == "reject"]
     return list(dict.fromkeys(r for r in reasons if r)) or ["policy"]
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.states import CommentStatus
-from storage.models import Article, Captcha, Comment, User
+from storage.models import Article, Captcha, Comment, ModerationAction, User
 
 S = CommentStatus
 
@@ -19,6 +19,11 @@ S = CommentStatus
 async def article_by_token(session: AsyncSession, token: str) -> Article | None:
     """The article a deep link names, or None."""
     return (await session.execute(select(Article).where(Article.token == token))).scalar_one_or_none()
+
+
+async def article(session: AsyncSession, article_id: int | None) -> Article | None:
+    """The article with this id (from the session's identity map if loaded), or None."""
+    return await session.get(Article, article_id)
 
 
 async def latest_articles(session: AsyncSession, limit: int = 5) -> list[Article]:
@@ -271,6 +276,11 @@ async def set_captcha_message(session: AsyncSession, captcha_id: int, chat_id: i
     await session.execute(stmt)
 
 
+async def drop_unshown_captcha(session: AsyncSession, captcha_id: int) -> None:
+    """Delete the captcha if it was never shown (Telegram refused the message that would show it)."""
+    await session.execute(delete(Captcha).where(Captcha.id == captcha_id, Captcha.message_id.is_(None)))
+
+
 async def renew_captcha(
     session: AsyncSession, captcha_id: int, generation: int, *, a: int, b: int, options: list[int]
 ) -> bool:
@@ -287,6 +297,11 @@ async def renew_captcha(
         .execution_options(synchronize_session=False)
     )
     return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+
+
+async def reload_captcha(session: AsyncSession, captcha: Captcha) -> None:
+    """Read the loaded captcha's row again (after an UPDATE that bypassed the session)."""
+    await session.refresh(captcha)
 
 
 async def solve_captcha(session: AsyncSession, captcha_id: int, generation: int, now: datetime) -> bool:
@@ -316,3 +331,10 @@ async def expired_waiting(
         .limit(limit)
     )
     return [(row[0], row[1]) for row in (await session.execute(stmt)).all()]
+
+
+# ----- slow mode ------------------------------------------------------------------------------------------
+async def count_actions_since(session: AsyncSession, action: str, since: datetime) -> int:
+    """How many audit rows of ``action`` were written since ``since`` (slow mode's refusals for /stats)."""
+    stmt = select(func.count()).where(ModerationAction.action == action, ModerationAction.created_at >= since)
+    return int((await session.execute(stmt)).scalar_one())

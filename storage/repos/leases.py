@@ -43,3 +43,20 @@ async def serialise(session: AsyncSession, name: str) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     await session.execute(select(func.pg_advisory_xact_lock(zlib.crc32(name.encode()))))
+
+
+async def holder(session: AsyncSession, name: str) -> Lease | None:
+    """The lease row ``name`` (who holds it, until when), or None."""
+    return await session.get(Lease, name)
+
+
+async def take_over(session: AsyncSession, name: str, previous: str, owner: str, expires_at: datetime) -> bool:
+    """Move lease ``name`` from ``previous`` to ``owner`` until ``expires_at``; False if ``previous`` no
+    longer holds it."""
+    stmt = (
+        update(Lease)
+        .where(Lease.name == name, Lease.owner == previous)
+        .values(owner=owner, expires_at=expires_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]

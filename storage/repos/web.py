@@ -111,3 +111,10 @@ async def key(session: AsyncSession, name: str, fresh: str, now: datetime) -> st
     stmt = insert_for(session, WebKey).values(name=name, value=fresh, created_at=now)
     await session.execute(stmt.on_conflict_do_nothing(index_elements=[WebKey.name]))
     return str((await session.execute(select(WebKey.value).where(WebKey.name == name))).scalar_one())
+
+
+async def latest_checks(session: AsyncSession, user_id: int) -> dict[str, Any]:
+    """The check results stored on the author's newest comment (empty when there is none)."""
+    stmt = select(Comment.checks).where(Comment.author_id == user_id).order_by(Comment.id.desc()).limit(1)
+    checks: dict[str, Any] = (await session.execute(stmt)).scalar_one_or_none() or {}
+    return checks
