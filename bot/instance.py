@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps, KhabarApp, KhabarContext
 from bot.settings import ConfigError
 from storage.db import is_sqlite
-from storage.repos import instances as repo
-from storage.repos import leases
+from storage.repos import leases, outbox
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ async def _take_over(session: AsyncSession, name: str, me: str, now: datetime) -
 
 async def _expire_orphan_claims(session: AsyncSession, owners: set[str], everyone: bool, now: datetime) -> None:
     """Outbox rows a dead process was sending become due now instead of when its claim lapses."""
-    await repo.expire_claims(session, None if everyone else owners, now, now - timedelta(seconds=1))
+    await outbox.expire_claims(session, None if everyone else owners, now, now - timedelta(seconds=1))
 
 
 async def claim(app: KhabarApp, deps: Deps, mode: str) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.deps import Deps, KhabarApp, KhabarContext
+from storage.repos import outbox
 from storage.repos import retention as repo
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ async def purge(deps: Deps) -> Purged:
     now = deps.clock()
     for _ in range(MAX_BATCHES):
         async with deps.db.transaction() as session:
-            n = await repo.purge_deliveries(session, sent_before=now - OUTBOX_KEEP, failed_before=now - FAILED_KEEP,
+            n = await outbox.purge_deliveries(session, sent_before=now - OUTBOX_KEEP, failed_before=now - FAILED_KEEP,
                                             limit=BATCH)
         done.deliveries += n
         if n < BATCH:

@@ -10,6 +10,7 @@ database through a helper either.
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -163,3 +164,14 @@ def test_the_rule_sees_a_forbidden_import(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("def f():\n    from telegram import Bot\n    import sqlalchemy.orm\n", encoding="utf-8")
     assert {"telegram", "telegram.Bot", "sqlalchemy.orm"} <= imports_of(sample)
+
+
+_DELIVERY_WRITE = re.compile(r"\b(update|delete|insert|insert_for)\(\s*(session,\s*)?Delivery\b")
+
+
+def test_only_the_outbox_repository_writes_delivery_rows() -> None:
+    writers = sorted(str(p.relative_to(ROOT)) for p in [*_files("bot", "storage", "handlers")]
+                     if p != ROOT / "storage" / "repos" / "outbox.py"
+                     and _DELIVERY_WRITE.search(p.read_text(encoding="utf-8")))
+    assert writers == [], f"delivery rows are written by storage/repos/outbox.py only; also in {writers}"
+    assert _DELIVERY_WRITE.search((ROOT / "storage" / "repos" / "outbox.py").read_text(encoding="utf-8"))

@@ -33,7 +33,7 @@ async def _enqueue_card_edit(
 ) -> None:
     if comment.card_chat_id is None or comment.card_message_id is None:
         return
-    await repo.cancel_queued(session, MessageKind.CARD_EDIT, comment_id=comment.id)
+    await outbox_repo.cancel_queued(session, MessageKind.CARD_EDIT, comment_id=comment.id)
     await outbox_repo.enqueue(
         session,
         kind=MessageKind.CARD_EDIT,
@@ -71,7 +71,7 @@ async def decision_edit(
     listed = view if comment.queue_view_id is not None else None
     # The view's queued refreshes are cancelled by the same UPDATE as the comment's queued card rows.
     view_edits = (MessageKind.QUEUE_EDIT, _edit_prefix(listed.id)) if listed is not None and listed.message_id is not None else None
-    await repo.cancel_queued_kinds(session, (MessageKind.CARD, MessageKind.CARD_EDIT) if has_card else (MessageKind.CARD,),
+    await outbox_repo.cancel_queued_kinds(session, (MessageKind.CARD, MessageKind.CARD_EDIT) if has_card else (MessageKind.CARD,),
                                    comment.id, also=view_edits)
     if listed is not None:
         await schedule_refresh(session, deps, listed, now, urgent=True, rows=rows, cancelled=view_edits is not None,
@@ -258,7 +258,7 @@ async def schedule_refresh(
     else:
         at = now
     if not cancelled:
-        await repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=_edit_prefix(view.id))
+        await outbox_repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=_edit_prefix(view.id))
     refresh = outbox_repo.row(
         kind=MessageKind.QUEUE_EDIT,
         dedupe_key=f"{_edit_prefix(view.id)}{deps.rng.getrandbits(48):x}",

@@ -225,7 +225,7 @@ async def turn_page(deps: Deps, chat_id: int, message_id: int, page: int) -> Red
         view.page = page
         text, keyboard, _ = await card_updates.render_view(session, deps, view)
         # The page shown now is the freshest content: drop a refresh still waiting with older content.
-        await repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
+        await outbox_repo.cancel_queued(session, MessageKind.QUEUE_EDIT, prefix=f"queue_edit:{view.id}:")
         view.refreshed_at = now
         return Redraw(keyboard, text)
 

@@ -53,7 +53,7 @@ async def capture_forward(
                 # The sender is probably about to record it; settle_known_posts covers it if it died.
                 log.info("post recorded from its automatic forward", extra={"article_id": article_id})
             else:
-                await repo.settle_post(session, row.id, post_id, now)
+                await outbox.settle_post(session, row.id, post_id, now)
                 log.warning(
                     "post recorded from its automatic forward (send outcome was not committed)",
                     extra={"article_id": article_id, "message_id": post_id},
@@ -81,7 +81,7 @@ async def settle_known_posts(db: Database, now: datetime, lease: timedelta) -> i
         for row, message_id in await repo.known_posts_unsettled(session, stale_claim):
             if message_id is None:  # excluded by the query; narrows the type (SQLAlchemy 2.1 types rows)
                 continue
-            await repo.settle_post(session, row.id, int(message_id), now)
+            await outbox.settle_post(session, row.id, int(message_id), now)
             settled += 1
             log.warning("post delivery settled from its automatic forward", extra={"article_id": row.article_id})
     return settled
@@ -100,7 +100,7 @@ async def hold_uncertain_posts(db: Database, now: datetime, *, startup: bool = F
             error = row.error or ""
             if error.startswith(_GRACE_MARK) or "retry after" in error.lower():
                 continue
-            repo.hold_back(row, max(row.next_attempt_at, now + GRACE),
+            outbox.hold_back(row, max(row.next_attempt_at, now + GRACE),
                            _GRACE_MARK + (error or "claim expired: the sender stopped before recording the outcome"))
             held += 1
             log.warning("post held back for its automatic forward", extra={"article_id": row.article_id})

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, literal, or_, select, update
+from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.message_kinds import MessageKind
@@ -112,17 +112,6 @@ async def view_has_pending(session: AsyncSession, view_id: int) -> bool:
     return (await session.execute(stmt)).first() is not None
 
 
-async def cancel_queued(session: AsyncSession, kind: MessageKind, *, comment_id: int | None = None, prefix: str = "") -> int:
-    """Cancel not-yet-sent rows of ``kind`` (for a comment, or whose key starts with ``prefix``)."""
-    stmt = update(Delivery).where(Delivery.kind == kind, Delivery.status == QUEUED)
-    if comment_id is not None:
-        stmt = stmt.where(Delivery.comment_id == comment_id)
-    if prefix:
-        stmt = stmt.where(Delivery.dedupe_key.startswith(prefix))
-    result = await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
-    return int(result.rowcount)  # type: ignore[attr-defined]
-
-
 async def add_action(session: AsyncSession, **fields: Any) -> ModerationAction:
     """Write one audit row (flushed, so its id is known)."""
     row = ModerationAction(**fields)
@@ -179,17 +168,6 @@ async def decision_rows(session: AsyncSession, article_id: int, user_id: int, vi
     if view_id is None:
         return DecisionRows(found[0], found[1], None, None)
     return DecisionRows(found[0], found[1], found[2], bool(found[3]) if found[2] is not None else None)
-
-
-async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[MessageKind], comment_id: int, *,
-                              also: tuple[MessageKind, str] | None = None) -> None:
-    """Cancel a comment's not-yet-sent rows of any of ``kinds`` and (``also``: a kind and a key prefix)
-    the not-yet-sent rows of that kind whose key starts so, in one UPDATE."""
-    which: Any = and_(Delivery.kind.in_(list(kinds)), Delivery.comment_id == comment_id)
-    if also is not None:
-        which = or_(which, and_(Delivery.kind == also[0], Delivery.dedupe_key.startswith(also[1])))
-    stmt = update(Delivery).where(Delivery.status == QUEUED, which)
-    await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
 
 
 async def pending_of_author(session: AsyncSession, author_id: int) -> list[Comment]:

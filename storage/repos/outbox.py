@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, false, func, literal, or_, select, update
+from sqlalchemy import String, and_, case, cast, delete, false, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.message_kinds import MessageKind
+from bot.states import CommentStatus as S
 from storage.models import Article, Comment, Delivery
 from storage.repos.upsert import insert_for
 
@@ -367,3 +368,76 @@ async def set_payload(session: AsyncSession, delivery_id: int, payload: dict[str
     """Replace one row's payload (a notice keeps what the author's message shows in it)."""
     stmt = update(Delivery).where(Delivery.id == delivery_id).values(payload=payload)
     await session.execute(stmt.execution_options(synchronize_session=False))
+
+
+# Rows written on others' behalf: the outbox's repository is the one writer of delivery rows.
+
+
+async def cancel_queued(session: AsyncSession, kind: MessageKind, *, comment_id: int | None = None, prefix: str = "") -> int:
+    """Cancel not-yet-sent rows of ``kind`` (for a comment, or whose key starts with ``prefix``)."""
+    stmt = update(Delivery).where(Delivery.kind == kind, Delivery.status == QUEUED)
+    if comment_id is not None:
+        stmt = stmt.where(Delivery.comment_id == comment_id)
+    if prefix:
+        stmt = stmt.where(Delivery.dedupe_key.startswith(prefix))
+    result = await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cancel_queued_kinds(session: AsyncSession, kinds: Iterable[MessageKind], comment_id: int, *,
+                              also: tuple[MessageKind, str] | None = None) -> None:
+    """Cancel a comment's not-yet-sent rows of any of ``kinds`` and (``also``: a kind and a key prefix)
+    the not-yet-sent rows of that kind whose key starts so, in one UPDATE."""
+    which: Any = and_(Delivery.kind.in_(list(kinds)), Delivery.comment_id == comment_id)
+    if also is not None:
+        which = or_(which, and_(Delivery.kind == also[0], Delivery.dedupe_key.startswith(also[1])))
+    stmt = update(Delivery).where(Delivery.status == QUEUED, which)
+    await session.execute(stmt.values(status=CANCELLED).execution_options(synchronize_session=False))
+
+
+async def settle_post(session: AsyncSession, delivery_id: int, post_id: int, now: datetime) -> None:
+    """Mark the post delivery sent as channel message ``post_id`` (if it is still queued or sending)."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status.in_([QUEUED, SENDING]))
+        .values(status=SENT, message_id=post_id, sent_at=now, claimed_by=None, claimed_until=None, error=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def hold_back(row: Delivery, until: datetime, error: str) -> None:
+    """Put the loaded delivery back in the queue, not before ``until``, with ``error`` noted (written when
+    the transaction flushes)."""
+    row.status = QUEUED
+    row.claimed_by = row.claimed_until = None
+    row.next_attempt_at = until
+    row.error = error
+
+
+async def expire_claims(session: AsyncSession, owners: Collection[str] | None, now: datetime,
+                        stale: datetime) -> None:
+    """Rows still sending under a claim running at or after ``now`` get a claim ending at ``stale``
+    (so they are due now): those claimed by ``owners``, or every such row when ``owners`` is None."""
+    stmt = update(Delivery).where(Delivery.status == SENDING, Delivery.claimed_until >= now)
+    if owners is not None:
+        stmt = stmt.where(Delivery.claimed_by.in_(owners))
+    await session.execute(stmt.values(claimed_until=stale).execution_options(synchronize_session=False))
+
+
+async def purge_deliveries(session: AsyncSession, *, sent_before: datetime, failed_before: datetime,
+                           limit: int = 500) -> int:
+    """Delete outbox rows sent or cancelled before ``sent_before`` and failed before ``failed_before``.
+
+    Rows of a comment still waiting (for its captcha or a moderator) stay: its card rows are counted
+    to key a re-sent card (storage/repos/moderation.card_attempts).
+    """
+    done_at = func.coalesce(Delivery.sent_at, Delivery.next_attempt_at)
+    finished = (((Delivery.status.in_([SENT, CANCELLED])) & (done_at < sent_before))
+                | ((Delivery.status == FAILED) & (Delivery.next_attempt_at < failed_before)))
+    waiting = select(Comment.id).where(Comment.status.in_([S.PENDING.value, S.AWAITING_CAPTCHA.value]))
+    finished = finished & (Delivery.comment_id.is_(None) | Delivery.comment_id.not_in(waiting))
+    ids = list((await session.execute(select(Delivery.id).where(finished).order_by(Delivery.id).limit(limit))).scalars())
+    if not ids:
+        return 0
+    result = await session.execute(delete(Delivery).where(Delivery.id.in_(ids)).execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

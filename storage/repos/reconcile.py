@@ -41,16 +41,6 @@ async def in_flight_posts(session: AsyncSession, channel_id: int) -> list[Delive
     return list((await session.execute(stmt)).scalars())
 
 
-async def settle_post(session: AsyncSession, delivery_id: int, post_id: int, now: datetime) -> None:
-    """Mark the post delivery sent as channel message ``post_id`` (if it is still queued or sending)."""
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status.in_([outbox.QUEUED, outbox.SENDING]))
-        .values(status=outbox.SENT, message_id=post_id, sent_at=now, claimed_by=None, claimed_until=None, error=None)
-        .execution_options(synchronize_session=False)
-    )
-
-
 async def set_discussion_copy(session: AsyncSession, article_id: int, group_id: int, copy_id: int) -> None:
     """Store the article's copy in the discussion group (unless one is stored already)."""
     await session.execute(
@@ -94,12 +84,3 @@ async def uncertain_posts(session: AsyncSession, now: datetime, *, startup: bool
             Delivery.error.is_not(None),
         )
     return list((await session.execute(stmt)).scalars())
-
-
-def hold_back(row: Delivery, until: datetime, error: str) -> None:
-    """Put the loaded delivery back in the queue, not before ``until``, with ``error`` noted (written when
-    the transaction flushes)."""
-    row.status = outbox.QUEUED
-    row.claimed_by = row.claimed_until = None
-    row.next_attempt_at = until
-    row.error = error

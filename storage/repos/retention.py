@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.states import CommentStatus as S
-from storage.models import Captcha, Comment, Delivery, User
-from storage.repos.outbox import CANCELLED, FAILED, SENT
+from storage.models import Captcha, Delivery, User
 
 
 async def _delete_ids(session: AsyncSession, model: type[Delivery] | type[Captcha], ids: list[int]) -> int:
@@ -21,22 +19,6 @@ async def _delete_ids(session: AsyncSession, model: type[Delivery] | type[Captch
         return 0
     result = await session.execute(delete(model).where(model.id.in_(ids)).execution_options(synchronize_session=False))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def purge_deliveries(session: AsyncSession, *, sent_before: datetime, failed_before: datetime,
-                           limit: int = 500) -> int:
-    """Delete outbox rows sent or cancelled before ``sent_before`` and failed before ``failed_before``.
-
-    Rows of a comment still waiting (for its captcha or a moderator) stay: its card rows are counted
-    to key a re-sent card (storage/repos/moderation.card_attempts).
-    """
-    done_at = func.coalesce(Delivery.sent_at, Delivery.next_attempt_at)
-    finished = (((Delivery.status.in_([SENT, CANCELLED])) & (done_at < sent_before))
-                | ((Delivery.status == FAILED) & (Delivery.next_attempt_at < failed_before)))
-    waiting = select(Comment.id).where(Comment.status.in_([S.PENDING.value, S.AWAITING_CAPTCHA.value]))
-    finished = finished & (Delivery.comment_id.is_(None) | Delivery.comment_id.not_in(waiting))
-    ids = list((await session.execute(select(Delivery.id).where(finished).order_by(Delivery.id).limit(limit))).scalars())
-    return await _delete_ids(session, Delivery, ids)
 
 
 async def purge_captchas(session: AsyncSession, *, expired_before: datetime, limit: int = 500) -> int:
