@@ -26,14 +26,19 @@ APPROVED = [
 ]
 
 
-def trained(rounds: int = MIN_EACH // len(REJECTED) + 1) -> Model:
+def taught(approved: list[str], rejected: list[str], rounds: int) -> Model:
+    """A model taught each text ``rounds`` times, numbered so that each is a decision of its own."""
     model = Model()
     for i in range(rounds):
-        for text in REJECTED:
+        for text in rejected:
             model.teach(f"{text} {i}", rejected=True)
-        for text in APPROVED:
+        for text in approved:
             model.teach(f"{text} {i}", rejected=False)
     return model
+
+
+def trained(rounds: int = MIN_EACH // len(REJECTED) + 1) -> Model:
+    return taught(APPROVED, REJECTED, rounds)
 
 
 def test_features_are_words_letter_grams_and_list_knowledge() -> None:

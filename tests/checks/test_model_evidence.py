@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.checks.learned import Model
+from tests.checks.test_learned import taught
 
 # Written for Khabar. Ordinary comments a newsroom approves, and rejected ones that share no word with
 # the texts under test: the model's background.
@@ -28,13 +29,7 @@ TARGET = "زنگولپا"  # invented: nothing in the insult lists knows it
 
 def background(rounds: int = 6) -> Model:
     """60 decisions, about a third rejected (the share of the newsrooms' real streams)."""
-    model = Model()
-    for i in range(rounds):
-        for text in APPROVED:
-            model.teach(f"{text} {i}", rejected=False)
-        for text in REJECTED:
-            model.teach(f"{text} {i}", rejected=True)
-    return model
+    return taught(APPROVED, REJECTED, rounds)  # counts: the order of teaching does not matter
 
 
 def base_rate(model: Model) -> float:
