@@ -39,19 +39,34 @@ class _InlineConnection(aiosqlite.Connection):
     """aiosqlite's connection, running on the caller's thread the calls that cannot wait on another process.
 
     Every Khabar transaction on SQLite begins with BEGIN IMMEDIATE, which takes the write lock (and is
-    queued in-process by ``Database.transaction``): only BEGIN — and the PRAGMAs run when a connection
-    opens — can wait on SQLite's busy handler for another process (a CLI command, a backup). Those still go
-    to aiosqlite's thread, so the event loop never sleeps in SQLite's busy handler. Every other call runs
-    with the lock already held, takes microseconds, and is run at once: each statement used to cost three
-    or four hand-offs to the thread and back (a queue put, a thread wake-up, ``call_soon_threadsafe``
-    waking the loop), which was a third of Khabar's CPU per update (py-spy, bench/pipeline.py)."""
+    queued in-process by ``Database.transaction``), so the statements after it take microseconds and are
+    run at once: each used to cost three or four hand-offs to aiosqlite's thread and back (a queue put, a
+    thread wake-up, ``call_soon_threadsafe`` waking the loop), a third of Khabar's CPU per update (py-spy,
+    bench/pipeline.py). What can wait on another process (a CLI command, a backup) still goes to the
+    thread, so the event loop never sleeps in SQLite's busy handler: BEGIN, the PRAGMAs run when a
+    connection opens, and COMMIT (which waits for readers where WAL is unavailable, and may checkpoint).
+    Once a call handed to the thread was abandoned (its task cancelled while BEGIN waited for the lock),
+    every later call on this connection queues behind it there: never two threads in one connection."""
+
+    _abandoned = False
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if args and isinstance(args[0], str) and args[0].lstrip().upper().startswith(("BEGIN", "PRAGMA")):
-            return await super()._execute(fn, *args, **kwargs)
+        if self._abandoned or _may_wait(fn, args):
+            try:
+                return await super()._execute(fn, *args, **kwargs)
+            except asyncio.CancelledError:
+                self._abandoned = True  # the call may still be running on the thread
+                raise
         if not self._running or self._connection is None:
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
+
+
+def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+    """Whether a call can wait on SQLite's busy handler: BEGIN, a PRAGMA, COMMIT."""
+    if args and isinstance(args[0], str):
+        return args[0].lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT"))
+    return getattr(fn, "__name__", "") == "commit"
 
 
 def _inline_connector(url: str) -> Callable[[], Awaitable[aiosqlite.Connection]]:
@@ -59,7 +74,8 @@ def _inline_connector(url: str) -> Callable[[], Awaitable[aiosqlite.Connection]]
     (a ``file:`` URI, ``check_same_thread=False``), a 30 s busy timeout, an :class:`_InlineConnection`."""
     args, options = SQLiteDialect_aiosqlite().create_connect_args(make_url(url))
     (database,) = args
-    kwargs: dict[str, Any] = {"timeout": 30, **options}
+    # Opened on aiosqlite's thread, used from the loop's too (never at once): ``:memory:`` URLs included.
+    kwargs: dict[str, Any] = {"timeout": 30, **options, "check_same_thread": False}
 
     async def connect() -> aiosqlite.Connection:
         connection = _InlineConnection(lambda: sqlite3.connect(database, **kwargs), iter_chunk_size=64)

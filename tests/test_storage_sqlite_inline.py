@@ -8,6 +8,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from storage.db import Database
@@ -48,5 +49,55 @@ async def test_a_lock_held_by_another_process_does_not_stop_the_loop(tmp_path: P
         other.execute("ROLLBACK")
         other.close()
         assert await asyncio.wait_for(task, 10) == 1
+    finally:
+        await db.close()
+
+
+async def test_a_transaction_cancelled_while_begin_waits_leaves_the_loop_free(tmp_path: Path) -> None:
+    path = tmp_path / "k.db"
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        async with db.transaction() as session:
+            await session.execute(text("CREATE TABLE t (a INTEGER)"))
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+
+        async def write() -> None:
+            async with db.transaction(patient=False) as session:
+                await session.execute(text("INSERT INTO t VALUES (1)"))
+
+        ticks = 0
+
+        async def tick() -> None:
+            nonlocal ticks
+            while True:
+                ticks += 1
+                await asyncio.sleep(0.01)
+
+        ticker = asyncio.create_task(tick())
+        task = asyncio.create_task(write())
+        await asyncio.sleep(0.2)  # its BEGIN waits for the lock on aiosqlite's thread
+        task.cancel()
+        seen = ticks
+        while ticks < seen + 5:  # the loop serves others meanwhile (closed inline, it would wait for BEGIN)
+            await asyncio.sleep(0.01)
+        assert not task.done()  # its clean-up queues behind the BEGIN, off the loop
+        other.execute("ROLLBACK")
+        other.close()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, 35)
+        ticker.cancel()
+        async with db.transaction() as session:  # the database is usable after it
+            await session.execute(text("INSERT INTO t VALUES (2)"))
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+    finally:
+        await db.close()
+
+
+async def test_an_in_memory_database_works(tmp_path: Path) -> None:
+    db = Database("sqlite+aiosqlite:///:memory:")
+    try:
+        async with db.transaction() as session:
+            assert (await session.execute(text("SELECT 41 + 1"))).scalar_one() == 42
     finally:
         await db.close()
