@@ -51,7 +51,10 @@ class FeedPoller:
         return posted
 
     def kick(self) -> None:
-        """Start a poll unless one is running."""
+        """Start a poll unless one is running, or the bot is stopping (a job that fell due just before the
+        scheduler was paused may still run: a task it started then would never be awaited)."""
+        if not self._app.running:
+            return
         if self._task is None or self._task.done():
             self._task = self._app.create_task(self.run(), name="khabar-feeds")
 
