@@ -40,6 +40,31 @@ async def test_migrations_from_empty_match_the_models(db_url: str) -> None:
     assert await migrate.pending_model_changes(db_url) == []
 
 
+def test_head_revision_read_from_the_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head()
+
+
+async def test_revision_is_read_as_alembic_records_it(db_url: str) -> None:
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy.engine import Connection
+
+    from storage.db import make_engine
+
+    await migrate.upgrade_async(db_url, "0010")
+    engine = make_engine(db_url)
+    try:
+        async with engine.connect() as conn:
+            def alembics(c: Connection) -> str | None:
+                return MigrationContext.configure(c).get_current_revision()
+            assert await conn.run_sync(alembics) == "0010"
+    finally:
+        await engine.dispose()
+    assert await migrate.current_revision(db_url) == "0010"
+    assert not await migrate.is_up_to_date(db_url)
+
+
 async def test_empty_database_is_not_up_to_date(db_url: str) -> None:
     assert await migrate.current_revision(db_url) is None
     assert not await migrate.is_up_to_date(db_url)
