@@ -35,6 +35,9 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+BUSY_TIMEOUT_MS = 30000  # how long a transaction waits for another process's write lock
+
+
 class _InlineConnection(aiosqlite.Connection):
     """aiosqlite's connection, running on the caller's thread the calls that cannot wait on another process.
 
@@ -42,16 +45,34 @@ class _InlineConnection(aiosqlite.Connection):
     queued in-process by ``Database.transaction``), so the statements after it take microseconds and are
     run at once: each used to cost three or four hand-offs to aiosqlite's thread and back (a queue put, a
     thread wake-up, ``call_soon_threadsafe`` waking the loop), a third of Khabar's CPU per update (py-spy,
-    bench/pipeline.py). What can wait on another process (a CLI command, a backup) still goes to the
-    thread, so the event loop never sleeps in SQLite's busy handler: BEGIN, the PRAGMAs run when a
-    connection opens, and COMMIT (which waits for readers where WAL is unavailable, and may checkpoint).
+    bench/pipeline.py). What can wait on another process (a CLI command, a backup) goes to the thread,
+    so the event loop never sleeps in SQLite's busy handler. BEGIN is first tried here with the busy
+    timeout at zero (this process queues its own transactions, so the lock is nearly always free) and
+    goes to the thread to wait only when another process holds the lock. COMMIT runs here in WAL mode
+    (a WAL commit never waits for readers; the automatic checkpoint it may run is a PASSIVE one, which
+    waits on no one) and on the thread where WAL is unavailable. The PRAGMAs a connection runs when it
+    opens go to the thread.
     Once a call handed to the thread was abandoned (its task cancelled while BEGIN waited for the lock),
     every later call on this connection queues behind it there: never two threads in one connection."""
 
     _abandoned = False
+    wal = False  # set once the connection is in WAL mode: a COMMIT then never waits for readers
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        if self._abandoned or _may_wait(fn, args):
+        if not self._abandoned and _is_begin(args) and self._running and self._connection is not None:
+            # First without waiting, here: the lock is nearly always free (this process queues its own
+            # transactions), and a BEGIN handed to the thread costs two thread hand-offs. Only when
+            # another process holds the lock does the BEGIN go to the thread to wait for it.
+            raw = self._connection
+            raw.execute("PRAGMA busy_timeout=0")
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if self._abandoned or (_may_wait(fn, args) and not (self.wal and _is_commit(fn, args))):
             try:
                 return await super()._execute(fn, *args, **kwargs)
             except asyncio.CancelledError:
@@ -60,6 +81,21 @@ class _InlineConnection(aiosqlite.Connection):
         if not self._running or self._connection is None:
             raise ValueError("Connection closed")
         return fn(*args, **kwargs)
+
+
+def _is_begin(args: tuple[Any, ...]) -> bool:
+    return bool(args) and isinstance(args[0], str) and args[0].startswith("BEGIN")
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY: another connection holds the lock."""
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc)
+
+
+def _is_commit(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+    if args and isinstance(args[0], str):
+        return args[0].lstrip().upper().startswith("COMMIT")
+    return getattr(fn, "__name__", "") == "commit"
 
 
 def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
@@ -98,8 +134,12 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         try:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            mode = cur.fetchone()
+            driver = getattr(dbapi_conn, "driver_connection", None)
+            if isinstance(driver, _InlineConnection):
+                driver.wal = bool(mode) and str(mode[0]).lower() == "wal"
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
         except Exception:  # the file cannot be opened (an outage): SQLAlchemy drops the connection unclosed

@@ -101,3 +101,41 @@ async def test_an_in_memory_database_works(tmp_path: Path) -> None:
             assert (await session.execute(text("SELECT 41 + 1"))).scalar_one() == 42
     finally:
         await db.close()
+
+
+async def test_begin_and_commit_run_on_the_loops_thread_while_the_lock_is_free(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
+    ran: list[tuple[str, int]] = []
+    try:
+        async with db.transaction() as session:
+            await session.execute(text("CREATE TABLE t (a INTEGER)"))
+            raw = await (await session.connection()).get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            driver._conn.set_trace_callback(lambda sql: ran.append((sql.split()[0].upper(), threading.get_ident())))
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+        async with db.transaction() as session:
+            assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+    finally:
+        await db.close()
+    kinds = [kind for kind, _ in ran]
+    assert kinds.count("BEGIN") >= 2 and kinds.count("COMMIT") >= 2
+    assert {thread for kind, thread in ran if kind in ("BEGIN", "COMMIT")} == {threading.get_ident()}
+
+
+async def test_commit_waits_on_the_thread_without_wal(tmp_path: Path) -> None:
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
+    ran: list[tuple[str, int]] = []
+    try:
+        async with db.transaction() as session:
+            raw = await (await session.connection()).get_raw_connection()
+            driver = raw.driver_connection
+            assert driver is not None
+            driver.wal = False  # as on a file system where SQLite cannot use WAL
+            driver._conn.set_trace_callback(lambda sql: ran.append((sql.split()[0].upper(), threading.get_ident())))
+            await session.execute(text("CREATE TABLE t (a INTEGER)"))
+    finally:
+        await db.close()
+    commits = [thread for kind, thread in ran if kind == "COMMIT"]
+    assert commits and threading.get_ident() not in commits
