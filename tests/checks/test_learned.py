@@ -48,35 +48,6 @@ def test_features_are_words_letter_grams_and_list_knowledge() -> None:
     assert features("دلقک بازی") == found  # stretched and doubled letters read the same
 
 
-@pytest.mark.parametrize(
-    ("text", "cues"),
-    [
-        ("برو بابا", {"x:*order"}),  # an order given to someone
-        ("تو اصلا نمی‌فهمی", {"x:*you", "x:*youverb"}),  # a verb said to «you»
-        ("چرا این کار رو کردید", {"x:*youverb"}),
-        ("گزارش خوبی بود، ممنون", set()),  # about the news, to no one
-        ("می‌خواستم بدانم کی اعلام می‌کنند", set()),  # «I», «they»: not said to «you»
-    ],
-)
-def test_features_say_whether_the_comment_speaks_to_someone(text: str, cues: set[str]) -> None:
-    said = {f for f in features(text) if f in {"x:*you", "x:*youverb", "x:*order"}}
-    assert said == cues
-
-
-def test_the_model_learns_what_speaking_to_someone_is_worth() -> None:
-    # Rejected comments that order someone about, approved ones that do not; the words differ every time.
-    model = Model()
-    for i in range(MIN_EACH + 5):
-        model.teach(f"برو کلمه{i} دیگر", rejected=True)
-        model.teach(f"بخواب واژه{i}", rejected=True)
-        model.teach(f"گزارش شماره{i} خوب بود", rejected=False)
-        model.teach(f"خبر تازه{i} دربارهٔ شهر", rejected=False)
-    ordered = model.estimate("ساکت نوشته‌ای")  # an order the model never saw, in an unseen comment
-    plain = model.estimate("ساده نوشته‌ای")
-    assert ordered is not None and plain is not None
-    assert ordered.probability > plain.probability
-
-
 def test_no_estimate_until_enough_decisions_of_each_kind() -> None:
     model = Model()
     for text in REJECTED * 10:
