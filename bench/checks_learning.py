@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -120,6 +121,7 @@ def learning_curve(rows: list[dict[str, Any]], clean: list[str], review_at: floa
                          f"{_pct(flagged, len(neu))}          {_pct(false, len(cln))} ({false}/{len(cln)})")
     lines.append("  (* = the default KHABAR_MODEL_REVIEW_CONFIDENCE; the model alone never rejects by default)")
     lines.append(f"  model size after {STEPS[-1]:,} decisions: {model.size:,} features")
+    lines.append(estimate_speed(rows))
     lines.append(f"  most offensive held back at any threshold with <= {allowed} clean reviews flagged: " + "   ".join(best))
     lines.append(f"  other orders of the stream, at the default threshold {review_at}: offensive held / neutral flagged / "
                  "clean flagged")
@@ -133,6 +135,33 @@ def learning_curve(rows: list[dict[str, Any]], clean: list[str], review_at: floa
             cells.append(f"{step}: {_pct(held, n_off).strip()} / {_pct(flagged, len(rest) - n_off).strip()} / {false}")
         lines.append(f"    seed {seed:3d}  " + "   ".join(cells))
     return lines
+
+
+def estimate_speed(rows: list[dict[str, Any]], taught: int = 1000) -> str:
+    """CPU time of one estimate after ``taught`` decisions, on the comments not taught (their text
+    already normalised, as the review leaves it; the model's weights memo cold, then warm)."""
+    decisions = stream(rows)
+    model = Model()
+    for text, rejected in decisions[:taught]:
+        model.teach(text, rejected)
+    texts = [text for text, _ in decisions[taught:]]
+    for text in texts:
+        model.estimate(text)
+
+    def best(cold: bool) -> float:
+        runs = []
+        for _ in range(3):  # best of three: other work on a shared machine only slows a run down
+            if cold:
+                model.teach(texts[0], True)  # a decision: every memoised weight is forgotten
+                model.teach(texts[0], True, sign=-1)
+            start = time.process_time()
+            for text in texts:
+                model.estimate(text)
+            runs.append(time.process_time() - start)
+        return 1e6 * min(runs) / len(texts)
+
+    return (f"  estimate speed after {taught:,} decisions: {best(cold=True):.0f} µs per comment just after a "
+            f"decision, {best(cold=False):.0f} µs with the weights memoised (CPU, one core, {len(texts):,} comments)")
 
 
 def _held_within(scores_off: Sequence[tuple[bool, float]], scores_clean: Sequence[tuple[bool, float]],
