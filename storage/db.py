@@ -88,8 +88,9 @@ def _is_begin(args: tuple[Any, ...]) -> bool:
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    """SQLITE_BUSY: another connection holds the lock."""
-    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY or "locked" in str(exc)
+    """SQLITE_BUSY (or one of its extended codes): another connection holds the lock."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF == sqlite3.SQLITE_BUSY) or "locked" in str(exc)
 
 
 def _is_commit(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
