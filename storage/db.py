@@ -48,15 +48,14 @@ class _InlineConnection(aiosqlite.Connection):
     bench/pipeline.py). What can wait on another process (a CLI command, a backup) goes to the thread,
     so the event loop never sleeps in SQLite's busy handler. BEGIN is first tried here with the busy
     timeout at zero (this process queues its own transactions, so the lock is nearly always free) and
-    goes to the thread to wait only when another process holds the lock. COMMIT runs here in WAL mode
-    (a WAL commit never waits for readers; the automatic checkpoint it may run is a PASSIVE one, which
-    waits on no one) and on the thread where WAL is unavailable. The PRAGMAs a connection runs when it
-    opens go to the thread.
+    goes to the thread to wait only when another process holds the lock. COMMIT stays on the thread: the
+    automatic checkpoint it may run writes the WAL back to the database file, a few milliseconds every
+    few hundred commits and far longer after a long reader such as a backup held the WAL back. The
+    PRAGMAs a connection runs when it opens go to the thread too.
     Once a call handed to the thread was abandoned (its task cancelled while BEGIN waited for the lock),
     every later call on this connection queues behind it there: never two threads in one connection."""
 
     _abandoned = False
-    wal = False  # set once the connection is in WAL mode: a COMMIT then never waits for readers
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._abandoned and _is_begin(args) and self._running and self._connection is not None:
@@ -64,15 +63,15 @@ class _InlineConnection(aiosqlite.Connection):
             # transactions), and a BEGIN handed to the thread costs two thread hand-offs. Only when
             # another process holds the lock does the BEGIN go to the thread to wait for it.
             raw = self._connection
-            raw.execute("PRAGMA busy_timeout=0")
             try:
+                raw.execute("PRAGMA busy_timeout=0")
                 return fn(*args, **kwargs)
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc):
                     raise
             finally:
                 raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if self._abandoned or (_may_wait(fn, args) and not (self.wal and _is_commit(fn, args))):
+        if self._abandoned or _may_wait(fn, args):
             try:
                 return await super()._execute(fn, *args, **kwargs)
             except asyncio.CancelledError:
@@ -90,13 +89,9 @@ def _is_begin(args: tuple[Any, ...]) -> bool:
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     """SQLITE_BUSY (or one of its extended codes): another connection holds the lock."""
     code = getattr(exc, "sqlite_errorcode", None)
-    return (code is not None and code & 0xFF == sqlite3.SQLITE_BUSY) or "locked" in str(exc)
-
-
-def _is_commit(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
-    if args and isinstance(args[0], str):
-        return args[0].lstrip().upper().startswith("COMMIT")
-    return getattr(fn, "__name__", "") == "commit"
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_BUSY
+    return str(exc) == "database is locked"
 
 
 def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
@@ -135,10 +130,6 @@ def _tune_sqlite(engine: AsyncEngine) -> None:
         try:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            mode = cur.fetchone()
-            driver = getattr(dbapi_conn, "driver_connection", None)
-            if isinstance(driver, _InlineConnection):
-                driver.wal = bool(mode) and str(mode[0]).lower() == "wal"
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cur.execute("PRAGMA synchronous=NORMAL")

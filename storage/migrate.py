@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
-import re
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
 # without it) and imports Alembic only when it upgrades.
 MIGRATIONS = Path(__file__).with_name("migrations")
 VERSION_TABLE = "alembic_version"
-_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([^'\"\s]+)['\"]?\s*$", re.MULTILINE)
 
 
 def alembic_config(url: str) -> Config:
@@ -34,21 +32,34 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-@cache
-def head_revision() -> str | None:
+def head_revision(versions: Path | None = None) -> str | None:
     """The newest migration the code ships: the one revision no other revises (read from the files)."""
     revisions: set[str] = set()
     parents: set[str] = set()
-    for script in (MIGRATIONS / "versions").glob("*.py"):
-        fields = dict(_REVISION.findall(script.read_text(encoding="utf-8")))
-        if "revision" in fields:
+    for script in (versions or MIGRATIONS / "versions").glob("*.py"):
+        fields = _revision_fields(script)
+        if isinstance(fields.get("revision"), str):
             revisions.add(fields["revision"])
-            if fields.get("down_revision", "None") != "None":
-                parents.add(fields["down_revision"])
+            down = fields.get("down_revision")
+            parents.update([down] if isinstance(down, str) else down if isinstance(down, tuple | list) else ())
     heads = revisions - parents
     if len(heads) > 1:
         raise RuntimeError(f"the migrations have several heads: {sorted(heads)}")
     return next(iter(heads), None)
+
+
+def _revision_fields(script: Path) -> dict[str, Any]:
+    """A migration's ``revision`` and ``down_revision`` values, read without running the file."""
+    fields: dict[str, Any] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8")).body:
+        target, value = None, None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        if isinstance(target, ast.Name) and target.id in ("revision", "down_revision") and value is not None:
+            fields[target.id] = ast.literal_eval(value)
+    return fields
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -44,6 +45,26 @@ def test_head_revision_read_from_the_files_is_alembics_head() -> None:
     from alembic.script import ScriptDirectory
 
     assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head()
+
+
+def test_head_revision_after_a_branch_and_its_merge_is_alembics(tmp_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    scripts = {
+        "a1": "revision = 'a1'\ndown_revision = None\n",
+        "b2": "revision: str = 'b2'  # one branch\ndown_revision: str | None = 'a1'\n",
+        "c2": 'revision = "c2"\ndown_revision = "a1"\n',
+        "m3": "revision = 'm3'\ndown_revision = ('b2', 'c2')  # the merge\n",
+    }
+    for name, head in scripts.items():
+        (versions / f"{name}.py").write_text(f'"""{name}"""\n{head}branch_labels = None\n\n\n'
+                                             "def upgrade() -> None:\n    pass\n", encoding="utf-8")
+    assert migrate.head_revision(versions) == ScriptDirectory(str(tmp_path)).get_current_head() == "m3"
+    (versions / "m3.py").unlink()
+    with pytest.raises(RuntimeError, match="several heads"):
+        migrate.head_revision(versions)
 
 
 async def test_revision_is_read_as_alembic_records_it(db_url: str) -> None:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import Database
+from storage.db import BUSY_TIMEOUT_MS, Database, _is_busy
 
 
 @pytest.fixture
@@ -118,7 +118,8 @@ async def test_an_in_memory_database_works() -> None:
         await memory.close()
 
 
-async def test_begin_and_commit_run_on_the_loops_thread_while_the_lock_is_free(db: Database) -> None:
+async def test_begin_runs_on_the_loops_thread_while_the_lock_is_free_and_commit_on_aiosqlites(
+        db: Database) -> None:
     async with db.transaction() as session:
         ran = _trace(await _driver(session))
     async with db.transaction() as session:
@@ -127,14 +128,29 @@ async def test_begin_and_commit_run_on_the_loops_thread_while_the_lock_is_free(d
         assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
     kinds = [kind for kind, _ in ran]
     assert kinds.count("BEGIN") >= 2 and kinds.count("COMMIT") >= 2
-    assert {thread for kind, thread in ran if kind in ("BEGIN", "COMMIT")} == {threading.get_ident()}
+    assert {thread for kind, thread in ran if kind == "BEGIN"} == {threading.get_ident()}
+    # a commit may checkpoint (write the WAL back into the file): never on the loop's thread
+    assert threading.get_ident() not in {thread for kind, thread in ran if kind == "COMMIT"}
 
 
-async def test_commit_waits_on_the_thread_without_wal(db: Database) -> None:
-    async with db.transaction() as session:
-        driver = await _driver(session)
-        driver.wal = False  # as on a file system where SQLite cannot use WAL
-        ran = _trace(driver)
-        await session.execute(text("INSERT INTO t VALUES (1)"))
-    commits = [thread for kind, thread in ran if kind == "COMMIT"]
-    assert commits and threading.get_ident() not in commits
+async def test_busy_timeout_is_back_after_a_begin_tried_at_once(
+        db: Database, tmp_path: Path) -> None:
+    async def timeout() -> int:
+        async with db.transaction() as session:
+            return int((await session.execute(text("PRAGMA busy_timeout"))).scalar_one())
+
+    assert await timeout() == BUSY_TIMEOUT_MS  # after a BEGIN run at once
+    other = sqlite3.connect(tmp_path / "k.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    task = asyncio.create_task(timeout())
+    await asyncio.sleep(0.1)  # the BEGIN was refused at once, and now waits on the thread
+    other.execute("ROLLBACK")
+    other.close()
+    assert await asyncio.wait_for(task, 10) == BUSY_TIMEOUT_MS
+
+
+@pytest.mark.parametrize(("code", "busy"), [(5, True), (261, True), (517, True), (6, False), (1, False)])
+def test_busy_codes(code: int, busy: bool) -> None:
+    exc = sqlite3.OperationalError("database is locked" if busy else "other")
+    exc.sqlite_errorcode = code  # type: ignore[attr-defined]
+    assert _is_busy(exc) is busy
