@@ -99,6 +99,9 @@ def _script(char: str) -> str:
 
 
 _ARABIC_CHARS = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")
+# A letter (as `_WORD` reads letters) outside the Arabic ranges of `_script`: without one, every word is
+# Arabic letters and ZWNJs between them, so `_word_script` says arabic for each (most comments).
+_NOT_ARABIC_LETTER = re.compile("[^\\W\\d_\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")
 _LATIN_CHARS = re.compile("[\x00-\x7f\u00c0-\u024f]")
 
 
@@ -215,12 +218,11 @@ def detect_language(text: str, detector: LanguageDetector | None = None,
     words = _WORD.findall(without_links)
     if not words:
         return _no_letters(without_links, links > 0)
-    scripts = list(map(_word_script, words))
-    if scripts.count("arabic") == len(words):  # most comments: every word in Arabic letters
+    if not _NOT_ARABIC_LETTER.search(without_links):  # most comments: every word in Arabic letters
         arabic, latin, other = words, [], []
     else:
         by_script: dict[str, list[str]] = {"arabic": [], "latin": [], "other": []}
-        for word, script in zip(words, scripts, strict=True):
+        for word, script in zip(words, map(_word_script, words), strict=True):
             by_script[script].append(word)
         arabic, latin, other = by_script["arabic"], by_script["latin"], by_script["other"]
     if len(other) > len(arabic) and len(other) >= len(latin):
