@@ -36,6 +36,7 @@ class ListTables:
     contextual2: frozenset[str]  # the first two letters of every ordinary insulting word
     anywhere: re.Pattern[str]  # the stems that insult wherever they stand in a word, longest first
     word_starts: frozenset[str]  # every proper beginning of every listed word
+    heads_or_word_starts: frozenset[str]  # those and the first words of the phrases
     phrase_starts: frozenset[str]  # every phrase's first words, all but the last
     phrase_gates: frozenset[str]  # each phrase as its first words and the first two letters of its last
     allowed_first_words: frozenset[str]  # the first word of each allowed phrase
@@ -61,11 +62,13 @@ def _build(lists: InsultLists) -> ListTables:
         phrase_starts.update(" ".join(words[:n]) for n in range(1, len(words)))
         head, _, last = phrase.rpartition(" ")
         gates.add(f"{head} {last[:2]}")
+    word_starts = frozenset(w[:n] for w in lists.words for n in range(1, len(w)))
     return ListTables(
         words3=prefixes(lists.words, 3),
         contextual2=prefixes(lists.contextual, 2),
         anywhere=_anywhere(lists.anywhere),
-        word_starts=frozenset(w[:n] for w in lists.words for n in range(1, len(w))),
+        word_starts=word_starts,
+        heads_or_word_starts=word_starts | lists.phrase_heads,
         phrase_starts=frozenset(phrase_starts),
         phrase_gates=frozenset(gates),
         allowed_first_words=frozenset(p.split(" ", 1)[0] for p in lists.allowed_phrases),

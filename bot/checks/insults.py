@@ -66,6 +66,9 @@ _EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐽🐒🐵🐕🐶🐀🐁🐍🐑
 _ANY_EMOJI = _EMOJI_INSULTS | _EMOJI_CONTEXT
 # The sets above as character classes: a search in C makes no str object per character of the text.
 _ANY_EMOJI_CHAR = re.compile("[" + "".join(sorted(_ANY_EMOJI)) + "]")
+# Every emoji above is outside the Basic Multilingual Plane: a range test per character, ~10x faster
+# than the class above, rules out most comments.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _ANY_FILLER = re.compile(_FILLER)
 
 
@@ -167,11 +170,11 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
 
 
 def _contextual_hits(keys: list[str], stems: list[str | None], lists: InsultLists, other_insult: bool) -> list[str]:
-    if YOU_BEFORE.isdisjoint(keys[:-1]):
-        if stems.count(None) == len(stems):
-            return []  # no ordinary word that insults when aimed, and no «تو …» to find one after
-    else:
+    # «تو آشغالی» needs «تو» or «شما» (`you_are_listed`); without one `_you_are` changes nothing.
+    if ("تو" in keys or "شما" in keys) and not YOU_BEFORE.isdisjoint(keys[:-1]):
         _you_are(keys, stems, lists)
+    if stems.count(None) == len(stems):
+        return []  # no ordinary word that insults when aimed
     return [stem for i, stem in enumerate(stems) if stem is not None and _aimed(keys, i, stems, other_insult)]
 
 
@@ -272,9 +275,9 @@ def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
     ]
     found: list[str] = []
     heads = lists.phrase_heads
-    starts_of_words = derived.word_starts
     # Only a phrase's first word, or the beginning of a listed word, can start anything below.
-    for i in [i for i, key in enumerate(keys[:-1]) if key in heads or key in starts_of_words]:
+    either = derived.heads_or_word_starts
+    for i in [] if either.isdisjoint(keys[:-1]) else [i for i, key in enumerate(keys[:-1]) if key in either]:
         if keys[i] not in heads:
             if len(keys[i]) + len(keys[i + 1]) >= 4 and (
                 keys[i] + keys[i + 1] in lists.words and not _FUNCTION.intersection(keys[i : i + 2])
@@ -315,7 +318,7 @@ def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 def _emoji(folded: str, other_insult: bool) -> list[str]:
     """🖕 and 💩 always; 🤮, 🤡 and animals in a row, alone, or when the comment insults anyway."""
-    if not _ANY_EMOJI_CHAR.search(folded):
+    if not _ASTRAL.search(folded) or not _ANY_EMOJI_CHAR.search(folded):
         return []
     chars = set(folded)
     hits = sorted(chars & _EMOJI_INSULTS)

@@ -116,6 +116,17 @@ def _word_script(word: str) -> str:
     return "latin" if latin >= other else "other"
 
 
+def clear_word_scripts() -> None:
+    """Forget the memoised script of each word (benchmarks timing cold text)."""
+    _word_script.cache_clear()
+
+
+def _may_spell(words: list[str], text: str) -> bool:
+    """Whether `_SPELLED` can match: it needs three one-letter runs of letters, which are one-letter
+    words unless a ZWNJ joins letter runs into one word."""
+    return ZWNJ in text or list(map(len, words)).count(1) >= 3
+
+
 def _no_letters(text: str, had_url: bool) -> LanguageResult:
     stripped = "".join(c for c in text if not c.isspace())
     if not stripped:
@@ -210,12 +221,15 @@ def detect_language(text: str, detector: LanguageDetector | None = None,
     """Persian (`fa`), not Persian (`not_fa`) or `uncertain`, with a reason code."""
     lex = (lexicon or default_lexicon()).language
     cleaned = clean_text(text)
-    without_links, links = _URL.subn(" ", cleaned) if _URL_CUE.search(cleaned) else (cleaned, 0)
+    may_link = ("." in cleaned or "://" in cleaned) and _URL_CUE.search(cleaned)  # each cue has one or the other
+    without_links, links = _URL.subn(" ", cleaned) if may_link else (cleaned, 0)
     if "@" in without_links:
         without_links = _MENTION.sub(" ", without_links)
-    if "*" in without_links or " " in without_links:
-        without_links = _SPELLED.sub(lambda m: _NOT_LETTER.sub("", m.group()), without_links)
     words = _WORD.findall(without_links)
+    if ("*" in without_links or " " in without_links) and _may_spell(words, without_links):
+        spelled = _SPELLED.sub(lambda m: _NOT_LETTER.sub("", m.group()), without_links)
+        if spelled != without_links:
+            without_links, words = spelled, _WORD.findall(spelled)
     if not words:
         return _no_letters(without_links, links > 0)
     if not _NOT_ARABIC_LETTER.search(without_links):  # most comments: every word in Arabic letters

@@ -119,8 +119,21 @@ def _letter_languages(word: str) -> set[str]:
     return langs
 
 
+_FUNCTION_WORDS: dict[int, tuple[LanguageLexicon, frozenset[str]]] = {}
+
+
+def _function_words(lex: LanguageLexicon) -> frozenset[str]:
+    """Every function word of the other languages, for the one look-up most words stop at."""
+    entry = _FUNCTION_WORDS.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        entry = _FUNCTION_WORDS[id(lex)] = (lex, lex.urdu | lex.pashto | lex.kurdish | lex.uyghur)
+    return entry[1]
+
+
 def _function_languages(lite: str, lex: LanguageLexicon) -> set[str]:
     langs: set[str] = set()
+    if lite not in _function_words(lex):
+        return langs
     for lang, listed in (("urdu", lex.urdu), ("pashto", lex.pashto), ("kurdish", lex.kurdish),
                          ("uyghur", lex.uyghur)):
         if lite in listed:

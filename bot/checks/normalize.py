@@ -136,6 +136,11 @@ def _only_joining_zwnj(text: str) -> bool:
 def _drop_controls(text: str) -> str:
     if not _MAYBE_CONTROL.search(text) or _only_joining_zwnj(text):
         return text
+    return _controls_dropped(text)
+
+
+def _controls_dropped(text: str) -> str:
+    """`_drop_controls` the long way, character by character."""
     text = _ZWNJ_RUN.sub(ZWNJ, text)
     out: list[str] = []
     last = len(text) - 1
@@ -279,6 +284,7 @@ def clear_caches() -> None:
     """Forget every memoised normalisation (for benchmarks that must time cold text)."""
     from bot.checks.insult_lists import insult_key
     from bot.checks.insult_words import clear_word_hits
+    from bot.checks.language import clear_word_scripts
     from bot.checks.language_cues import clear_word_cues
     from bot.checks.learned import word_features
     from bot.checks.wordfile import match_form
@@ -286,4 +292,5 @@ def clear_caches() -> None:
     for cached in (clean_text, fold, normalize, _tokens, stem, match_form, insult_key, word_features):
         cached.cache_clear()
     clear_word_cues()
+    clear_word_scripts()
     clear_word_hits()
