@@ -148,3 +148,21 @@ def test_clear_caches_forgets_word_scripts_too() -> None:
     language._word_script("abc")
     normalize.clear_caches()
     assert language._word_script.cache_info().currsize == 0
+
+
+@given(st.lists(st.text(alphabet="کتابمیند", min_size=1, max_size=5), max_size=40),
+       st.text(alphabet="کتابمیند", max_size=6))
+def test_hashed_words_buckets_answer_like_a_set(listed: list[str], word: str) -> None:
+    from bot.checks.hashed_words import HashedWords
+
+    assert (word in HashedWords(listed)) == (word in set(listed))
+
+
+def test_hashed_words_buckets_hold_every_word_of_a_large_list() -> None:
+    from bot.checks.hashed_words import HashedWords
+
+    listed = [f"کلمه{i}" for i in range(0, 40_000, 2)]  # their hashes spread over every bucket
+    words = HashedWords(listed)
+    assert all(w in words for w in listed)
+    assert not any(f"کلمه{i}" in words for i in range(1, 40_000, 2))
+    assert list(words._starts) == sorted(words._starts) and words._starts[-1] == len(words)
