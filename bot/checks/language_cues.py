@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -107,8 +108,15 @@ def known_stem(folded: str, lex: LanguageLexicon) -> float:
     return 0.0
 
 
+# What any test of `_letter_languages` needs: «ئ» opening three letters or more, «ى» before another
+# letter, or a letter Persian never writes. Most words have none: one search, no str per letter.
+_MAY_BE_FOREIGN = re.compile("^ئ..|" + _ALEF_MAKSURA + ".|[" + "".join(sorted(_FOREIGN_LETTER_SET)) + "]", re.DOTALL)
+
+
 def _letter_languages(word: str) -> set[str]:
     langs: set[str] = set()
+    if not _MAY_BE_FOREIGN.search(word):
+        return langs
     if word.startswith("ئ") and len(word) >= 3:
         langs.update(("kurdish", "uyghur"))  # Persian never opens a word with ئ
     if _ALEF_MAKSURA in word[:-1]:
@@ -271,7 +279,8 @@ def _word_cues(word: str, lex: LanguageLexicon) -> _Row:
         weight = known_stem(folded, lex)
         persian, strong, unknown = weight, int(weight >= 1.0), int(not weight)
         broad = weight >= 1.0  # «كتابش»: a known word with a Persian-only clitic is not Arabic
-    weak, arabic_strong = _arabic(word, lite, lex, core, broad)
+    # `_arabic` finds nothing in a word typed on a Persian keyboard (most words): not asked then.
+    weak, arabic_strong = (0.0, 0.0) if persian_typed else _arabic(word, lite, lex, core, broad)
     return (persian, strong, letters, weak, arabic_strong, unknown, 0, None)
 
 

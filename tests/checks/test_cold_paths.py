@@ -166,3 +166,26 @@ def test_hashed_words_buckets_hold_every_word_of_a_large_list() -> None:
     assert all(w in words for w in listed)
     assert not any(f"کلمه{i}" in words for i in range(1, 40_000, 2))
     assert list(words._starts) == sorted(words._starts) and words._starts[-1] == len(words)
+
+
+def _letter_languages_long_way(word: str) -> set[str]:
+    langs: set[str] = set()
+    if word.startswith("ئ") and len(word) >= 3:
+        langs.update(("kurdish", "uyghur"))
+    if "ى" in word[:-1]:
+        langs.add("uyghur")
+    for char in word:
+        langs.update(cues.LETTER_LANGUAGES.get(char, ()))
+    return langs
+
+
+@given(st.text(alphabet="ئىیکبتهەےڼښھ", max_size=6))
+def test_foreign_letter_gate_gives_what_each_test_gives(word: str) -> None:
+    assert cues._letter_languages(word) == _letter_languages_long_way(word)
+
+
+@given(st.text(alphabet="یکپگبتاهيكةأىن", min_size=1, max_size=6))
+def test_a_word_typed_on_a_persian_keyboard_has_no_arabic_evidence(word: str) -> None:
+    lex = default_lexicon().language
+    if not cues._PERSIAN_KEYBOARD.isdisjoint(word):
+        assert cues._arabic(word, cues.lite_form(word), lex, False, False) == (0.0, 0.0)
