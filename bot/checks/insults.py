@@ -7,10 +7,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from bot.checks.insult_lists import InsultLists, insult_key
+from bot.checks.insult_lists import InsultLists
 from bot.checks.insult_patterns import YOU_BEFORE, aimed_by_address, patterned, you_are_listed
+from bot.checks.insult_words import (
+    AFTER_FINAL_HE,
+    contextual_stem,
+    listed_context_word,
+    listed_insult,
+    prefixes,
+    tables,
+    token_infos,
+    word_hit,
+)
 from bot.checks.lexicon import Lexicon
 from bot.checks.normalize import ZWNJ, fold
+
+__all__ = ["InsultResult", "check_insults", "find_accusation", "find_insults", "listed_context_word", "listed_insult"]
 
 _FILLER = r"[.*_\-'`~^|+!•·,،؛:/\\\"]"
 _LETTER = r"[^\W\d_]"
@@ -21,19 +33,6 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LATIN_WITH_LEET = re.compile(r"(?<![^\W\d_])[a-z0-9@$]*[a-z][a-z0-9@$]*")
 _SINGLE_LETTER_WORDS = frozenset({"و", "a", "i", "o"})
 
-# Persian endings an insult may carry: plural, «you are», possessive, object, vocative.
-_SUFFIXES = (
-    "هایی", "های", "ها", "ای", "یی", "یه", "ی", "ه", "ا", "ان",
-    "تون", "شون", "مون", "ت", "ش", "م", "ترین", "تر", "ید", "ین", "ست",
-    # spoken: object «-و», possessive then «is» or object: «بیشرفو», «کثافتشه», «گوهتو»
-    "و", "تو", "شو", "ته", "شه", "تونو", "شونو",
-)
-# «they are» «-ن» («گوهن», «بیشعورن»), not after «ی» or a past stem («تخمین» estimate, «کوفتن» to pound).
-_THEY_ARE = "ن"
-# Spoken endings after a final «ه», which drops: «حرومزادس» (is), «جندت» (your), «دیوونست».
-_AFTER_FINAL_HE = ("س", "ست", "ت", "تون", "شون", "ته", "شه")
-_LATIN_SUFFIXES = ("i", "e", "ha", "a", "am", "et", "esh", "in")
-_CONTEXT_SUFFIXES = ("ی", "ه", "ای", "یی", "یه", "ا", "ها", "های", "ید", "ین", "ت", "ش")
 # Words that aim what follows (or precedes) at someone: «تو خری», «ای گاو», «این کثافت», «مردک عنتر».
 _POINTERS = frozenset({
     "تو", "ای", "شما", "توی", "خودت", "خودتی", "عجب", "چه", "اخه", "مرتیکه", "مردک", "پسره", "دختره", "یارو",
@@ -65,6 +64,12 @@ _EMOJI_INSULTS = frozenset("🖕💩")
 # Faces of disgust and animals (a row of them, or beside words that insult, mocks someone).
 _EMOJI_CONTEXT = frozenset("🤮🤬🐷🐖🐽🐒🐵🐕🐶🐀🐁🐍🐑🐐🐄🐮🐂🐃🫏🤡🦊🐗🦍🦧🤢🪳🦟🪰🦨")
 _ANY_EMOJI = _EMOJI_INSULTS | _EMOJI_CONTEXT
+# The sets above as character classes: a search in C makes no str object per character of the text.
+_ANY_EMOJI_CHAR = re.compile("[" + "".join(sorted(_ANY_EMOJI)) + "]")
+# Every emoji above is outside the Basic Multilingual Plane: a range test per character, ~10x faster
+# than the class above, rules out most comments.
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_ANY_FILLER = re.compile(_FILLER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +94,7 @@ def _variants(folded: str) -> list[list[str]]:
     latin_fixed = _LATIN_WITH_LEET.sub(_unleet, folded) if _ANY_LATIN.search(folded) else folded
     plain = _words(_TOKEN.findall(latin_fixed))
     streams = [plain]
-    unfilled = latin_fixed if _FILLER_CHARS.isdisjoint(latin_fixed) else _INNER_FILLER.sub("", latin_fixed)
+    unfilled = _INNER_FILLER.sub("", latin_fixed) if _ANY_FILLER.search(latin_fixed) else latin_fixed
     if unfilled != latin_fixed:
         joined = _words(_TOKEN.findall(unfilled))
         if joined != plain:
@@ -136,98 +141,6 @@ def _join_single_letters(tokens: list[str]) -> list[str]:
     return out
 
 
-_HITS: dict[tuple[int, str, str], str | None] = {}
-_CONTEXT_HITS: dict[tuple[int, str], str | None] = {}
-_HITS_MAX = 100_000
-
-
-def clear_word_hits() -> None:
-    """Forget the memoised per-token list look-ups (benchmarks timing cold text)."""
-    _HITS.clear()
-    _CONTEXT_HITS.clear()
-    _TOKEN_INFO.clear()
-
-
-def listed_insult(key: str, lists: InsultLists) -> str | None:
-    """The entry a squeezed token is, with its endings read off («احمقا» → «احمق»), or None."""
-    info = _token_info(key, lists)  # shared with the insult scan, which meets the same words
-    if info[0] == key:  # a squeezed token is its own key: the memo holds exactly this answer
-        return info[1]
-    return None if _no_word_hit(key, key, lists) else _word_hit(key, key, lists)
-
-
-def listed_context_word(key: str, lists: InsultLists) -> str | None:
-    """The ordinary word («گاو», «سگ») a squeezed token is, which insults only when aimed, or None."""
-    info = _token_info(key, lists)
-    if info[0] == key:
-        return info[2]
-    return None if _no_context_stem(key, lists) else _contextual_stem(key, lists)
-
-
-def _word_hit(key: str, raw: str, lists: InsultLists) -> str | None:
-    """The list entry a token is or contains, memoised per token: words repeat across comments."""
-    slot = (id(lists), key, raw)
-    if slot in _HITS:
-        return _HITS[slot]
-    if len(_HITS) >= _HITS_MAX:
-        _HITS.clear()
-    hit = _word_hit_uncached(key, raw, lists)
-    if hit is None and (inside := _anywhere(lists.anywhere).search(key)):
-        hit = inside.group()  # a stem that insults wherever it stands in a word
-    _HITS[slot] = hit
-    return hit
-
-
-def _word_hit_uncached(key: str, raw: str, lists: InsultLists) -> str | None:
-    if key in lists.words:
-        return key
-    if raw in lists.exact:
-        return raw
-    if key in lists.clean:
-        return None
-    if key[:3] not in _prefixes(lists.words, 3):
-        return None  # no listed word starts so: no stem to find (most tokens stop here)
-    suffixes = _LATIN_SUFFIXES if key.isascii() else _SUFFIXES
-    for suffix in suffixes:
-        stem = key[: -len(suffix)] if key.endswith(suffix) else ""
-        if len(stem) >= 3 and stem in lists.words:
-            return stem
-    if key.endswith(_THEY_ARE) and (stem := key[:-1]) in lists.words and len(stem) >= 3 and stem[-1] not in "یتد":
-        return stem
-    if not key.isascii():
-        for suffix in _AFTER_FINAL_HE:
-            stem = key[: -len(suffix)] + "ه" if key.endswith(suffix) else ""
-            if len(stem) >= 4 and stem in lists.words:
-                return stem
-    return None
-
-
-def _contextual_stem(key: str, lists: InsultLists) -> str | None:
-    slot = (id(lists), key)
-    if slot in _CONTEXT_HITS:
-        return _CONTEXT_HITS[slot]
-    if len(_CONTEXT_HITS) >= _HITS_MAX:
-        _CONTEXT_HITS.clear()
-    hit = _CONTEXT_HITS[slot] = _contextual_stem_uncached(key, lists)
-    return hit
-
-
-def _contextual_stem_uncached(key: str, lists: InsultLists) -> str | None:
-    if key in lists.contextual:
-        return key
-    if key in lists.clean or key.startswith(("می", "نمی")):
-        return None  # «می‌مونه» (stays) is a verb, not «میمون» with an ending
-    if key[:2] not in _prefixes(lists.contextual, 2) and not key.startswith("پیر"):
-        return None
-    for suffix in _CONTEXT_SUFFIXES:
-        stem = key[: -len(suffix)] if key.endswith(suffix) else ""
-        if len(stem) >= 2 and stem in lists.contextual:
-            return stem
-    if key.startswith("پیر") and key[3:] in lists.contextual:
-        return key[3:]  # «پیرکفتار»
-    return None
-
-
 # «خفه!» is "shut up" unless a verb of choking follows it or the air is «خفه» (stuffy).
 _CHOKING = ("شد", "شده", "شدن", "شدند", "شدم", "شدیم", "میشد", "میشن", "میشوند", "میشود", "میشه", "کرد", "کرده",
             "کردن", "کردند", "میکنه", "میکند", "میکرد", "میکنن", "است", "بود", "هست")
@@ -257,11 +170,11 @@ def _aimed(keys: list[str], i: int, stems: list[str | None], other_insult: bool)
 
 
 def _contextual_hits(keys: list[str], stems: list[str | None], lists: InsultLists, other_insult: bool) -> list[str]:
-    if YOU_BEFORE.isdisjoint(keys[:-1]):
-        if stems.count(None) == len(stems):
-            return []  # no ordinary word that insults when aimed, and no «تو …» to find one after
-    else:
+    # «تو آشغالی» needs «تو» or «شما» (`you_are_listed`); without one `_you_are` changes nothing.
+    if ("تو" in keys or "شما" in keys) and not YOU_BEFORE.isdisjoint(keys[:-1]):
         _you_are(keys, stems, lists)
+    if stems.count(None) == len(stems):
+        return []  # no ordinary word that insults when aimed
     return [stem for i, stem in enumerate(stems) if stem is not None and _aimed(keys, i, stems, other_insult)]
 
 
@@ -283,12 +196,12 @@ _POSSESSED = ("ت", "تون", "ش", "شون", "تو", "تونو")
 
 _PHRASE_SUFFIXES = ("تان", "شان", "تون", "شون", "ها", "های", "ا", "ید", "ین", "ی", "ه", "ت", "ش", "س",
                     "یتون", "یت", "و", "تو", "شو", "تونو", "شونو")
-_PHRASE_ENDINGS = tuple(dict.fromkeys(_PHRASE_SUFFIXES + _AFTER_FINAL_HE))
+_PHRASE_ENDINGS = tuple(dict.fromkeys(_PHRASE_SUFFIXES + AFTER_FINAL_HE))
 
 
-def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
+def _phrase_stem(phrase: str, phrases: frozenset[str], gates: frozenset[str]) -> str | None:
     head, _, last = phrase.rpartition(" ")
-    if f"{head} {last[:2]}" not in _phrase_gates(phrases):
+    if f"{head} {last[:2]}" not in gates:
         return None  # no phrase ends in a word starting so: nothing to strip (most candidates stop here)
     for suffix in _PHRASE_ENDINGS:
         if not phrase.endswith(suffix) or len(last) - len(suffix) < 2:
@@ -296,7 +209,7 @@ def _phrase_stem(phrase: str, phrases: frozenset[str]) -> str | None:
         base = phrase[: -len(suffix)]
         if base in phrases:
             return base
-        if suffix in _AFTER_FINAL_HE and base + "ه" in phrases:
+        if suffix in AFTER_FINAL_HE and base + "ه" in phrases:
             return base + "ه"  # «حروم زادس»: the final «ه» dropped before a spoken ending
     return None
 
@@ -352,80 +265,39 @@ def _titles(keys: list[str]) -> list[str]:
     return [key for i, key in enumerate(keys) if i and keys[i - 1] in _TITLE_NOUNS]
 
 
-_TOKEN_INFO: dict[int, dict[str, tuple[str, str | None, str | None]]] = {}
-
-
-def _token_info(token: str, lists: InsultLists) -> tuple[str, str | None, str | None]:
-    """(squeezed key, listed insult, ordinary word that insults when aimed) of one token, memoised."""
-    known = _TOKEN_INFO.get(id(lists))
-    if known is None:
-        known = _TOKEN_INFO[id(lists)] = {}
-    info = known.get(token)
-    if info is None:
-        if len(known) >= _HITS_MAX:
-            known.clear()
-        key = insult_key(token)
-        if _listed_nowhere(key, token, lists):
-            info = known[token] = (key, None, None)  # most tokens: no list entry can start so
-        else:
-            info = known[token] = (key, _word_hit(key, token, lists), _contextual_stem(key, lists))
-    return info
-
-
-def _listed_nowhere(key: str, raw: str, lists: InsultLists) -> bool:
-    """Neither `_word_hit` nor `_contextual_stem` can find anything in this token (most tokens)."""
-    return _no_word_hit(key, raw, lists) and _no_context_stem(key, lists)
-
-
-def _no_word_hit(key: str, raw: str, lists: InsultLists) -> bool:
-    """The first tests of `_word_hit` that answer None: no listed word starts with the key's first
-    three letters or is the token, and no stem that insults anywhere is inside it."""
-    return (
-        key[:3] not in _prefixes(lists.words, 3)
-        and key not in lists.words
-        and raw not in lists.exact
-        and not _anywhere(lists.anywhere).search(key)
-    )
-
-
-def _no_context_stem(key: str, lists: InsultLists) -> bool:
-    """The first tests of `_contextual_stem` that answer None: no ordinary insulting word starts so."""
-    return key[:2] not in _prefixes(lists.contextual, 2) and key not in lists.contextual and not key.startswith("پیر")
-
-
 def _scan(tokens: list[str], lists: InsultLists) -> list[str]:
-    known = _TOKEN_INFO.get(id(lists), {})
-    infos = [known.get(t) or _token_info(t, lists) for t in tokens]
+    derived = tables(lists)
+    infos = token_infos(tokens, lists)
     keys = [info[0] for info in infos]
     text = " " + " ".join(keys) + " "
-    allowed = [] if _first_words(lists.allowed_phrases).isdisjoint(keys) else [
-        p for p, padded in _padded(lists.allowed_phrases) if padded in text
+    allowed = [] if derived.allowed_first_words.isdisjoint(keys) else [
+        p for p, padded in derived.allowed_padded if padded in text
     ]
     found: list[str] = []
     heads = lists.phrase_heads
-    starts_of_words = _word_starts(lists.words)
     # Only a phrase's first word, or the beginning of a listed word, can start anything below.
-    for i in [i for i, key in enumerate(keys[:-1]) if key in heads or key in starts_of_words]:
+    either = derived.heads_or_word_starts
+    for i in [] if either.isdisjoint(keys[:-1]) else [i for i, key in enumerate(keys[:-1]) if key in either]:
         if keys[i] not in heads:
             if len(keys[i]) + len(keys[i + 1]) >= 4 and (
                 keys[i] + keys[i + 1] in lists.words and not _FUNCTION.intersection(keys[i : i + 2])
             ):
                 found.append(keys[i] + keys[i + 1])  # «کله پوک» spelt apart
             continue
-        starts = _phrase_starts(lists.phrases)
+        starts = derived.phrase_starts
         for size in (4, 3, 2):
             if i + size > len(keys) or (size > 2 and " ".join(keys[i : i + size - 1]) not in starts):
                 continue  # no phrase of this length starts with these words
             phrase = " ".join(keys[i : i + size])
             if phrase in lists.phrases:
                 found.append(phrase)
-            elif (base := _phrase_stem(phrase, lists.phrases)) is not None:
+            elif (base := _phrase_stem(phrase, lists.phrases, derived.phrase_gates)) is not None:
                 found.append(base)  # «خاک بر سرتان», «بی غیرتید»
             elif size == 2 and phrase.replace(" ", "") in lists.words and not _FUNCTION.intersection(keys[i : i + 2]):
                 found.append(phrase.replace(" ", ""))
     found += [info[1] for info in infos if info[1] is not None]
     found += _curses(keys)
-    found += patterned(keys, lambda k: _contextual_stem(k, lists) or _word_hit(k, k, lists))
+    found += patterned(keys, lambda k: contextual_stem(k, lists) or word_hit(k, k, lists))
     found += _contextual_hits(keys, [info[2] for info in infos], lists, bool(found))
     if not found:
         return found
@@ -446,7 +318,7 @@ def find_insults(cleaned: str, lexicon: Lexicon) -> tuple[str, ...]:
 
 def _emoji(folded: str, other_insult: bool) -> list[str]:
     """🖕 and 💩 always; 🤮, 🤡 and animals in a row, alone, or when the comment insults anyway."""
-    if _ANY_EMOJI.isdisjoint(folded):
+    if not _ASTRAL.search(folded) or not _ANY_EMOJI_CHAR.search(folded):
         return []
     chars = set(folded)
     hits = sorted(chars & _EMOJI_INSULTS)
@@ -455,56 +327,6 @@ def _emoji(folded: str, other_insult: bool) -> list[str]:
     if context and (hits or other_insult or row or not _TOKEN.search(folded)):
         hits += context
     return hits
-
-
-@cache
-def _anywhere(entries: frozenset[str]) -> re.Pattern[str]:
-    """One pattern for the stems that insult wherever they stand in a word (longest first)."""
-    ordered = sorted(entries, key=lambda e: (-len(e), e))
-    return re.compile("|".join(re.escape(e) for e in ordered) or "(?!)")
-
-
-@cache
-def _phrase_starts(phrases: frozenset[str]) -> frozenset[str]:
-    """Every phrase's first words, all but the last: «خاک», «خاک بر» for «خاک بر سرت»."""
-    starts: set[str] = set()
-    for phrase in phrases:
-        words = phrase.split(" ")
-        starts.update(" ".join(words[:n]) for n in range(1, len(words)))
-    return frozenset(starts)
-
-
-@cache
-def _phrase_gates(phrases: frozenset[str]) -> frozenset[str]:
-    """Each phrase as its first words and the first two letters of its last: «بی ناموس» → «بی نا»."""
-    gates: set[str] = set()
-    for phrase in phrases:
-        head, _, last = phrase.rpartition(" ")
-        gates.add(f"{head} {last[:2]}")
-    return frozenset(gates)
-
-
-@cache
-def _padded(phrases: frozenset[str]) -> tuple[tuple[str, str], ...]:
-    """Each phrase with the spaces it is looked for between."""
-    return tuple((p, f" {p} ") for p in phrases)
-
-
-@cache
-def _first_words(phrases: frozenset[str]) -> frozenset[str]:
-    """The first word of each phrase: a phrase is in a text of whole tokens only if its first word is."""
-    return frozenset(p.split(" ", 1)[0] for p in phrases)
-
-
-@cache
-def _word_starts(words: frozenset[str]) -> frozenset[str]:
-    """Every proper beginning of every word: a token starting no listed word cannot join the next one into it."""
-    return frozenset(w[:n] for w in words for n in range(1, len(w)))
-
-
-@cache
-def _prefixes(words: frozenset[str], size: int) -> frozenset[str]:
-    return frozenset(w[:size] for w in words)
 
 
 _STEM_SUFFIXES = ("های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای")
@@ -519,7 +341,7 @@ def _stem_hit(key: str, words: frozenset[str]) -> str | None:
 def _stem_forms(words: frozenset[str]) -> dict[str, str]:
     """Every token `_stem_hit` answers, with its answer: each word, and each word with a suffix
     (the first suffix in order wins) whose first two letters begin some word."""
-    starts = _prefixes(words, 2)
+    starts = prefixes(words, 2)
     forms: dict[str, str] = {}
     for suffix in _STEM_SUFFIXES:
         for word in sorted(words):

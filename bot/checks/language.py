@@ -99,6 +99,9 @@ def _script(char: str) -> str:
 
 
 _ARABIC_CHARS = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")
+# A letter (as `_WORD` reads letters) outside the Arabic ranges of `_script`: without one, every word is
+# Arabic letters and ZWNJs between them, so `_word_script` says arabic for each (most comments).
+_NOT_ARABIC_LETTER = re.compile("[^\\W\\d_\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff]")
 _LATIN_CHARS = re.compile("[\x00-\x7f\u00c0-\u024f]")
 
 
@@ -111,6 +114,17 @@ def _word_script(word: str) -> str:
     if arabic >= latin and arabic >= other:
         return "arabic"
     return "latin" if latin >= other else "other"
+
+
+def clear_word_scripts() -> None:
+    """Forget the memoised script of each word (benchmarks timing cold text)."""
+    _word_script.cache_clear()
+
+
+def _may_spell(words: list[str], text: str) -> bool:
+    """Whether `_SPELLED` can match: it needs three one-letter runs of letters, which are one-letter
+    words unless a ZWNJ joins letter runs into one word."""
+    return ZWNJ in text or list(map(len, words)).count(1) >= 3
 
 
 def _no_letters(text: str, had_url: bool) -> LanguageResult:
@@ -207,20 +221,22 @@ def detect_language(text: str, detector: LanguageDetector | None = None,
     """Persian (`fa`), not Persian (`not_fa`) or `uncertain`, with a reason code."""
     lex = (lexicon or default_lexicon()).language
     cleaned = clean_text(text)
-    without_links, links = _URL.subn(" ", cleaned) if _URL_CUE.search(cleaned) else (cleaned, 0)
+    may_link = ("." in cleaned or "://" in cleaned) and _URL_CUE.search(cleaned)  # each cue has one or the other
+    without_links, links = _URL.subn(" ", cleaned) if may_link else (cleaned, 0)
     if "@" in without_links:
         without_links = _MENTION.sub(" ", without_links)
-    if "*" in without_links or " " in without_links:
-        without_links = _SPELLED.sub(lambda m: _NOT_LETTER.sub("", m.group()), without_links)
     words = _WORD.findall(without_links)
+    if ("*" in without_links or " " in without_links) and _may_spell(words, without_links):
+        spelled = _SPELLED.sub(lambda m: _NOT_LETTER.sub("", m.group()), without_links)
+        if spelled != without_links:
+            without_links, words = spelled, _WORD.findall(spelled)
     if not words:
         return _no_letters(without_links, links > 0)
-    scripts = list(map(_word_script, words))
-    if scripts.count("arabic") == len(words):  # most comments: every word in Arabic letters
+    if not _NOT_ARABIC_LETTER.search(without_links):  # most comments: every word in Arabic letters
         arabic, latin, other = words, [], []
     else:
         by_script: dict[str, list[str]] = {"arabic": [], "latin": [], "other": []}
-        for word, script in zip(words, scripts, strict=True):
+        for word, script in zip(words, map(_word_script, words), strict=True):
             by_script[script].append(word)
         arabic, latin, other = by_script["arabic"], by_script["latin"], by_script["other"]
     if len(other) > len(arabic) and len(other) >= len(latin):

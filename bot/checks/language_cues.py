@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from bot.checks.lexicon import LanguageLexicon
 from bot.checks.wordfile import lite_form, match_form
@@ -106,8 +108,15 @@ def known_stem(folded: str, lex: LanguageLexicon) -> float:
     return 0.0
 
 
+# What any test of `_letter_languages` needs: «ئ» opening three letters or more, «ى» before another
+# letter, or a letter Persian never writes. Most words have none: one search, no str per letter.
+_MAY_BE_FOREIGN = re.compile("^ئ..|" + _ALEF_MAKSURA + ".|[" + "".join(sorted(_FOREIGN_LETTER_SET)) + "]", re.DOTALL)
+
+
 def _letter_languages(word: str) -> set[str]:
     langs: set[str] = set()
+    if not _MAY_BE_FOREIGN.search(word):
+        return langs
     if word.startswith("ئ") and len(word) >= 3:
         langs.update(("kurdish", "uyghur"))  # Persian never opens a word with ئ
     if _ALEF_MAKSURA in word[:-1]:
@@ -118,8 +127,21 @@ def _letter_languages(word: str) -> set[str]:
     return langs
 
 
+_FUNCTION_WORDS: dict[int, tuple[LanguageLexicon, frozenset[str]]] = {}
+
+
+def _function_words(lex: LanguageLexicon) -> frozenset[str]:
+    """Every function word of the other languages, for the one look-up most words stop at."""
+    entry = _FUNCTION_WORDS.get(id(lex))
+    if entry is None or entry[0] is not lex:
+        entry = _FUNCTION_WORDS[id(lex)] = (lex, lex.urdu | lex.pashto | lex.kurdish | lex.uyghur)
+    return entry[1]
+
+
 def _function_languages(lite: str, lex: LanguageLexicon) -> set[str]:
     langs: set[str] = set()
+    if lite not in _function_words(lex):
+        return langs
     for lang, listed in (("urdu", lex.urdu), ("pashto", lex.pashto), ("kurdish", lex.kurdish),
                          ("uyghur", lex.uyghur)):
         if lite in listed:
@@ -155,40 +177,68 @@ def _definite(lite: str) -> bool:
 # Per lexicon, each word's evidence as a row: persian, persian_strong, persian_letters, arabic,
 # arabic_strong, unknown, foreign_words, then its foreign languages (or None).
 _Row = tuple[float, int, int, float, float, int, int, "dict[str, float] | None"]
-_WORD_CUES: dict[int, dict[str, _Row]] = {}
+# ...kept packed: the seven numbers as 32-bit fields of one int (the weights, all multiples of 0.5,
+# doubled), so that a text's column sums are one `sum` in C; the top field counts the words with
+# foreign languages, whose dicts are kept beside.
+_FIELD = 32
+_MASK = (1 << _FIELD) - 1
+_HAS_FOREIGN = 1 << (_FIELD * 7)
+_PACKED: dict[int, dict[str, int]] = {}
+_FOREIGN: dict[int, dict[str, dict[str, float]]] = {}
 _WORD_CUES_MAX = 100_000
 
 
-def _row(word: str, lex: LanguageLexicon, known: dict[str, _Row]) -> _Row:
+def _pack(row: _Row) -> int:
+    persian, strong, letters, arabic, arabic_strong, unknown, foreign_words, foreign = row
+    return (int(persian * 2) | strong << _FIELD | letters << _FIELD * 2 | int(arabic * 2) << _FIELD * 3
+            | int(arabic_strong * 2) << _FIELD * 4 | unknown << _FIELD * 5 | foreign_words << _FIELD * 6
+            | (_HAS_FOREIGN if foreign else 0))
+
+
+def _unpack(total: int, words: int, foreign: dict[str, float]) -> Cues:
+    return Cues(words=words, persian=(total & _MASK) / 2, persian_strong=total >> _FIELD & _MASK,
+                persian_letters=total >> _FIELD * 2 & _MASK, arabic=(total >> _FIELD * 3 & _MASK) / 2,
+                arabic_strong=(total >> _FIELD * 4 & _MASK) / 2, unknown=total >> _FIELD * 5 & _MASK,
+                foreign=foreign, foreign_words=total >> _FIELD * 6 & _MASK)
+
+
+def _packed_row(word: str, lex: LanguageLexicon, known: dict[str, int]) -> int:
     if len(known) >= _WORD_CUES_MAX:
         known.clear()
-    row = known[word] = _word_cues(word, lex)
-    return row
+        _FOREIGN[id(lex)].clear()
+    row = _word_cues(word, lex)
+    if row[7]:
+        _FOREIGN[id(lex)][word] = row[7]
+    packed = known[word] = _pack(row)
+    return packed
 
 
 def collect(words: list[str], lex: LanguageLexicon) -> Cues:
     """Weigh every Arabic-script word for Persian, Arabic and the other languages."""
-    known = _WORD_CUES.get(id(lex))
+    known = _PACKED.get(id(lex))
     if known is None:
-        known = _WORD_CUES[id(lex)] = {}
-    rows = [known.get(word) or _row(word, lex, known) for word in words]
+        known = _PACKED[id(lex)] = {}
+        _FOREIGN[id(lex)] = {}
+    looked_up = list(map(known.get, words))  # in C: most words of a text were met before
+    rows = cast("list[int]", looked_up) if None not in looked_up else [
+        known[w] if w in known else _packed_row(w, lex, known) for w in words
+    ]
+    total = sum(rows)
     foreign: dict[str, float] = {}
-    for row in rows:
-        if row[7]:
-            for lang, weight in row[7].items():
-                foreign[lang] = foreign.get(lang, 0.0) + weight
-    if not rows:
-        return Cues(words=0, foreign=foreign)
-    # Column sums in C; the weights are multiples of 0.5, so every order of adding gives the same float.
-    persian, strong, letters, arabic, arabic_strong, unknown, foreign_words, _ = zip(*rows, strict=True)
-    return Cues(words=len(words), persian=sum(persian, 0.0), persian_strong=sum(strong),
-                persian_letters=sum(letters), arabic=sum(arabic, 0.0), arabic_strong=sum(arabic_strong, 0.0),
-                unknown=sum(unknown), foreign=foreign, foreign_words=sum(foreign_words))
+    if total >= _HAS_FOREIGN:
+        foreign_of = _FOREIGN[id(lex)]
+        for word, row in zip(words, rows, strict=True):
+            if row >= _HAS_FOREIGN:
+                langs = foreign_of.get(word) or _word_cues(word, lex)[7] or {}  # (forgotten if the memo filled up)
+                for lang, weight in langs.items():
+                    foreign[lang] = foreign.get(lang, 0.0) + weight
+    return _unpack(total, len(words), foreign)
 
 
 def clear_word_cues() -> None:
     """Forget the memoised per-word evidence (benchmarks timing cold text)."""
-    _WORD_CUES.clear()
+    _PACKED.clear()
+    _FOREIGN.clear()
 
 
 def _foreign_row(langs: tuple[str, ...] | set[str], weight: float, foreign_words: int) -> _Row:
@@ -229,7 +279,8 @@ def _word_cues(word: str, lex: LanguageLexicon) -> _Row:
         weight = known_stem(folded, lex)
         persian, strong, unknown = weight, int(weight >= 1.0), int(not weight)
         broad = weight >= 1.0  # «كتابش»: a known word with a Persian-only clitic is not Arabic
-    weak, arabic_strong = _arabic(word, lite, lex, core, broad)
+    # `_arabic` finds nothing in a word typed on a Persian keyboard (most words): not asked then.
+    weak, arabic_strong = (0.0, 0.0) if persian_typed else _arabic(word, lite, lex, core, broad)
     return (persian, strong, letters, weak, arabic_strong, unknown, 0, None)
 
 

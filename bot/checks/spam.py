@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.checks.normalize import to_latin_digits
+from bot.checks.normalize import TRIPLE, to_latin_digits
 
 _TLDS = (
     "com|net|org|ir|info|io|me|co|app|xyz|site|online|shop|store|top|club|biz|dev|ai|tv|cc|ru|de|uk|us"
@@ -80,7 +80,8 @@ def find_spam(cleaned: str) -> SpamFindings:
         mentions = tuple(m.group() for m in _MENTION.finditer(latin))
     if _DIGIT.search(latin):
         phones = tuple(m.group() for m in _PHONE.finditer(_PHONE_GLUE.sub("", latin)))
-    flood = bool(_CHAR_FLOOD.search(cleaned) or (_may_repeat_words(cleaned) and _WORD_FLOOD.search(cleaned)))
+    char_flood = TRIPLE.search(cleaned) and _CHAR_FLOOD.search(cleaned)
+    flood = bool(char_flood or (_may_repeat_words(cleaned) and _WORD_FLOOD.search(cleaned)))
     return SpamFindings(links, invites, mentions, phones, flood)
 
 
