@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import cast
@@ -57,8 +58,9 @@ class Cues:
 
     @property
     def foreign_total(self) -> float:
-        """All the non-Persian, non-Arabic evidence together."""
-        return sum(self.foreign.values())
+        """All the non-Persian, non-Arabic evidence together (``fsum``: the same whatever the order in
+        which the languages were met, which follows set order and so the process's hash seed)."""
+        return math.fsum(self.foreign.values())
 
     def foreign_language(self) -> str:
         """The likeliest of the foreign languages, ties broken by a fixed order."""
