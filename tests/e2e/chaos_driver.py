@@ -28,6 +28,13 @@ FA = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 TO_FA = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 MARK = re.compile(r"نظر شمارهٔ ([۰-۹]+)")
 RECEIPT = "شمارهٔ پیگیری"
+# The receipt's message becomes the outcome once moderators decide: a person who sees «نظر شما … منتشر شد»
+# or «… منتشر نشد» knows the comment arrived, even if the receipt itself was replaced before they looked.
+OUTCOMES = ("✅ نظر شما دربارهٔ", "❌ نظر شما دربارهٔ")
+
+
+def _received(messages: list[StoredMessage]) -> bool:
+    return any(RECEIPT in (m.text or "") or (m.text or "").startswith(OUTCOMES) for m in messages)
 QUEUED = {"pending", "approved", "rejected"}
 
 
@@ -60,7 +67,7 @@ def _captcha(messages: list[StoredMessage], dead: set[int] | None = None) -> Sto
     for message in reversed(messages):
         if dead and message.message_id in dead:
             continue
-        if RECEIPT in (message.text or "") or "ثبت نشد" in (message.text or ""):
+        if _received([message]) or "ثبت نشد" in (message.text or ""):
             continue
         if is_captcha(message):
             return message
@@ -77,7 +84,7 @@ async def reader(fake: FakeTelegram, user: FakeUser, payload: str, n: int, tally
     dead: set[int] = set()  # captcha messages whose typed answer drew no receipt
     while time.monotonic() - began < give_up:
         shown = fake.bot_messages(chat)
-        if any(RECEIPT in (m.text or "") for m in shown):
+        if _received(shown):
             tally.receipts.add(n)
             return
         captcha = _captcha(shown, dead)
@@ -91,7 +98,7 @@ async def reader(fake: FakeTelegram, user: FakeUser, payload: str, n: int, tally
             tally.presses += 1
             deadline = time.monotonic() + patience
             while time.monotonic() < deadline:
-                if any(RECEIPT in (m.text or "") for m in fake.bot_messages(chat)):
+                if _received(fake.bot_messages(chat)):
                     tally.receipts.add(n)
                     return
                 await asyncio.sleep(0.05)
