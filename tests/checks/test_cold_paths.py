@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,7 @@ from hypothesis import strategies as st
 
 from bot.checks.lexicon import default_lexicon
 from bot.checks.normalize import ZWNJ
-
-normalize = importlib.import_module("bot.checks.normalize")
-language = importlib.import_module("bot.checks.language")
-cues = importlib.import_module("bot.checks.language_cues")
-insults = importlib.import_module("bot.checks.insults")
-insult_words = importlib.import_module("bot.checks.insult_words")
-spam = importlib.import_module("bot.checks.spam")
+from tests.checks.check_modules import cues, insult_words, insults, language, normalize, spam
 
 _ALPHABET = (
     "abcz09۱٠ یيكکةۀهأآؤـاىېھہےۓەبتمنپچژگښڼټ"

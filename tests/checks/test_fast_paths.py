@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.checks.normalize import ZWNJ
-
-# The modules themselves (the package exports a function `normalize` under the module's name).
-normalize = importlib.import_module("bot.checks.normalize")
-language = importlib.import_module("bot.checks.language")
-spam = importlib.import_module("bot.checks.spam")
-insult_lists = importlib.import_module("bot.checks.insult_lists")
+from tests.checks.check_modules import insult_lists, insults, language, normalize, spam
 
 # Letters, digits of three scripts, the folded Arabic forms, look-alike controls, link and phone punctuation.
 _ALPHABET = (
@@ -116,7 +109,6 @@ def test_word_flood_still_found() -> None:
 
 
 def test_filler_characters_are_the_filler_class() -> None:
-    insults = importlib.import_module("bot.checks.insults")
     in_class = {c for c in map(chr, range(0x3000)) if insults.re.fullmatch(insults._FILLER, c)}
     assert in_class == set(insults._FILLER_CHARS)
 
@@ -138,7 +130,6 @@ _SOME_WORDS = frozenset({"دزد", "دزدی", "اختلاس", "فاسد", "ن",
 @given(st.sampled_from([*sorted(_SOME_WORDS), "", "د", "دز", "اخ"]),
        st.lists(st.sampled_from(["های", "ها", "ان", "ین", "ی", "ه", "ن", "ند", "ست", "ا", "ای", "ید", "ز"]), max_size=2))
 def test_stem_forms_answer_like_the_suffix_loop(word: str, endings: list[str]) -> None:
-    insults = importlib.import_module("bot.checks.insults")
     token = word + "".join(endings)
     if token:
         assert insults._stem_hit(token, _SOME_WORDS) == _stem_hit_in_suffix_order(token, _SOME_WORDS)
