@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, Text, cast, func, literal_column, null, select, union_all
+from sqlalchemy import String, Text, bindparam, cast, func, literal_column, null, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.states import CommentStatus
@@ -61,6 +61,43 @@ def _part(tag: str, *columns: Any) -> list[Any]:
             *(column.label(name) for column, name in zip(columns, _COLUMNS, strict=True))]
 
 
+def _statement(top_level: bool) -> Any:
+    """The five SELECTs joined by UNION ALL, built once per shape (a comment on the article or a reply):
+    building it anew for each comment (its subqueries' column collections, its cache key) cost more CPU
+    than running it. The values are bound parameters."""
+    mine = Comment.author_id == bindparam("author_id")
+    row = (Comment.id, Comment.token, Comment.status, Comment.article_id, Comment.text)
+    parts = [
+        select(*_part("n", *row, _NULL_TEXT, Comment.created_at, _NULL_TIME))
+        .where(mine).order_by(Comment.id.desc()).limit(1),
+        select(*_part("s", *row, _NULL_TEXT, Comment.created_at, _NULL_TIME))
+        .where(mine, Comment.article_id == bindparam("article_id"),
+               Comment.parent_id.is_(None) if top_level else Comment.parent_id == bindparam("parent_id"),
+               Comment.normalized_text == bindparam("normalized_text"), Comment.status.in_(SAME_TEXT_STATUSES))
+        .order_by(Comment.id.desc()).limit(1),
+        select(*_part("f", func.count(), _NULL_TEXT, _NULL_TEXT, _NULL_INT, _NULL_TEXT, _NULL_TEXT, _NULL_TIME,
+                      func.max(Comment.status_changed_at)))
+        .where(mine, Comment.status == S.EXPIRED.value, Comment.reason == "captcha_failed",
+               Comment.status_changed_at >= bindparam("failures_since", type_=_T.status_changed_at.type)),
+        select(*_part("r", Comment.id, _NULL_TEXT, _NULL_TEXT, _NULL_INT, _NULL_TEXT, _NULL_TEXT, Comment.created_at,
+                      _NULL_TIME))
+        .where(mine, Comment.created_at >= bindparam("rate_since", type_=_T.created_at.type),
+               Comment.status.in_(RATE_COUNTED))
+        .order_by(Comment.created_at).limit(RATE_ROWS),
+        # A comment whose captcha failed or ran out was never sent: resending it is not a duplicate.
+        select(*_part("t", Comment.id, _NULL_TEXT, _NULL_TEXT, _NULL_INT, _NULL_TEXT, Comment.normalized_text,
+                      Comment.created_at, _NULL_TIME))
+        .where(mine, Comment.created_at >= bindparam("texts_since", type_=_T.created_at.type),
+               Comment.status != S.EXPIRED.value)
+        .order_by(Comment.id.desc()).limit(TEXT_ROWS),
+    ]
+    # Each part in its own subquery: SQLite allows no ORDER BY or LIMIT on a member of a compound SELECT.
+    return union_all(*(select(*p.subquery().c) for p in parts))
+
+
+_STATEMENTS = {True: _statement(True), False: _statement(False)}
+
+
 async def author_recent(
     session: AsyncSession, author_id: int, article_id: int, parent_id: int | None, normalized_text: str, *,
     rate_since: datetime, texts_since: datetime, failures_since: datetime,
@@ -69,37 +106,16 @@ async def author_recent(
     SELECTs joined by UNION ALL, each with its own conditions, order and limit (what were five queries:
     the same text still alive, the newest comment, the captcha failures, the rate limit's comments,
     the duplicate rule's texts)."""
-    mine = Comment.author_id == author_id
-    row = (Comment.id, Comment.token, Comment.status, Comment.article_id, Comment.text)
-    parts = [
-        select(*_part("n", *row, _NULL_TEXT, Comment.created_at, _NULL_TIME))
-        .where(mine).order_by(Comment.id.desc()).limit(1),
-        select(*_part("s", *row, _NULL_TEXT, Comment.created_at, _NULL_TIME))
-        .where(mine, Comment.article_id == article_id,
-               Comment.parent_id.is_(None) if parent_id is None else Comment.parent_id == parent_id,
-               Comment.normalized_text == normalized_text, Comment.status.in_(SAME_TEXT_STATUSES))
-        .order_by(Comment.id.desc()).limit(1),
-        select(*_part("f", func.count(), _NULL_TEXT, _NULL_TEXT, _NULL_INT, _NULL_TEXT, _NULL_TEXT, _NULL_TIME,
-                      func.max(Comment.status_changed_at)))
-        .where(mine, Comment.status == S.EXPIRED.value, Comment.reason == "captcha_failed",
-               Comment.status_changed_at >= failures_since),
-        select(*_part("r", Comment.id, _NULL_TEXT, _NULL_TEXT, _NULL_INT, _NULL_TEXT, _NULL_TEXT, Comment.created_at,
-                      _NULL_TIME))
-        .where(mine, Comment.created_at >= rate_since, Comment.status.in_(RATE_COUNTED))
-        .order_by(Comment.created_at).limit(RATE_ROWS),
-        # A comment whose captcha failed or ran out was never sent: resending it is not a duplicate.
-        select(*_part("t", Comment.id, _NULL_TEXT, _NULL_TEXT, _NULL_INT, _NULL_TEXT, Comment.normalized_text,
-                      Comment.created_at, _NULL_TIME))
-        .where(mine, Comment.created_at >= texts_since, Comment.status != S.EXPIRED.value)
-        .order_by(Comment.id.desc()).limit(TEXT_ROWS),
-    ]
-    # Each part in its own subquery: SQLite allows no ORDER BY or LIMIT on a member of a compound SELECT.
-    stmt = union_all(*(select(*p.subquery().c) for p in parts))
+    params: dict[str, Any] = {"author_id": author_id, "article_id": article_id, "normalized_text": normalized_text,
+                              "rate_since": rate_since, "texts_since": texts_since, "failures_since": failures_since}
+    if parent_id is not None:
+        params["parent_id"] = parent_id
+    rows = (await session.execute(_STATEMENTS[parent_id is None], params)).all()
     found: dict[str, AuthorComment] = {}
     failures, last_failure = 0, None
     counted: list[tuple[datetime, int]] = []
     texts: list[tuple[int, str, datetime]] = []
-    for part, ident, token, status, article, text, normalized, created, changed in (await session.execute(stmt)).all():
+    for part, ident, token, status, article, text, normalized, created, changed in rows:
         if part in ("n", "s"):
             found[part] = AuthorComment(ident, token, status, article, text, created)
         elif part == "f":
