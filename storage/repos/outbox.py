@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, delete, false, func, literal, or_, select, update
+from sqlalchemy import String, and_, bindparam, case, cast, delete, false, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.message_kinds import MessageKind
@@ -16,6 +16,38 @@ from storage.models import Article, Comment, Delivery
 from storage.repos.upsert import insert_for
 
 QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
+
+# The statements every send runs are built once, with bound parameters (building one costs more CPU than
+# running it on SQLite; bench/pipeline.py).
+_T = Delivery.__table__.c
+_NOW = bindparam("p_now", type_=_T.next_attempt_at.type)
+_DUE = or_(
+    and_(Delivery.status == QUEUED, Delivery.next_attempt_at <= _NOW),
+    and_(Delivery.status == SENDING, Delivery.claimed_until < _NOW),
+)
+_CLAIMABLE = (select(Delivery).where(_DUE, Delivery.chat_key.not_in(bindparam("p_exclude", expanding=True)))
+              .order_by(Delivery.id).limit(bindparam("p_limit", type_=_T.id.type)))
+_CLAIMABLE_LOCKED = _CLAIMABLE.with_for_update(skip_locked=True)
+_MINE = and_(Delivery.id == bindparam("p_id"), Delivery.status == SENDING, Delivery.claimed_by == bindparam("p_owner"))
+_RENEW = (update(Delivery).where(_MINE).values(claimed_until=bindparam("p_until", type_=_T.claimed_until.type))
+          .execution_options(synchronize_session=False))
+_SENT = (update(Delivery).where(_MINE)
+         .values(claimed_by=None, claimed_until=None, status=SENT, error=None,
+                 message_id=bindparam("p_message", type_=_T.message_id.type),
+                 sent_at=bindparam("p_sent", type_=_T.sent_at.type))
+         .execution_options(synchronize_session=False))
+_ATTEMPT = (update(Delivery).where(_MINE, Delivery.after_message_id.is_(None))
+            .values(after_message_id=bindparam("p_after", type_=_T.after_message_id.type))
+            .execution_options(synchronize_session=False))
+_CHAT_ID = bindparam("p_chat_id", type_=Article.__table__.c.discussion_chat_id.type)
+_LAST_MESSAGE = select(
+    select(func.max(Delivery.message_id)).where(Delivery.chat_key == bindparam("p_chat_key")).scalar_subquery(),
+    select(func.max(Article.discussion_message_id)).where(Article.discussion_chat_id == _CHAT_ID).scalar_subquery(),
+    select(func.max(Comment.origin_message_id)).where(Comment.origin_chat_id == _CHAT_ID).scalar_subquery(),
+)
+_SET_PAYLOAD = (update(Delivery).where(Delivery.id == bindparam("p_id"))
+                .values(payload=bindparam("p_payload", type_=_T.payload.type))
+                .execution_options(synchronize_session=False))
 
 
 async def enqueue(
@@ -136,12 +168,9 @@ async def claim_due(
         and_(Delivery.status == QUEUED, Delivery.next_attempt_at <= now),
         and_(Delivery.status == SENDING, Delivery.claimed_until < now),
     )
-    stmt = select(Delivery).where(due).order_by(Delivery.id).limit(limit * 4)
-    if exclude_chats:
-        stmt = stmt.where(Delivery.chat_key.not_in(list(exclude_chats)))
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    rows = list((await session.execute(stmt)).scalars())
+    stmt = _CLAIMABLE_LOCKED if session.get_bind().dialect.name == "postgresql" else _CLAIMABLE
+    params = {"p_now": now, "p_exclude": list(exclude_chats), "p_limit": limit * 4}
+    rows = list((await session.execute(stmt, params)).scalars())
     if not rows:
         return []
     chats = list({row.chat_key for row in rows} & set(ordered_chats))
@@ -199,20 +228,16 @@ async def _finish(session: AsyncSession, delivery_id: int, owner: str, **values:
 
 async def renew_claim(session: AsyncSession, delivery_id: int, owner: str, until: datetime) -> bool:
     """Extend ``owner``'s claim on a row it is about to send; False if the claim was lost meanwhile."""
-    stmt = (
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == SENDING, Delivery.claimed_by == owner)
-        .values(claimed_until=until)
-        .execution_options(synchronize_session=False)
-    )
-    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+    result = await session.execute(_RENEW, {"p_id": delivery_id, "p_owner": owner, "p_until": until})
+    return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def mark_sent(
     session: AsyncSession, delivery_id: int, owner: str, message_id: int | None, now: datetime
 ) -> bool:
     """Record success; False if the claim was lost (another worker took over)."""
-    return await _finish(session, delivery_id, owner, status=SENT, message_id=message_id, sent_at=now, error=None)
+    params = {"p_id": delivery_id, "p_owner": owner, "p_message": message_id, "p_sent": now}
+    return bool((await session.execute(_SENT, params)).rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def mark_retry(
@@ -231,26 +256,14 @@ async def mark_retry(
 
 async def mark_attempt(session: AsyncSession, delivery_id: int, owner: str, after_message_id: int) -> bool:
     """Before a first attempt into a repairable chat: the highest message id known there now."""
-    stmt = (
-        update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == SENDING, Delivery.claimed_by == owner,
-               Delivery.after_message_id.is_(None))
-        .values(after_message_id=after_message_id)
-        .execution_options(synchronize_session=False)
-    )
-    return bool((await session.execute(stmt)).rowcount == 1)  # type: ignore[attr-defined]
+    params = {"p_id": delivery_id, "p_owner": owner, "p_after": after_message_id}
+    return bool((await session.execute(_ATTEMPT, params)).rowcount == 1)  # type: ignore[attr-defined]
 
 
 async def last_message_id(session: AsyncSession, chat_key: str) -> int | None:
     """The highest message id the database knows in a chat: sent by the outbox, an article's automatic
     forward, or a reader's comment taken from the group (None if it knows none)."""
-    chat_id = int(chat_key)
-    highest = [
-        select(func.max(Delivery.message_id)).where(Delivery.chat_key == chat_key).scalar_subquery(),
-        select(func.max(Article.discussion_message_id)).where(Article.discussion_chat_id == chat_id).scalar_subquery(),
-        select(func.max(Comment.origin_message_id)).where(Comment.origin_chat_id == chat_id).scalar_subquery(),
-    ]
-    found = (await session.execute(select(*highest))).one()
+    found = (await session.execute(_LAST_MESSAGE, {"p_chat_key": chat_key, "p_chat_id": int(chat_key)})).one()
     values = [int(v) for v in found if v is not None]
     return max(values) if values else None
 
@@ -366,8 +379,7 @@ async def health(session: AsyncSession, now: datetime, *, failed_since: datetime
 
 async def set_payload(session: AsyncSession, delivery_id: int, payload: dict[str, Any]) -> None:
     """Replace one row's payload (a notice keeps what the author's message shows in it)."""
-    stmt = update(Delivery).where(Delivery.id == delivery_id).values(payload=payload)
-    await session.execute(stmt.execution_options(synchronize_session=False))
+    await session.execute(_SET_PAYLOAD, {"p_id": delivery_id, "p_payload": payload})
 
 
 # Rows written on others' behalf: the outbox's repository is the one writer of delivery rows.
