@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checks.learned import DOCS, Counts, Estimate, estimate, features, text_words
@@ -81,15 +81,18 @@ async def forget(session: AsyncSession, key: str, text: str) -> bool:
     return True
 
 
+_COUNTS_OF = select(LearnedFeature.feature, LearnedFeature.approved, LearnedFeature.rejected).where(
+    LearnedFeature.feature.in_(bindparam("p_names", expanding=True)))  # read per comment: built once
+_DOCS = select(LearnedFeature.approved, LearnedFeature.rejected).where(LearnedFeature.feature == bindparam("p_name"))
+
+
 async def counts_for(session: AsyncSession, names: Iterable[str]) -> Counts:
     """The counts of ``names`` (the features of one text) and of all decisions."""
     wanted = sorted({DOCS, *names})
     found: dict[str, tuple[int, int]] = {}
     for start in range(0, len(wanted), _CHUNK):
-        stmt = select(LearnedFeature.feature, LearnedFeature.approved, LearnedFeature.rejected).where(
-            LearnedFeature.feature.in_(wanted[start : start + _CHUNK])
-        )
-        for name, approved, rejected in (await session.execute(stmt)).all():
+        chunk = {"p_names": wanted[start : start + _CHUNK]}
+        for name, approved, rejected in (await session.execute(_COUNTS_OF, chunk)).all():
             found[name] = (approved, rejected)
     approved_docs, rejected_docs = found.pop(DOCS, (0, 0))
     return Counts(approved_docs, rejected_docs, found)
@@ -134,7 +137,7 @@ def estimate_from(counts: Counts, text: str) -> Estimate | None:
 
 async def estimate_text(session: AsyncSession, text: str) -> Estimate | None:
     """The model's estimate for one text, reading only the counts it needs (None: too few decisions)."""
-    docs = await session.get(LearnedFeature, DOCS)
+    docs = (await session.execute(_DOCS, {"p_name": DOCS})).first()
     if docs is None or not Counts(docs.approved, docs.rejected, {}).ready:
         return None  # one row read: most newsrooms start with no model
     names = features(text)
@@ -146,7 +149,7 @@ async def estimate_texts(session: AsyncSession, texts: Sequence[str]) -> list[Es
     counts of every feature the texts have (a card list's estimates without a read per comment)."""
     if not texts:
         return []
-    docs = await session.get(LearnedFeature, DOCS)
+    docs = (await session.execute(_DOCS, {"p_name": DOCS})).first()
     if docs is None or not Counts(docs.approved, docs.rejected, {}).ready:
         return [None] * len(texts)
     names = [features(text) for text in texts]

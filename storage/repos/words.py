@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ListedWord, WordListVersion
 from storage.repos.upsert import insert_for
 
 ROW = 1  # the one WordListVersion row
+_VERSION = select(WordListVersion.version).where(WordListVersion.id == bindparam("p_row"))  # read per comment: built once
 
 
 async def version(session: AsyncSession) -> int:
     """The lists' version (0: never changed)."""
-    found = (await session.execute(select(WordListVersion.version).where(WordListVersion.id == ROW))).scalar_one_or_none()
+    found = (await session.execute(_VERSION, {"p_row": ROW})).scalar_one_or_none()
     return int(found or 0)
 
 
