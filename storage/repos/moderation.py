@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy import Integer, and_, bindparam, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.message_kinds import MessageKind
@@ -24,23 +24,27 @@ def _card_row(*statuses: str) -> Any:
     return exists().where(cond)
 
 
+# The statements each new comment and each decision run are built once, with bound parameters (building
+# one costs more CPU than running it on SQLite; bench/pipeline.py).
+_NEEDING_DISPATCH = (
+    select(Comment, User, Article)
+    .outerjoin(User, User.id == Comment.author_id)
+    .outerjoin(Article, Article.id == Comment.article_id)
+    .where(
+        Comment.status == PENDING,
+        Comment.card_message_id.is_(None),
+        Comment.queue_view_id.is_(None),
+        ~_card_row(),
+    )
+    .order_by(Comment.id)
+    .limit(bindparam("p_limit", type_=Integer))
+)
+
+
 async def needing_dispatch(session: AsyncSession, limit: int = 500) -> list[tuple[Comment, User | None, Article | None]]:
     """Pending comments with no card (message, delivery row) and not listed in a queue view, oldest first,
     each with its author and article (one SELECT: the dispatch and the cards need all three)."""
-    stmt = (
-        select(Comment, User, Article)
-        .outerjoin(User, User.id == Comment.author_id)
-        .outerjoin(Article, Article.id == Comment.article_id)
-        .where(
-            Comment.status == PENDING,
-            Comment.card_message_id.is_(None),
-            Comment.queue_view_id.is_(None),
-            ~_card_row(),
-        )
-        .order_by(Comment.id)
-        .limit(limit)
-    )
-    return [(c, u, a) for c, u, a in (await session.execute(stmt)).all()]
+    return [(c, u, a) for c, u, a in (await session.execute(_NEEDING_DISPATCH, {"p_limit": limit})).all()]
 
 
 async def missing_cards(session: AsyncSession, limit: int = 500) -> list[Comment]:
@@ -66,9 +70,8 @@ async def card_rows_since(session: AsyncSession, since: datetime) -> int:
     return int((await session.execute(stmt)).scalar_one())
 
 
-async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueView | None, int]:
-    """The open queue view (if any) and the card deliveries created since ``since``, in one SELECT
-    (the count beside the newest open view's row, joined from a one-row FROM so it comes without one)."""
+def _routing_state() -> Any:
+    since = bindparam("p_since", type_=Delivery.__table__.c.created_at.type)
     recent = (
         select(func.count())
         .where(Delivery.kind == MessageKind.CARD, Delivery.created_at >= since, Delivery.status != CANCELLED)
@@ -76,9 +79,17 @@ async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueVi
     )
     view_id = select(QueueView.id).where(QueueView.closed_at.is_(None)).order_by(QueueView.id.desc()).limit(1)
     one = select(literal(1).label("one")).subquery()
-    stmt = select(recent.label("recent"), QueueView).select_from(one).outerjoin(
+    return select(recent.label("recent"), QueueView).select_from(one).outerjoin(
         QueueView, QueueView.id == view_id.scalar_subquery())
-    count, view = (await session.execute(stmt)).one()
+
+
+_ROUTING_STATE = _routing_state()
+
+
+async def routing_state(session: AsyncSession, since: datetime) -> tuple[QueueView | None, int]:
+    """The open queue view (if any) and the card deliveries created since ``since``, in one SELECT
+    (the count beside the newest open view's row, joined from a one-row FROM so it comes without one)."""
+    count, view = (await session.execute(_ROUTING_STATE, {"p_since": since})).one()
     return view, int(count)
 
 
@@ -100,16 +111,20 @@ async def view_by_message(session: AsyncSession, chat_id: int, message_id: int) 
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+_VIEW_COMMENTS = (select(Comment).where(Comment.queue_view_id == bindparam("p_view"), Comment.status == PENDING)
+                  .order_by(Comment.id))
+_VIEW_HAS_PENDING = select(Comment.id).where(Comment.queue_view_id == bindparam("p_view"),
+                                             Comment.status == PENDING).limit(1)
+
+
 async def view_comments(session: AsyncSession, view_id: int) -> list[Comment]:
     """The pending comments listed in a queue view, oldest first."""
-    stmt = select(Comment).where(Comment.queue_view_id == view_id, Comment.status == PENDING).order_by(Comment.id)
-    return list((await session.execute(stmt)).scalars())
+    return list((await session.execute(_VIEW_COMMENTS, {"p_view": view_id})).scalars())
 
 
 async def view_has_pending(session: AsyncSession, view_id: int) -> bool:
     """Whether a queue view still lists a pending comment."""
-    stmt = select(Comment.id).where(Comment.queue_view_id == view_id, Comment.status == PENDING).limit(1)
-    return (await session.execute(stmt)).first() is not None
+    return (await session.execute(_VIEW_HAS_PENDING, {"p_view": view_id})).first() is not None
 
 
 async def add_action(session: AsyncSession, **fields: Any) -> ModerationAction:
@@ -150,18 +165,28 @@ class DecisionRows(NamedTuple):
     view_pending: bool | None
 
 
+def _decision_rows(with_view: bool) -> Any:
+    entities: list[Any] = [Article, User]
+    view = bindparam("p_view", type_=Integer)
+    if with_view:
+        still = exists().where(Comment.queue_view_id == view, Comment.status == PENDING)
+        entities += [QueueView, still.label("view_pending")]
+    stmt = select(*entities).select_from(Article).outerjoin(User, User.id == bindparam("p_user", type_=Integer))
+    if with_view:
+        stmt = stmt.outerjoin(QueueView, QueueView.id == view)
+    return stmt.where(Article.id == bindparam("p_article")).execution_options(populate_existing=True)
+
+
+_DECISION_ROWS = {True: _decision_rows(True), False: _decision_rows(False)}
+
+
 async def decision_rows(session: AsyncSession, article_id: int, user_id: int, view_id: int | None = None) -> DecisionRows:
     """A decided comment's article, author and (``view_id``) the queue view listing it with whether it
     still lists a pending comment, in one SELECT, read afresh (counters moved by SQL in this transaction)."""
-    entities: list[Any] = [Article, User]
-    if view_id is not None:
-        still = exists().where(Comment.queue_view_id == view_id, Comment.status == PENDING)
-        entities += [QueueView, still.label("view_pending")]
-    stmt = select(*entities).select_from(Article).outerjoin(User, User.id == user_id)
-    if view_id is not None:
-        stmt = stmt.outerjoin(QueueView, QueueView.id == view_id)
-    found = (await session.execute(
-        stmt.where(Article.id == article_id).execution_options(populate_existing=True))).first()
+    params = {"p_article": article_id, "p_user": user_id, "p_view": view_id}
+    if view_id is None:
+        del params["p_view"]
+    found = (await session.execute(_DECISION_ROWS[view_id is not None], params)).first()
     if found is None:
         user = await session.get(User, user_id, populate_existing=True)
         return DecisionRows(None, user, await session.get(QueueView, view_id) if view_id is not None else None, None)
