@@ -167,11 +167,11 @@ class DecisionRows(NamedTuple):
 
 def _decision_rows(with_view: bool) -> Any:
     entities: list[Any] = [Article, User]
-    view = bindparam("p_view", type_=Integer)
+    view = bindparam("p_view", type_=QueueView.__table__.c.id.type)  # the ids' own types: BIGINT on PostgreSQL
     if with_view:
         still = exists().where(Comment.queue_view_id == view, Comment.status == PENDING)
         entities += [QueueView, still.label("view_pending")]
-    stmt = select(*entities).select_from(Article).outerjoin(User, User.id == bindparam("p_user", type_=Integer))
+    stmt = select(*entities).select_from(Article).outerjoin(User, User.id == bindparam("p_user", type_=User.__table__.c.id.type))
     if with_view:
         stmt = stmt.outerjoin(QueueView, QueueView.id == view)
     return stmt.where(Article.id == bindparam("p_article")).execution_options(populate_existing=True)

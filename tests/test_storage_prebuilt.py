@@ -1,0 +1,87 @@
+"""The statements built once with bound parameters (storage/repos/*), at the values that tell them apart
+from statements built per call, on SQLite and PostgreSQL: Telegram ids above 2^31 (a parameter typed
+narrower than its column fails on asyncpg), NULL where a per-call statement said IS NULL, an empty
+expanding NOT IN."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.message_kinds import MessageKind
+from storage.db import Database
+from storage.models import Article, QueueView, User
+from storage.repos import intake, moderation, outbox, users
+
+NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
+BIG_USER = 5_000_000_000  # Telegram user ids pass 2^31 - 1
+BIG_CHAT = -1_001_234_567_890
+
+
+async def _article(db: Database) -> int:
+    async with db.transaction() as s:
+        article = Article(token=secrets.token_urlsafe(8), dedupe_key=secrets.token_hex(8), title="خبر")
+        s.add(article)
+        await s.flush()
+        return article.id
+
+
+async def test_a_user_with_a_big_id_is_created_then_read(db: Database) -> None:
+    async with db.transaction() as s:
+        made = await users.upsert(s, BIG_USER, display_name="مریم", username=None, now=NOW, started_bot=True)
+        assert (made.id, made.display_name, made.started_bot) == (BIG_USER, "مریم", True)
+    async with db.transaction() as s:
+        again = await users.upsert(s, BIG_USER, display_name="مریم", username=None, now=NOW + timedelta(hours=1))
+        assert again.created_at == NOW  # read, not written again
+        renamed = await users.upsert(s, BIG_USER, display_name="مریم ر.", username="maryam", now=NOW + timedelta(hours=2))
+        assert (renamed.display_name, renamed.username, renamed.created_at) == ("مریم ر.", "maryam", NOW)
+
+
+async def test_decision_rows_find_an_author_and_a_view_with_big_ids(db: Database) -> None:
+    article_id = await _article(db)
+    async with db.transaction() as s:
+        s.add(User(id=BIG_USER, display_name="نویسنده"))
+        view = QueueView(chat_id=BIG_CHAT, message_id=77)
+        s.add(view)
+        await s.flush()
+        view_id = view.id
+    async with db.transaction() as s:
+        rows = await moderation.decision_rows(s, article_id, BIG_USER, view_id)
+        assert rows.article is not None and rows.article.id == article_id
+        assert rows.author is not None and rows.author.id == BIG_USER
+        assert rows.view is not None and rows.view.id == view_id and rows.view_pending is False
+        plain = await moderation.decision_rows(s, article_id, BIG_USER)
+        assert plain.author is not None and plain.view is None and plain.view_pending is None
+
+
+async def test_a_draft_ends_only_for_its_own_article_and_parent(db: Database) -> None:
+    article_id = await _article(db)
+    async with db.transaction() as s:
+        s.add(User(id=BIG_USER, display_name="نویسنده"))
+    async with db.transaction() as s:
+        await intake.set_draft(s, BIG_USER, article_id, None, NOW + timedelta(minutes=30))
+        await intake.end_draft(s, BIG_USER, article_id, 5)  # a reply's draft: not this one (parent IS NULL)
+    async with db.transaction() as s:
+        user = await s.get(User, BIG_USER, populate_existing=True)
+        assert user is not None and user.draft_article_id == article_id and user.draft_expires_at == NOW + timedelta(minutes=30)
+        await intake.end_draft(s, BIG_USER, article_id, None)
+    async with db.transaction() as s:
+        user = await s.get(User, BIG_USER, populate_existing=True)
+        assert user is not None and (user.draft_article_id, user.draft_parent_id, user.draft_expires_at) == (None, None, None)
+
+
+async def test_claims_with_no_chat_excluded_and_with_one(db: Database) -> None:
+    async with db.transaction() as s:
+        for n, chat in enumerate([BIG_CHAT, BIG_USER, BIG_CHAT]):
+            await outbox.enqueue(s, kind=MessageKind.NOTICE, dedupe_key=f"k{n}", chat_key=chat,
+                                 payload={"method": "send_message", "chat_id": chat, "text": "x"}, now=NOW)
+    async with db.transaction() as s:
+        mine = await outbox.claim_due(s, owner="a", now=NOW, lease=timedelta(minutes=1), limit=10,
+                                      exclude_chats=[str(BIG_CHAT)])
+        assert [r.chat_key for r in mine] == [str(BIG_USER)]
+    async with db.transaction() as s:
+        rest = await outbox.claim_due(s, owner="b", now=NOW, lease=timedelta(minutes=1), limit=10)
+        assert [r.dedupe_key for r in rest] == ["k0", "k2"]
+        assert await outbox.mark_sent(s, rest[0].id, "b", 41, NOW)
+        assert not await outbox.mark_sent(s, rest[1].id, "a", 42, NOW)  # not a's claim
+        assert await outbox.last_message_id(s, str(BIG_CHAT)) == 41
