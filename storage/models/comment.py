@@ -21,6 +21,9 @@ class Comment(Base):
         Index("ix_comments_status_created", "status", "created_at"),
         Index("ix_comments_origin", "origin_chat_id", "origin_message_id"),
         Index("ix_comments_web_address", "web_address"),
+        # The card dispatch's pending comments with no card and no queue view, and a view's own comments:
+        # without it both walked every pending comment (1 ms and more a new comment in a surge).
+        Index("ix_comments_status_view_card", "status", "queue_view_id", "card_message_id"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)

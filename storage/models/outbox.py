@@ -18,6 +18,10 @@ class Delivery(Base):
     __table_args__ = (
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_chat_message", "chat_key", "message_id"),
+        # A comment's card rows (the dispatch's NOT EXISTS, the cancels), and the cards sent in the last
+        # minute (the card budget): both scanned the whole table before.
+        Index("ix_deliveries_comment_kind", "comment_id", "kind"),
+        Index("ix_deliveries_kind_created", "kind", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
