@@ -85,3 +85,31 @@ async def test_claims_with_no_chat_excluded_and_with_one(db: Database) -> None:
         assert await outbox.mark_sent(s, rest[0].id, "b", 41, NOW)
         assert not await outbox.mark_sent(s, rest[1].id, "a", 42, NOW)  # not a's claim
         assert await outbox.last_message_id(s, str(BIG_CHAT)) == 41
+
+
+async def test_the_queue_list_loads_no_estimates_and_a_card_does(db: Database) -> None:
+    """A queue view's list shows no model estimate, so its refresh reads none (in a surge, estimating
+    every pending comment was most of a refresh's CPU); a card still shows its estimate."""
+    from bot.checks.learned import MIN_EACH
+    from bot.moderation.loading import load_views
+    from storage.models import Comment
+    from storage.repos import learning
+
+    article_id = await _article(db)
+    async with db.transaction() as s:
+        for n in range(MIN_EACH):
+            await learning.teach(s, f"a{n}", f"خبر خوبی بود {n}", rejected=False, reason=None, source="test", now=NOW)
+            await learning.teach(s, f"r{n}", f"احمق دلقک {n}", rejected=True, reason="insult", source="test", now=NOW)
+        s.add(User(id=BIG_USER, display_name="نویسنده"))
+        await s.flush()
+        comment = Comment(token="tq1", article_id=article_id, author_id=BIG_USER, text="احمق دلقک",
+                          normalized_text="x", status="pending", created_at=NOW)
+        s.add(comment)
+        await s.flush()
+        comment_id = comment.id
+    async with db.transaction() as s:
+        pending = [c for c in [await s.get(Comment, comment_id)] if c is not None]
+        (listed,) = await load_views(s, pending, estimated=False)
+        (carded,) = await load_views(s, pending)
+    assert listed.estimate is None and listed.text == carded.text == "احمق دلقک"
+    assert carded.estimate is not None and carded.estimate.probability > 0.5

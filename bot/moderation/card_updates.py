@@ -218,7 +218,8 @@ async def render_view(
     """The view's current page (text, keyboard) and whether it is empty (``articles``, ``people``: rows
     the caller holds, see `load_views`)."""
     pending = await repo.view_comments(session, view.id)
-    pages = qv.paginate(await load_views(session, pending, articles=articles, people=people), deps.settings.tz)
+    views = await load_views(session, pending, articles=articles, people=people, estimated=False)  # the list shows none
+    pages = qv.paginate(views, deps.settings.tz)
     view.page = qv.clamp_page(view.page, len(pages))
     text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
     return text, keyboard, not pending

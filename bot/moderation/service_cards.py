@@ -210,7 +210,7 @@ async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind:
             keyboard = reasons_keyboard(comment_id) if kind == "reasons" else durations_keyboard(comment_id)
             return Redraw(keyboard, card_text)
         pending = await repo.view_comments(session, view.id)
-        pages = qv.paginate(await load_views(session, pending), deps.settings.tz)
+        pages = qv.paginate(await load_views(session, pending, estimated=False), deps.settings.tz)  # the list shows none
         text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
         return Redraw(keyboard, text)
 
