@@ -113,3 +113,44 @@ async def test_the_queue_list_loads_no_estimates_and_a_card_does(db: Database) -
         (carded,) = await load_views(s, pending)
     assert listed.estimate is None and listed.text == carded.text == "احمق دلقک"
     assert carded.estimate is not None and carded.estimate.probability > 0.5
+
+
+async def test_the_queue_lists_plain_rows_as_the_cards_loader_would(db: Database) -> None:
+    """A queue view's list is read as plain rows in one joined read (`queue_rows`); its card views equal
+    what `load_views` makes of the same comments as ORM rows: Telegram and website authors, a reply to
+    each, a reply whose parent's author has no row, counts, warnings, the time it was sent."""
+    from bot.moderation.loading import load_views, queue_views
+    from storage.models import Comment
+
+    article_id = await _article(db)
+    async with db.transaction() as s:
+        s.add_all([User(id=BIG_USER, display_name="مریم", username="maryam", approved_count=3, rejected_count=1),
+                   User(id=7, display_name="وب", approved_count=2)])
+        view = QueueView(chat_id=BIG_CHAT, message_id=9)
+        s.add(view)
+        await s.flush()
+
+        def comment(token: str, author: int, **extra: object) -> Comment:
+            values: dict[str, object] = {"token": token, "article_id": article_id, "author_id": author,
+                                         "text": f"متن {token}", "normalized_text": token, "status": "pending",
+                                         "created_at": NOW, "queue_view_id": view.id, **extra}
+            return Comment(**values)
+
+        first = comment("t1", BIG_USER, submitted_at=NOW + timedelta(minutes=1),
+                        checks={"warnings": ["link"], "flags": ["link"]})
+        web = comment("w1", 7, source="web", web_author="خواننده")
+        s.add_all([first, web])
+        await s.flush()
+        s.add_all([comment("r1", 7, parent_id=first.id), comment("r2", BIG_USER, parent_id=web.id, source="web",
+                                                                   web_author="")])
+        s.add(comment("other", BIG_USER, queue_view_id=None))  # not in the view
+        s.add(comment("done", BIG_USER, status="approved"))  # decided: not listed
+        view_id = view.id
+    async with db.transaction() as s:
+        plain = queue_views(await moderation.queue_rows(s, view_id))
+        loaded = await load_views(s, await moderation.view_comments(s, view_id), estimated=False)
+    assert [v.token for v in plain] == ["t1", "w1", "r1", "r2"]
+    assert plain == loaded
+    assert plain[0].created_at == NOW + timedelta(minutes=1) and plain[0].author.approved == 3
+    assert plain[1].via == "web" and plain[1].author.name == "خواننده" and plain[1].author.username is None
+    assert plain[2].parent_author == "مریم" and plain[3].parent_author == "خواننده" and plain[3].author.name == "—"

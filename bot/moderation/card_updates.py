@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from types import EllipsisType
 from typing import Any
@@ -16,7 +15,7 @@ from bot.domain.message_kinds import MessageKind
 from bot.domain.screen import Keyboard, keyboard_dict
 from bot.moderation import queue_view as qv
 from bot.moderation.card import CardDecision, decided_keyboard, main_keyboard, render_card
-from bot.moderation.loading import card_send, load_view, load_views, message_edit, moderator_name
+from bot.moderation.loading import card_send, load_view, message_edit, moderator_name, queue_views
 from bot.moderation.reasons import BAN_DURATIONS, reason_label
 from bot.outbox import call
 from bot.states import CommentStatus
@@ -211,15 +210,10 @@ async def auto_card_sent(
 
 
 # ----- the queue view ----------------------------------------------------------------------------------------
-async def render_view(
-    session: AsyncSession, deps: Deps, view: QueueView, *,
-    articles: Mapping[int, Article] | None = None, people: Mapping[int, User] | None = None,
-) -> tuple[str, Keyboard, bool]:
-    """The view's current page (text, keyboard) and whether it is empty (``articles``, ``people``: rows
-    the caller holds, see `load_views`)."""
-    pending = await repo.view_comments(session, view.id)
-    views = await load_views(session, pending, articles=articles, people=people, estimated=False)  # the list shows none
-    pages = qv.paginate(views, deps.settings.tz)
+async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, Keyboard, bool]:
+    """The view's current page (text, keyboard) and whether it is empty."""
+    pending = await repo.queue_rows(session, view.id)  # plain rows: a surge lists every pending comment
+    pages = qv.paginate(queue_views(pending), deps.settings.tz)
     view.page = qv.clamp_page(view.page, len(pages))
     text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
     return text, keyboard, not pending

@@ -90,6 +90,37 @@ async def load_views(
     return views
 
 
+def queue_views(rows: Sequence[repo.QueueRow]) -> list[CardView]:
+    """The card views of a queue view's list from its plain rows (`repo.queue_rows`): what `load_views`
+    gives for the same comments with ``estimated=False``, without loading a row object per comment."""
+    views = []
+    for r in rows:
+        if r.source == "web":
+            author = CardAuthor(r.author_id, r.web_author or "—", None, r.author_approved or 0, r.author_rejected or 0)
+        elif r.author_found:
+            author = CardAuthor(r.author_id, r.author_name or "", r.author_username, r.author_approved or 0,
+                                r.author_rejected or 0)
+        else:
+            author = CardAuthor(r.author_id, str(r.author_id))
+        parent_author = None
+        if r.parent_found:
+            parent_author = r.parent_web_author if r.parent_source == "web" else r.parent_author_name
+        views.append(CardView(
+            comment_id=r.id,
+            token=r.token,
+            text=r.text,
+            created_at=r.submitted_at or r.created_at,
+            article_title=r.article_title if r.article_title is not None else "—",
+            article_link=r.article_link,
+            author=author,
+            parent_author=parent_author,
+            parent_text=r.parent_text if r.parent_found else None,
+            warnings=warnings_of(r.checks),
+            via="web" if r.source == "web" else "telegram",
+        ))
+    return views
+
+
 async def load_view(
     session: AsyncSession, comment: Comment, *, article: Article | None = None, author: User | None = None,
     estimate: Estimate | EllipsisType | None = ...,

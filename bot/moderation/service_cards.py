@@ -23,7 +23,7 @@ from bot.moderation.card import (
     reasons_keyboard,
     render_card,
 )
-from bot.moderation.loading import card_send, load_view, load_views
+from bot.moderation.loading import card_send, load_view, load_views, queue_views
 from bot.moderation.service_decide import AUTO_MODERATOR, Moderator, decide_in
 from bot.outbox import call
 from bot.states import CommentStatus
@@ -87,7 +87,7 @@ async def _open_view(
     for comment in pending:
         comment.queue_view_id = view.id
     await session.flush()
-    text, keyboard, _ = await card_updates.render_view(session, deps, view, articles=articles, people=people)
+    text, keyboard, _ = await card_updates.render_view(session, deps, view)
     await outbox_repo.enqueue(
         session,
         kind=MessageKind.QUEUE,
@@ -209,8 +209,7 @@ async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind:
             card_text = render_card(await load_view(session, comment), deps.settings.tz)
             keyboard = reasons_keyboard(comment_id) if kind == "reasons" else durations_keyboard(comment_id)
             return Redraw(keyboard, card_text)
-        pending = await repo.view_comments(session, view.id)
-        pages = qv.paginate(await load_views(session, pending, estimated=False), deps.settings.tz)  # the list shows none
+        pages = qv.paginate(queue_views(await repo.queue_rows(session, view.id)), deps.settings.tz)
         text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
         return Redraw(keyboard, text)
 
