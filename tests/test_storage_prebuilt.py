@@ -154,3 +154,24 @@ async def test_the_queue_lists_plain_rows_as_the_cards_loader_would(db: Database
     assert plain[0].created_at == NOW + timedelta(minutes=1) and plain[0].author.approved == 3
     assert plain[1].via == "web" and plain[1].author.name == "خواننده" and plain[1].author.username is None
     assert plain[2].parent_author == "مریم" and plain[3].parent_author == "خواننده" and plain[3].author.name == "—"
+
+
+async def test_a_batch_of_outbox_rows_keeps_its_order_and_skips_known_keys(db: Database) -> None:
+    """`enqueue_many` sends its rows as executemany parameters of one statement: ids follow the given order
+    (a thread reads in the order moderators approved) and a key already recorded is neither written again
+    nor reported as recorded."""
+    def one(key: str) -> dict[str, object]:
+        return outbox.row(kind=MessageKind.NOTICE, dedupe_key=key, chat_key=BIG_CHAT,
+                          payload={"method": "send_message", "chat_id": BIG_CHAT, "text": key}, now=NOW)
+
+    async with db.transaction() as s:
+        assert await outbox.enqueue(s, kind=MessageKind.NOTICE, dedupe_key="b", chat_key=BIG_CHAT,
+                                    payload={"method": "send_message", "chat_id": BIG_CHAT, "text": "b"}, now=NOW)
+        assert not await outbox.enqueue(s, kind=MessageKind.NOTICE, dedupe_key="b", chat_key=BIG_CHAT,
+                                        payload={"method": "send_message", "chat_id": BIG_CHAT, "text": "again"}, now=NOW)
+        assert await outbox.enqueue_many(s, [one(k) for k in ["e", "a", "b", "d", "c"]]) == {"e", "a", "d", "c"}
+        assert await outbox.enqueue_many(s, [one("f")]) == {"f"}
+    async with db.transaction() as s:
+        rows = await outbox.claim_due(s, owner="x", now=NOW, lease=timedelta(minutes=1), limit=10, per_chat=10)
+    assert [r.dedupe_key for r in rows] == ["b", "e", "a", "d", "c", "f"]
+    assert rows[0].payload["text"] == "b"  # the first intent's payload stays
