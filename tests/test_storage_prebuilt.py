@@ -91,7 +91,7 @@ async def test_the_queue_list_loads_no_estimates_and_a_card_does(db: Database) -
     """A queue view's list shows no model estimate, so its refresh reads none (in a surge, estimating
     every pending comment was most of a refresh's CPU); a card still shows its estimate."""
     from bot.checks.learned import MIN_EACH
-    from bot.moderation.loading import load_views
+    from bot.moderation.loading import load_views, queue_views
     from storage.models import Comment
     from storage.repos import learning
 
@@ -102,14 +102,17 @@ async def test_the_queue_list_loads_no_estimates_and_a_card_does(db: Database) -
             await learning.teach(s, f"r{n}", f"احمق دلقک {n}", rejected=True, reason="insult", source="test", now=NOW)
         s.add(User(id=BIG_USER, display_name="نویسنده"))
         await s.flush()
+        view = QueueView(chat_id=BIG_CHAT, message_id=8)
+        s.add(view)
+        await s.flush()
         comment = Comment(token="tq1", article_id=article_id, author_id=BIG_USER, text="احمق دلقک",
-                          normalized_text="x", status="pending", created_at=NOW)
+                          normalized_text="x", status="pending", created_at=NOW, queue_view_id=view.id)
         s.add(comment)
         await s.flush()
-        comment_id = comment.id
+        comment_id, view_id = comment.id, view.id
     async with db.transaction() as s:
         pending = [c for c in [await s.get(Comment, comment_id)] if c is not None]
-        (listed,) = await load_views(s, pending, estimated=False)
+        (listed,) = queue_views(await moderation.queue_rows(s, view_id))
         (carded,) = await load_views(s, pending)
     assert listed.estimate is None and listed.text == carded.text == "احمق دلقک"
     assert carded.estimate is not None and carded.estimate.probability > 0.5
@@ -147,8 +150,10 @@ async def test_the_queue_lists_plain_rows_as_the_cards_loader_would(db: Database
         s.add(comment("done", BIG_USER, status="approved"))  # decided: not listed
         view_id = view.id
     async with db.transaction() as s:
-        plain = queue_views(await moderation.queue_rows(s, view_id))
-        loaded = await load_views(s, await moderation.view_comments(s, view_id), estimated=False)
+        rows = await moderation.queue_rows(s, view_id)
+        plain = queue_views(rows)
+        by_id = await moderation.comments_by_ids(s, [r.id for r in rows])
+        loaded = await load_views(s, [by_id[r.id] for r in rows])  # no model learned: no estimates
     assert [v.token for v in plain] == ["t1", "w1", "r1", "r2"]
     assert plain == loaded
     assert plain[0].created_at == NOW + timedelta(minutes=1) and plain[0].author.approved == 3

@@ -40,14 +40,12 @@ async def load_views(
     articles: Mapping[int, Article] | None = None,
     people: Mapping[int, User] | None = None,
     estimates: Mapping[int, Estimate | None] | None = None,
-    estimated: bool = True,
 ) -> list[CardView]:
     """Card views for ``comments`` (articles, authors and parents loaded in a few queries).
 
     ``articles`` and ``people``: rows the caller already holds (read in the same transaction); only
     what they lack is read. ``estimates``: the learned model's estimates the caller computed, by comment.
-    ``estimated=False``: no estimates at all (the queue view's list shows none; computing them for every
-    pending comment in a surge was most of a refresh's CPU)."""
+    A queue view's list is built by `queue_views` instead."""
     if not comments:
         return []
     parent_ids = {c.parent_id for c in comments if c.parent_id is not None}
@@ -60,7 +58,7 @@ async def load_views(
     known_people = dict(people or {})
     wanted = ({c.author_id for c in comments} | {p.author_id for p in parents.values()}) - known_people.keys()
     people = {**known_people, **await repo.users(session, wanted)}
-    unknown = [c for c in comments if estimated and (estimates is None or c.id not in estimates)]
+    unknown = [c for c in comments if estimates is None or c.id not in estimates]
     read = dict(zip((c.id for c in unknown), await learning.estimate_texts(session, [c.text for c in unknown]),
                     strict=True))
     views = []
@@ -83,8 +81,7 @@ async def load_views(
                 parent_text=parent.text if parent is not None else None,
                 warnings=warnings_of(c.checks),
                 via="web" if c.source == "web" else "telegram",
-                estimate=(estimates[c.id] if estimates is not None and c.id in estimates else read[c.id])
-                if estimated else None,
+                estimate=estimates[c.id] if estimates is not None and c.id in estimates else read[c.id],
             )
         )
     return views
@@ -92,7 +89,8 @@ async def load_views(
 
 def queue_views(rows: Sequence[repo.QueueRow]) -> list[CardView]:
     """The card views of a queue view's list from its plain rows (`repo.queue_rows`): what `load_views`
-    gives for the same comments with ``estimated=False``, without loading a row object per comment."""
+    gives for the same comments, without a row object per comment and without the model's estimates (the
+    list shows none; estimating every pending comment in a surge was most of a refresh's CPU)."""
     views = []
     for r in rows:
         if r.source == "web":

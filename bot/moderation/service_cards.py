@@ -250,7 +250,7 @@ async def resend_missing(deps: Deps) -> QueueReport:
         await session.flush()
         await route(session, deps, missing, now)
         view = await repo.open_view(session)
-        in_view = len(await repo.view_comments(session, view.id)) if view is not None else 0
+        in_view = await repo.view_size(session, view.id) if view is not None else 0
     deps.outbox.wake()
     return QueueReport(count, oldest, len(missing), in_view)
 

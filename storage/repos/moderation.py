@@ -111,8 +111,7 @@ async def view_by_message(session: AsyncSession, chat_id: int, message_id: int) 
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
-_VIEW_COMMENTS = (select(Comment).where(Comment.queue_view_id == bindparam("p_view"), Comment.status == PENDING)
-                  .order_by(Comment.id))
+_VIEW_SIZE = select(func.count()).where(Comment.queue_view_id == bindparam("p_view"), Comment.status == PENDING)
 _VIEW_HAS_PENDING = select(Comment.id).where(Comment.queue_view_id == bindparam("p_view"),
                                              Comment.status == PENDING).limit(1)
 
@@ -172,9 +171,9 @@ async def queue_rows(session: AsyncSession, view_id: int) -> list[QueueRow]:
     return [QueueRow(*row) for row in (await session.execute(_QUEUE_ROWS, {"p_view": view_id})).all()]
 
 
-async def view_comments(session: AsyncSession, view_id: int) -> list[Comment]:
-    """The pending comments listed in a queue view, oldest first."""
-    return list((await session.execute(_VIEW_COMMENTS, {"p_view": view_id})).scalars())
+async def view_size(session: AsyncSession, view_id: int) -> int:
+    """How many pending comments a queue view lists."""
+    return int((await session.execute(_VIEW_SIZE, {"p_view": view_id})).scalar_one())
 
 
 async def view_has_pending(session: AsyncSession, view_id: int) -> bool:
