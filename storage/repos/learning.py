@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.checks.learned import DOCS, Counts, Estimate, estimate, features, text_words
 from storage.models import LearnedExample, LearnedFeature
-from storage.repos.upsert import insert_for
+from storage.repos.upsert import insert_for, once_per_dialect
 
 _CHUNK = 300  # rows per statement: well under SQLite's and asyncpg's parameter limits
 
@@ -28,16 +28,12 @@ def import_key(text: str, rejected: bool) -> str:
     return f"import:{digest}"
 
 
-_UPSERT_COUNTS: dict[str, Any] = {}
-
-
 def _upsert_counts(session: AsyncSession) -> Any:
     """INSERT … ON CONFLICT DO UPDATE (add the counts) … RETURNING, of the session's dialect."""
-    dialect = session.get_bind().dialect.name
-    stmt = _UPSERT_COUNTS.get(dialect)
-    if stmt is None:
+
+    def build() -> Any:
         insert = insert_for(session, LearnedFeature.__table__)
-        stmt = _UPSERT_COUNTS[dialect] = insert.on_conflict_do_update(
+        return insert.on_conflict_do_update(
             index_elements=[LearnedFeature.__table__.c.feature],
             set_={
                 "approved": LearnedFeature.__table__.c.approved + insert.excluded.approved,
@@ -45,7 +41,8 @@ def _upsert_counts(session: AsyncSession) -> Any:
             },
         ).returning(LearnedFeature.__table__.c.feature, LearnedFeature.__table__.c.approved,
                     LearnedFeature.__table__.c.rejected)
-    return stmt
+
+    return once_per_dialect(session, "learning.counts", build)
 
 
 async def _add(session: AsyncSession, text: str, rejected: bool, sign: int) -> Counts:

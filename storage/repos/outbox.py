@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.message_kinds import MessageKind
 from bot.states import CommentStatus as S
 from storage.models import Article, Comment, Delivery
-from storage.repos.upsert import insert_for
+from storage.repos.upsert import insert_for, once_per_dialect
 
 QUEUED, SENDING, SENT, FAILED, CANCELLED = "queued", "sending", "sent", "failed", "cancelled"
 
@@ -69,20 +69,17 @@ async def enqueue(
     return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-_INSERTS: dict[str, tuple[Any, Any]] = {}
-
-
 def _inserts(session: AsyncSession) -> tuple[Any, Any]:
     """The outbox's INSERT … ON CONFLICT (dedupe_key) DO NOTHING of the session's dialect, plain and with
     RETURNING dedupe_key, built once: their values come as parameters (one row, or executemany rows that
     SQLAlchemy sends as multi-row INSERTs compiled once). Built with the values in them, each call's
     statement was built and keyed anew (~2 ms for a decision's rows on SQLite)."""
-    dialect = session.get_bind().dialect.name
-    found = _INSERTS.get(dialect)
-    if found is None:
+
+    def build() -> tuple[Any, Any]:
         plain = insert_for(session, Delivery.__table__).on_conflict_do_nothing(index_elements=[_T.dedupe_key])
-        found = _INSERTS[dialect] = (plain, plain.returning(_T.dedupe_key))
-    return found
+        return plain, plain.returning(_T.dedupe_key)
+
+    return once_per_dialect(session, "outbox.insert", build)
 
 
 def row(

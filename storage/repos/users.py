@@ -9,18 +9,14 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import User
-from storage.repos.upsert import insert_for
+from storage.repos.upsert import insert_for, once_per_dialect
 
 # Built once (building a statement costs more CPU than running it; bench/pipeline.py).
 _BY_ID = select(User).where(User.id == bindparam("user_id")).execution_options(populate_existing=True)
-_UPSERTS: dict[tuple[str, bool], Any] = {}
-
-
 def _upsert_statement(session: AsyncSession, started_bot: bool) -> Any:
     """INSERT … ON CONFLICT DO UPDATE … RETURNING of the session's dialect, with bound values."""
-    key = (session.get_bind().dialect.name, started_bot)
-    stmt = _UPSERTS.get(key)
-    if stmt is None:
+
+    def build() -> Any:
         values: dict[str, Any] = {"display_name": bindparam("p_name", type_=User.display_name.type),
                                   "username": bindparam("p_username", type_=User.username.type),
                                   "updated_at": bindparam("p_now", type_=User.updated_at.type)}
@@ -29,8 +25,9 @@ def _upsert_statement(session: AsyncSession, started_bot: bool) -> Any:
             values["blocked_bot"] = False
         insert = insert_for(session, User).values(id=bindparam("p_id", type_=User.id.type),
                                                   created_at=bindparam("p_now", type_=User.created_at.type), **values)
-        stmt = _UPSERTS[key] = insert.on_conflict_do_update(index_elements=[User.id], set_=values).returning(User)
-    return stmt
+        return insert.on_conflict_do_update(index_elements=[User.id], set_=values).returning(User)
+
+    return once_per_dialect(session, ("users.upsert", started_bot), build)
 
 
 async def upsert(
