@@ -1,5 +1,6 @@
-"""SQLite's calls: statements run on the event loop's thread; BEGIN, which can wait on another process's
-lock, waits on aiosqlite's thread when that lock is taken, so the loop keeps serving while it waits."""
+"""SQLite's calls: statements and COMMIT run on the event loop's thread; BEGIN, which can wait on another
+process's lock, waits on aiosqlite's thread when that lock is taken, so the loop keeps serving while it
+waits; the WAL is checkpointed on aiosqlite's thread, never inside a COMMIT."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.db import BUSY_TIMEOUT_MS, Database, _is_busy
+from storage.db import BUSY_TIMEOUT_MS, CHECKPOINT_EVERY, Database, _is_busy
 
 
 @pytest.fixture
@@ -118,8 +119,7 @@ async def test_an_in_memory_database_works() -> None:
         await memory.close()
 
 
-async def test_begin_runs_on_the_loops_thread_while_the_lock_is_free_and_commit_on_aiosqlites(
-        db: Database) -> None:
+async def test_begin_and_commit_run_on_the_loops_thread_while_the_lock_is_free(db: Database) -> None:
     async with db.transaction() as session:
         ran = _trace(await _driver(session))
     async with db.transaction() as session:
@@ -128,9 +128,61 @@ async def test_begin_runs_on_the_loops_thread_while_the_lock_is_free_and_commit_
         assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
     kinds = [kind for kind, _ in ran]
     assert kinds.count("BEGIN") >= 2 and kinds.count("COMMIT") >= 2
-    assert {thread for kind, thread in ran if kind == "BEGIN"} == {threading.get_ident()}
-    # a commit may checkpoint (write the WAL back into the file): never on the loop's thread
-    assert threading.get_ident() not in {thread for kind, thread in ran if kind == "COMMIT"}
+    assert {thread for kind, thread in ran if kind in ("BEGIN", "COMMIT")} == {threading.get_ident()}
+
+
+async def test_a_commit_never_checkpoints_and_khabar_keeps_the_wal_small(db: Database, tmp_path: Path) -> None:
+    async with db.transaction() as session:
+        # the connection's own checkpoint would run inside a COMMIT, on the loop's thread: it is off
+        assert (await session.execute(text("PRAGMA wal_autocheckpoint"))).scalar_one() == 0
+    checkpoints: list[int] = []
+    original = db.checkpoint
+
+    async def counted() -> None:
+        checkpoints.append(threading.get_ident())
+        await original()
+
+    db.checkpoint = counted  # type: ignore[method-assign]
+    row = "x" * 3000  # about a page a transaction
+    for _ in range(6 * CHECKPOINT_EVERY):
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO t VALUES (:a)"), {"a": row})
+        await asyncio.sleep(0)  # as between any two updates: the loop runs what else is ready
+    # Without checkpoints the WAL would hold every page written, three a transaction here (22 MB); the
+    # checkpoints let SQLite start it over, so it never grows much past what is written between two of
+    # them (a WAL file keeps its largest size until the database closes).
+    wal = tmp_path / "k.db-wal"
+    assert wal.stat().st_size < 8 * CHECKPOINT_EVERY * 4096
+    await db.close()  # waits for a checkpoint still running
+    assert len(checkpoints) >= 5
+    check = sqlite3.connect(tmp_path / "k.db")
+    try:
+        assert check.execute("SELECT count(*) FROM t").fetchone()[0] == 6 * CHECKPOINT_EVERY
+    finally:
+        check.close()
+
+
+async def test_a_checkpoint_runs_off_the_loop_and_waits_for_no_reader(db: Database, tmp_path: Path) -> None:
+    async with db.transaction() as session:
+        await session.execute(text("INSERT INTO t VALUES (1)"))
+    reader = sqlite3.connect(tmp_path / "k.db", isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM t").fetchone()  # holds a snapshot: the WAL cannot be written back whole
+    try:
+        async with db.transaction() as session:
+            ran: list[tuple[str, int]] = []  # the one pooled connection, which the checkpoint uses next
+            (await _driver(session))._conn.set_trace_callback(lambda sql: ran.append((sql, threading.get_ident())))
+        await asyncio.wait_for(db.checkpoint(), 10)  # PASSIVE: returns although the reader holds the WAL
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO t VALUES (2)"))
+        assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 1  # its snapshot is intact
+        pragmas = {thread for sql, thread in ran if "wal_checkpoint" in sql}
+        assert pragmas and threading.get_ident() not in pragmas  # the checkpoint ran on aiosqlite's thread
+    finally:
+        reader.execute("ROLLBACK")
+        reader.close()
+    async with db.transaction() as session:
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar_one() == 2
 
 
 async def test_busy_timeout_is_back_after_a_begin_tried_at_once(
