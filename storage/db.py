@@ -262,6 +262,7 @@ class Database:
         self.patient = False
         self._commits = 0
         self._checkpoint: asyncio.Task[None] | None = None
+        self._closing = False
 
     @property
     def dialect(self) -> str:
@@ -322,9 +323,12 @@ class Database:
         if self._serial is None:
             return
         self._commits += 1
-        if self._commits >= CHECKPOINT_EVERY and self._checkpoint is None:
+        if self._commits >= CHECKPOINT_EVERY and self._checkpoint is None and not self._closing:
             self._commits = 0
-            self._checkpoint = asyncio.get_running_loop().create_task(self.checkpoint(), name="khabar-wal-checkpoint")
+            task = asyncio.get_running_loop().create_task(self.checkpoint(), name="khabar-wal-checkpoint")
+            self._checkpoint = task
+            # cleared when the task ends, however (a task cancelled before it ran must not stop checkpoints)
+            task.add_done_callback(lambda done: setattr(self, "_checkpoint", None) if self._checkpoint is done else None)
 
     async def checkpoint(self) -> None:
         """Write the SQLite WAL back into the database file, on aiosqlite's thread. It holds this process's
@@ -343,8 +347,6 @@ class Database:
                     await cursor.close()
         except Exception as exc:
             log.warning("SQLite WAL checkpoint failed (tried again later): %s", exc)
-        finally:
-            self._checkpoint = None
 
     async def _probe(self) -> None:
         """Open and roll back one transaction (the outage watcher's question: do you answer?)."""
@@ -354,7 +356,8 @@ class Database:
 
     async def close(self) -> None:
         """Release every pooled connection (on SQLite the last one to close checkpoints the WAL)."""
+        self._closing = True  # no new checkpoint on an engine being disposed
         if self._checkpoint is not None:
-            await self._checkpoint
+            await asyncio.wait({self._checkpoint})  # finished or cancelled: either way the rest is released
         await self.availability.close()
         await self.engine.dispose()

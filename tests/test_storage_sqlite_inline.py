@@ -206,3 +206,32 @@ def test_busy_codes(code: int, busy: bool) -> None:
     exc = sqlite3.OperationalError("database is locked" if busy else "other")
     exc.sqlite_errorcode = code  # type: ignore[attr-defined]
     assert _is_busy(exc) is busy
+
+
+async def test_a_checkpoint_cancelled_before_it_ran_stops_neither_checkpoints_nor_close(db: Database) -> None:
+    runs = 0
+    original = db.checkpoint
+
+    async def counted() -> None:
+        nonlocal runs
+        runs += 1
+        await original()
+
+    db.checkpoint = counted  # type: ignore[method-assign]
+    for _ in range(CHECKPOINT_EVERY):
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+    first = db._checkpoint
+    assert first is not None
+    first.cancel()  # e.g. a shutdown cancelling every task, before this one ran
+    await asyncio.wait({first})
+    for _ in range(CHECKPOINT_EVERY):
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO t VALUES (1)"))
+        await asyncio.sleep(0)
+    assert runs >= 1  # the next one still ran
+    second = db._checkpoint
+    if second is not None:
+        second.cancel()
+    await db.close()  # returns, and releases the pool
+    assert db.engine.pool.checkedout() == 0
