@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import sqlite3
@@ -82,7 +81,7 @@ class _InlineConnection(aiosqlite.Connection):
                     raise
             finally:
                 raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if self._abandoned or (_may_wait(fn, args) and not (self.wal and _is_commit(fn, args))):
+        if self._abandoned or _may_wait(fn, args, wal=self.wal):
             try:
                 return await super()._execute(fn, *args, **kwargs)
             except asyncio.CancelledError:
@@ -105,17 +104,13 @@ def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return str(exc) == "database is locked"
 
 
-def _is_commit(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...], *, wal: bool) -> bool:
+    """Whether a call can wait on SQLite's busy handler: BEGIN, a PRAGMA, and COMMIT unless in WAL mode
+    (where it only appends to the WAL: the automatic checkpoint that could run inside it is off)."""
     if args and isinstance(args[0], str):
-        return args[0].lstrip().upper().startswith("COMMIT")
-    return getattr(fn, "__name__", "") == "commit"
-
-
-def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
-    """Whether a call can wait on SQLite's busy handler: BEGIN, a PRAGMA, COMMIT."""
-    if args and isinstance(args[0], str):
-        return args[0].lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT"))
-    return getattr(fn, "__name__", "") == "commit"
+        head = args[0].lstrip().upper()
+        return head.startswith(("BEGIN", "PRAGMA")) or (not wal and head.startswith("COMMIT"))
+    return not wal and getattr(fn, "__name__", "") == "commit"
 
 
 def _inline_connector(url: str) -> Callable[[], Awaitable[aiosqlite.Connection]]:
@@ -336,11 +331,10 @@ class Database:
         written back whole is started over by the next writer, one still being appended to only grows.
         PASSIVE: it never waits for another process's reader (a backup); what that reader still needs
         is written next time. Never raises: a failure is logged and the next checkpoint tries again."""
+        if self._serial is None:
+            return  # PostgreSQL
         try:
-            async with contextlib.AsyncExitStack() as stack:
-                if self._serial is not None:
-                    await stack.enter_async_context(self._serial)
-                conn = await stack.enter_async_context(self.engine.connect())
+            async with self._serial, self.engine.connect() as conn:
                 driver = (await conn.get_raw_connection()).driver_connection
                 if isinstance(driver, _InlineConnection) and driver.wal:
                     cursor = await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")  # a PRAGMA: on the thread
