@@ -68,8 +68,10 @@ def _statement(top_level: bool) -> Any:
     mine = Comment.author_id == bindparam("author_id")
     row = (Comment.id, Comment.token, Comment.status, Comment.article_id, Comment.text)
     parts = [
+        # newest by time, in the order of the author's (author_id, created_at) index: by id alone SQLite
+        # sorted every comment the author ever wrote to find one
         select(*_part("n", *row, _NULL_TEXT, Comment.created_at, _NULL_TIME))
-        .where(mine).order_by(Comment.id.desc()).limit(1),
+        .where(mine).order_by(Comment.created_at.desc(), Comment.id.desc()).limit(1),
         select(*_part("s", *row, _NULL_TEXT, Comment.created_at, _NULL_TIME))
         .where(mine, Comment.article_id == bindparam("article_id"),
                Comment.parent_id.is_(None) if top_level else Comment.parent_id == bindparam("parent_id"),
