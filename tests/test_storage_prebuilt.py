@@ -112,7 +112,7 @@ async def test_the_queue_list_loads_no_estimates_and_a_card_does(db: Database) -
         comment_id, view_id = comment.id, view.id
     async with db.transaction() as s:
         pending = [c for c in [await s.get(Comment, comment_id)] if c is not None]
-        (listed,) = queue_views(await moderation.queue_rows(s, view_id))
+        (listed,) = queue_views(await moderation.queue_rows(s, view_id, 0, 5))
         (carded,) = await load_views(s, pending)
     assert listed.estimate is None and listed.text == carded.text == "احمق دلقک"
     assert carded.estimate is not None and carded.estimate.probability > 0.5
@@ -150,8 +150,11 @@ async def test_the_queue_lists_plain_rows_as_the_cards_loader_would(db: Database
         s.add(comment("done", BIG_USER, status="approved"))  # decided: not listed
         view_id = view.id
     async with db.transaction() as s:
-        rows = await moderation.queue_rows(s, view_id)
+        rows = await moderation.queue_rows(s, view_id, 0, 5)
         plain = queue_views(rows)
+        # a page of the list: its own rows only, in the same order
+        assert [r.token for r in await moderation.queue_rows(s, view_id, 1, 2)] == ["w1", "r1"]
+        assert await moderation.queue_rows(s, view_id, 4, 5) == []
         by_id = await moderation.comments_by_ids(s, [r.id for r in rows])
         loaded = await load_views(s, [by_id[r.id] for r in rows])  # no model learned: no estimates
     assert [v.token for v in plain] == ["t1", "w1", "r1", "r2"]

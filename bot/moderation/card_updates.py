@@ -212,11 +212,13 @@ async def auto_card_sent(
 # ----- the queue view ----------------------------------------------------------------------------------------
 async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, Keyboard, bool]:
     """The view's current page (text, keyboard) and whether it is empty."""
-    pending = await repo.queue_rows(session, view.id)  # plain rows: a surge lists every pending comment
-    pages = qv.paginate(queue_views(pending), deps.settings.tz)
-    view.page = qv.clamp_page(view.page, len(pages))
-    text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
-    return text, keyboard, not pending
+    total = await repo.view_size(session, view.id)
+    page = qv.clamp_page(view.page, qv.page_count(total))
+    if view.page != page:
+        view.page = page
+    items = queue_views(await repo.queue_rows(session, view.id, qv.page_offset(page), qv.PAGE_ITEMS)) if total else []
+    text, keyboard = qv.render_page(items, page, total, deps.settings.tz)
+    return text, keyboard, not total
 
 
 def _edit_prefix(view_id: int) -> str:

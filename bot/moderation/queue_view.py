@@ -14,7 +14,8 @@ from bot.texts import moderation as t
 
 PAGE_ITEMS = 5
 PAGE_CHARS = 3600  # leaves room for the header under Telegram's 4096
-ITEM_TEXT = 1000
+ITEM_TEXT = 1000  # a comment's text in the list at most; shorter when a page's long texts would not fit
+MIN_ITEM_TEXT = 120
 
 # Telegram lets a bot send about 20 messages a minute into one group, edits included. Cards use at
 # most CARDS_PER_MINUTE of them; beyond that comments go to the queue view, whose automatic refreshes
@@ -34,8 +35,8 @@ def cards_to_send(backlog: int, cards_last_minute: int, *, view_open: bool) -> i
     return backlog if backlog <= CARDS_PER_MINUTE - cards_last_minute else 0
 
 
-def render_item(n: int, view: CardView, tz: ZoneInfo) -> str:
-    """One comment in the list."""
+def render_item(n: int, view: CardView, tz: ZoneInfo, text_limit: int = ITEM_TEXT) -> str:
+    """One comment in the list, its text cut to ``text_limit`` characters."""
     warnings = t.QUEUE_ITEM_WARNINGS.format(warnings="، ".join(view.warnings)) if view.warnings else ""
     return t.QUEUE_ITEM.format(
         n=fa_digits(n),
@@ -45,27 +46,10 @@ def render_item(n: int, view: CardView, tz: ZoneInfo) -> str:
         approved=fa_digits(view.author.approved),
         rejected=fa_digits(view.author.rejected),
         reply=t.QUEUE_ITEM_REPLY if view.parent_text is not None else "",
-        text=html.escape(clip(view.text, ITEM_TEXT)),
+        text=html.escape(clip(view.text, text_limit)),
         warnings=warnings,
         time=format_short(view.created_at, tz),
     )
-
-
-def paginate(views: Sequence[CardView], tz: ZoneInfo) -> list[list[CardView]]:
-    """Split the queue into pages of at most PAGE_ITEMS comments and PAGE_CHARS characters."""
-    pages: list[list[CardView]] = []
-    current: list[CardView] = []
-    size = 0
-    for view in views:
-        length = len(render_item(len(current) + 1, view, tz)) + 2
-        if current and (len(current) >= PAGE_ITEMS or size + length > PAGE_CHARS):
-            pages.append(current)
-            current, size = [], 0
-        current.append(view)
-        size += length
-    if current:
-        pages.append(current)
-    return pages
 
 
 def clamp_page(page: int, pages: int) -> int:
@@ -73,17 +57,39 @@ def clamp_page(page: int, pages: int) -> int:
     return max(0, min(page, pages - 1)) if pages else 0
 
 
-def render_page(pages: Sequence[Sequence[CardView]], page: int, tz: ZoneInfo) -> tuple[str, Keyboard]:
-    """The queue message for ``page``: header, the page's comments, per-comment buttons, paging."""
-    total = sum(len(p) for p in pages)
-    if not total:
+def page_count(total: int) -> int:
+    """How many pages a list of ``total`` comments has (at least 1): PAGE_ITEMS comments a page.
+
+    Every page but the last holds PAGE_ITEMS comments, so a page is found by its number alone and only
+    its own comments are read and rendered (a surge's list has thousands)."""
+    return max(1, -(-max(total, 0) // PAGE_ITEMS))
+
+
+def page_offset(page: int) -> int:
+    """Where ``page`` (already clamped) starts in the list."""
+    return max(page, 0) * PAGE_ITEMS
+
+
+def render_items(items: Sequence[CardView], tz: ZoneInfo) -> str:
+    """A page's comments, within PAGE_CHARS: when long texts would not fit, each text is cut shorter
+    (a quarter at a time) until they do — a page always shows its PAGE_ITEMS comments."""
+    limit = ITEM_TEXT
+    while True:
+        body = "\n\n".join(render_item(i + 1, v, tz, limit) for i, v in enumerate(items))
+        if len(body) <= PAGE_CHARS or limit <= MIN_ITEM_TEXT:
+            return body
+        limit = max(MIN_ITEM_TEXT, limit * 3 // 4)
+
+
+def render_page(items: Sequence[CardView], page: int, total: int, tz: ZoneInfo) -> tuple[str, Keyboard]:
+    """The queue message for ``page`` of a list of ``total`` comments, ``items`` being that page's own:
+    header, the page's comments, per-comment buttons, paging."""
+    if not total or not items:
         return t.QUEUE_EMPTY, ()
-    page = clamp_page(page, len(pages))
-    items = pages[page]
-    header = t.QUEUE_HEADER.format(
-        count=fa_digits(total), page=fa_digits(page + 1), pages=fa_digits(len(pages))
-    )
-    body = "\n\n".join(render_item(i + 1, v, tz) for i, v in enumerate(items))
+    pages = page_count(total)
+    page = clamp_page(page, pages)
+    header = t.QUEUE_HEADER.format(count=fa_digits(total), page=fa_digits(page + 1), pages=fa_digits(pages))
+    body = render_items(items, tz)
     rows: list[tuple[Button, ...]] = []
     for i, view in enumerate(items):
         n = fa_digits(i + 1)
@@ -95,18 +101,8 @@ def render_page(pages: Sequence[Sequence[CardView]], page: int, tz: ZoneInfo) ->
     nav: list[Button] = []
     if page > 0:
         nav.append(Button(t.BUTTON_PREV, callback_data=encode(Action.QUEUE_PAGE, page - 1)))
-    if page + 1 < len(pages):
+    if page + 1 < pages:
         nav.append(Button(t.BUTTON_NEXT, callback_data=encode(Action.QUEUE_PAGE, page + 1)))
     if nav:
         rows.append(tuple(nav))
     return f"{header}\n{t.QUEUE_NOTE}\n\n{body}", tuple(rows)
-
-
-def item_number(pages: Sequence[Sequence[CardView]], page: int, comment_id: int) -> int | None:
-    """The 1-based number of a comment on ``page`` (for labelling its menus), or None."""
-    if not pages:
-        return None
-    for i, view in enumerate(pages[clamp_page(page, len(pages))]):
-        if view.comment_id == comment_id:
-            return i + 1
-    return None

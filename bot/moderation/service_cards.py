@@ -23,7 +23,7 @@ from bot.moderation.card import (
     reasons_keyboard,
     render_card,
 )
-from bot.moderation.loading import card_send, load_view, load_views, queue_views
+from bot.moderation.loading import card_send, load_view, load_views
 from bot.moderation.service_decide import AUTO_MODERATOR, Moderator, decide_in
 from bot.outbox import call
 from bot.states import CommentStatus
@@ -209,8 +209,7 @@ async def menu(deps: Deps, comment_id: int, chat_id: int, message_id: int, kind:
             card_text = render_card(await load_view(session, comment), deps.settings.tz)
             keyboard = reasons_keyboard(comment_id) if kind == "reasons" else durations_keyboard(comment_id)
             return Redraw(keyboard, card_text)
-        pages = qv.paginate(queue_views(await repo.queue_rows(session, view.id)), deps.settings.tz)
-        text, keyboard = qv.render_page(pages, view.page, deps.settings.tz)
+        text, keyboard, _ = await card_updates.render_view(session, deps, view)
         return Redraw(keyboard, text)
 
 

@@ -142,7 +142,7 @@ class QueueRow(NamedTuple):
     parent_author_name: str | None
 
 
-def _queue_rows() -> Any:
+def _queue_rows(page: Any) -> Any:
     c, a, u = Comment.__table__, Article.__table__, User.__table__
     parent, parent_user = c.alias("parent"), u.alias("parent_user")
     return (
@@ -155,24 +155,36 @@ def _queue_rows() -> Any:
         .outerjoin(u, u.c.id == c.c.author_id)
         .outerjoin(parent, parent.c.id == c.c.parent_id)
         .outerjoin(parent_user, parent_user.c.id == parent.c.author_id)
-        .where(c.c.queue_view_id == bindparam("p_view", type_=c.c.queue_view_id.type), c.c.status == PENDING)
+        .where(c.c.id.in_(page))
         .order_by(c.c.id)
     )
 
 
-_QUEUE_ROWS = _queue_rows()
+# The page's ids first (from the index of a view's comments, oldest first), then only their rows joined:
+# a surge's list has thousands of comments, and a page shows five.
+_QUEUE_ROWS = _queue_rows(
+    select(Comment.__table__.c.id)
+    .where(Comment.__table__.c.queue_view_id == bindparam("p_view", type_=Comment.__table__.c.queue_view_id.type),
+           Comment.__table__.c.status == PENDING)
+    .order_by(Comment.__table__.c.id)
+    .offset(bindparam("p_offset", type_=Integer))
+    .limit(bindparam("p_limit", type_=Integer))
+    .scalar_subquery()
+)
 
 
-async def queue_rows(session: AsyncSession, view_id: int) -> list[QueueRow]:
-    """The pending comments a queue view lists, oldest first, each with what its line shows, in one read
-    of plain rows: a refresh in a surge lists every pending comment, and loading each as an ORM object
-    with its author's (two objects a comment) cost more than the rest of the refresh."""
+async def queue_rows(session: AsyncSession, view_id: int, offset: int, limit: int) -> list[QueueRow]:
+    """``limit`` of the pending comments a queue view lists from ``offset``, oldest first, each with what
+    its line shows, in one read of plain rows (loading each as an ORM object with its author's cost more
+    than the rest of a refresh)."""
     await session.flush()  # a plain read sees only what is flushed (a comment just put in the view)
-    return [QueueRow(*row) for row in (await session.execute(_QUEUE_ROWS, {"p_view": view_id})).all()]
+    params = {"p_view": view_id, "p_offset": offset, "p_limit": limit}
+    return [QueueRow(*row) for row in (await session.execute(_QUEUE_ROWS, params)).all()]
 
 
 async def view_size(session: AsyncSession, view_id: int) -> int:
-    """How many pending comments a queue view lists."""
+    """How many pending comments a queue view lists (what is flushed and committed)."""
+    await session.flush()
     return int((await session.execute(_VIEW_SIZE, {"p_view": view_id})).scalar_one())
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from bot.callbacks import Action, encode, parse
 from bot.checks.learned import Estimate
+from bot.jalali import fa_digits
 from bot.moderation import export_rows, queue_view, stats
 from bot.moderation.card import (
     CardAuthor,
@@ -74,14 +75,31 @@ def test_buttons_carry_ids_only_and_parse_back() -> None:
 
 def test_queue_pages_cover_every_comment_once_and_fit() -> None:
     views = [view(i, "متن " * (i % 7 * 60 + 1)) for i in range(1, 201)]
-    pages = queue_view.paginate(views, TZ)
-    assert [v.comment_id for page in pages for v in page] == list(range(1, 201))
-    for n in range(len(pages)):
-        text, keyboard = queue_view.render_page(pages, n, TZ)
-        assert len(text) < 4096 and len(pages[n]) <= queue_view.PAGE_ITEMS
+    pages = queue_view.page_count(len(views))
+    assert pages == 40
+    shown: list[int] = []
+    for n in range(pages):
+        start = queue_view.page_offset(n)
+        items = views[start:start + queue_view.PAGE_ITEMS]
+        text, keyboard = queue_view.render_page(items, n, len(views), TZ)
+        assert len(text) < 4096 and len(items) == queue_view.PAGE_ITEMS
+        assert f"صفحهٔ {fa_digits(n + 1)} از {fa_digits(pages)}" in text
+        shown += [int(b.callback_data.split(":")[-1]) for row in keyboard for b in row
+                  if (b.callback_data or "").startswith("v1:ap:")]
         nav = [b.callback_data for row in keyboard for b in row if (b.callback_data or "").startswith("v1:qp:")]
-        assert nav == [encode(Action.QUEUE_PAGE, p) for p in (n - 1, n + 1) if 0 <= p < len(pages)]
-    assert queue_view.render_page([], 0, TZ)[1] == ()
+        assert nav == [encode(Action.QUEUE_PAGE, p) for p in (n - 1, n + 1) if 0 <= p < pages]
+    assert shown == list(range(1, 201))
+    assert queue_view.render_page([], 0, 0, TZ) == (queue_view.render_page([], 3, 0, TZ)[0], ())
+    assert queue_view.page_count(0) == 1 and queue_view.page_count(5) == 1 and queue_view.page_count(6) == 2
+
+
+def test_a_page_of_long_comments_is_cut_to_fit_and_keeps_all_five() -> None:
+    items = [view(i, "واژه " * 400) for i in range(1, 6)]  # 2,000 characters each
+    text, keyboard = queue_view.render_page(items, 0, 5, TZ)
+    assert len(text) <= queue_view.PAGE_CHARS + 300 and len(text) < 4096
+    assert len(keyboard) == 5 and text.count("…") == 5  # every text cut, none dropped
+    short = [view(i, "کوتاه") for i in range(1, 6)]
+    assert "…" not in queue_view.render_page(short, 0, 5, TZ)[0]  # short texts are shown whole
 
 
 @pytest.mark.parametrize(("backlog", "recent", "open_view", "cards"),

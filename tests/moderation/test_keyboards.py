@@ -61,12 +61,12 @@ OLD = [  # (keyboard, the old markup_dict's output)
         _row(("v1:rk:3", "✅ بماند"), ("v1:rx:3", "🗑 حذف")),
         _row(("v1:af:7", "📊 آمار این خبر")),
     ]}),
-    (queue_view.render_page([[_view(1), _view(2)], [_view(3)]], 0, TZ)[1], {"inline_keyboard": [
+    (queue_view.render_page([_view(1), _view(2)], 0, 7, TZ)[1], {"inline_keyboard": [
         _row(("v1:ap:1", "✅ ۱"), ("v1:rj:1", "❌ ۱"), ("v1:bn:1", "🚫 ۱")),
         _row(("v1:ap:2", "✅ ۲"), ("v1:rj:2", "❌ ۲"), ("v1:bn:2", "🚫 ۲")),
         _row(("v1:qp:1", "بعدی »")),
     ]}),
-    (queue_view.render_page([[_view(1)], [_view(3)], [_view(4)]], 1, TZ)[1], {"inline_keyboard": [
+    (queue_view.render_page([_view(3)], 1, 11, TZ)[1], {"inline_keyboard": [
         _row(("v1:ap:3", "✅ ۱"), ("v1:rj:3", "❌ ۱"), ("v1:bn:3", "🚫 ۱")),
         _row(("v1:qp:0", "« قبلی"), ("v1:qp:2", "بعدی »")),
     ]}),
@@ -82,7 +82,7 @@ def test_keyboard_json_is_byte_for_byte_the_old_one(keyboard: Keyboard, old: dic
 
 def test_no_buttons_is_no_markup_as_before() -> None:
     assert keyboard_dict(decided_keyboard(7, undo=False)) is None
-    assert keyboard_dict(queue_view.render_page([], 0, TZ)[1]) is None
+    assert keyboard_dict(queue_view.render_page([], 0, 0, TZ)[1]) is None
     # An edit without buttons leaves reply_markup out, which removes the keyboard.
     assert json.dumps(message_edit(-100, 5, "x", ())) == (
         '{"method": "edit_message_text", "args": {"chat_id": -100, "message_id": 5, "text": "x", "no_preview": true}}')
