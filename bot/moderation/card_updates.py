@@ -212,13 +212,18 @@ async def auto_card_sent(
 # ----- the queue view ----------------------------------------------------------------------------------------
 async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, Keyboard, bool]:
     """The view's current page (text, keyboard) and whether it is empty."""
-    total = await repo.view_size(session, view.id)
-    page = qv.clamp_page(view.page, qv.page_count(total))
+    for _ in range(3):
+        total = await repo.view_size(session, view.id)
+        page = qv.clamp_page(view.page, qv.page_count(total))
+        rows = await repo.queue_rows(session, view.id, qv.page_offset(page), qv.PAGE_ITEMS) if total else []
+        if rows or not total:
+            break
+        # PostgreSQL (READ COMMITTED): decisions committed between the count and the page's read emptied
+        # the page; count again rather than tell moderators the list is done while comments wait.
     if view.page != page:
         view.page = page
-    items = queue_views(await repo.queue_rows(session, view.id, qv.page_offset(page), qv.PAGE_ITEMS)) if total else []
-    text, keyboard = qv.render_page(items, page, total, deps.settings.tz)
-    return text, keyboard, not total
+    text, keyboard = qv.render_page(queue_views(rows), page, total, deps.settings.tz)
+    return text, keyboard, not rows
 
 
 def _edit_prefix(view_id: int) -> str:
@@ -234,7 +239,7 @@ async def schedule_refresh(
     REFRESH_SECONDS (new comments arriving in a surge, coalesced).
 
     The edit's content is rendered when it is sent (`render_queued`): every decision and new comment
-    calls this, and rendering loads and paginates the whole queue; decisions pressed while an edit is
+    calls this, and rendering reads the view's page; decisions pressed while an edit is
     still queued share that edit. ``rows``: the refresh's outbox row is added there, for the caller's
     batch insert, instead of being inserted here. ``cancelled``: the caller has cancelled the view's
     queued refreshes already; ``pending``: whether the view still lists a pending comment, if the caller

@@ -10,6 +10,7 @@ from bot.callbacks import Action, encode
 from bot.domain.screen import Button, Keyboard
 from bot.jalali import fa_digits, format_short
 from bot.moderation.card import CardView, article_title_html, clip
+from bot.publishing.post_format import utf16_len
 from bot.texts import moderation as t
 
 PAGE_ITEMS = 5
@@ -71,12 +72,13 @@ def page_offset(page: int) -> int:
 
 
 def render_items(items: Sequence[CardView], tz: ZoneInfo) -> str:
-    """A page's comments, within PAGE_CHARS: when long texts would not fit, each text is cut shorter
+    """A page's comments, within PAGE_CHARS UTF-16 units (as Telegram counts; the HTML's tags counted too,
+    so the visible text is shorter still): when long texts would not fit, each text is cut shorter
     (a quarter at a time) until they do — a page always shows its PAGE_ITEMS comments."""
     limit = ITEM_TEXT
     while True:
         body = "\n\n".join(render_item(i + 1, v, tz, limit) for i, v in enumerate(items))
-        if len(body) <= PAGE_CHARS or limit <= MIN_ITEM_TEXT:
+        if utf16_len(body) <= PAGE_CHARS or limit <= MIN_ITEM_TEXT:
             return body
         limit = max(MIN_ITEM_TEXT, limit * 3 // 4)
 

@@ -8,7 +8,6 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.db import make_engine
-from storage.migrate import include_object
 from storage.models import Base
 
 config = context.config
@@ -30,7 +29,6 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
-        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

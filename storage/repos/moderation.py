@@ -160,8 +160,9 @@ def _queue_rows(page: Any) -> Any:
     )
 
 
-# The page's ids first (from the index of a view's comments, oldest first), then only their rows joined:
-# a surge's list has thousands of comments, and a page shows five.
+# The page's ids first (the view's pending ids, from ix_comments_status_view_card, sorted), then only
+# their five rows joined: a surge's list has thousands of comments, and joining and converting every row
+# cost far more than sorting their ids.
 _QUEUE_ROWS = _queue_rows(
     select(Comment.__table__.c.id)
     .where(Comment.__table__.c.queue_view_id == bindparam("p_view", type_=Comment.__table__.c.queue_view_id.type),

@@ -98,6 +98,10 @@ def test_a_page_of_long_comments_is_cut_to_fit_and_keeps_all_five() -> None:
     text, keyboard = queue_view.render_page(items, 0, 5, TZ)
     assert len(text) <= queue_view.PAGE_CHARS + 300 and len(text) < 4096
     assert len(keyboard) == 5 and text.count("…") == 5  # every text cut, none dropped
+    # Telegram counts UTF-16 units: five comments of emoji (two units each) still fit
+    emoji = [view(i, "😀" * 2000) for i in range(1, 6)]
+    text, _ = queue_view.render_page(emoji, 0, 5, TZ)
+    assert len(text.encode("utf-16-le")) // 2 < 4096 and text.count("…") == 5
     short = [view(i, "کوتاه") for i in range(1, 6)]
     assert "…" not in queue_view.render_page(short, 0, 5, TZ)[0]  # short texts are shown whole
 
