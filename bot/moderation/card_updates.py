@@ -211,7 +211,8 @@ async def auto_card_sent(
 
 # ----- the queue view ----------------------------------------------------------------------------------------
 async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tuple[str, Keyboard, bool]:
-    """The view's current page (text, keyboard) and whether it is empty."""
+    """The view's current page (text, keyboard) and whether it is empty (the page is clamped into the list
+    and kept on the view)."""
     for _ in range(3):
         total = await repo.view_size(session, view.id)
         page = qv.clamp_page(view.page, qv.page_count(total))
@@ -220,8 +221,7 @@ async def render_view(session: AsyncSession, deps: Deps, view: QueueView) -> tup
             break
         # PostgreSQL (READ COMMITTED): decisions committed between the count and the page's read emptied
         # the page; count again rather than tell moderators the list is done while comments wait.
-    if view.page != page:
-        view.page = page
+    view.page = page
     text, keyboard = qv.render_page(queue_views(rows), page, total, deps.settings.tz)
     return text, keyboard, not rows
 

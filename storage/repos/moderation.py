@@ -142,9 +142,20 @@ class QueueRow(NamedTuple):
     parent_author_name: str | None
 
 
-def _queue_rows(page: Any) -> Any:
+def _queue_rows() -> Any:
     c, a, u = Comment.__table__, Article.__table__, User.__table__
     parent, parent_user = c.alias("parent"), u.alias("parent_user")
+    # The page's ids first (the view's pending ids, from ix_comments_status_view_card, sorted), then only
+    # their five rows joined: a surge's list has thousands of comments, and joining and converting every row
+    # cost far more than sorting their ids.
+    page = (
+        select(c.c.id)
+        .where(c.c.queue_view_id == bindparam("p_view", type_=c.c.queue_view_id.type), c.c.status == PENDING)
+        .order_by(c.c.id)
+        .offset(bindparam("p_offset", type_=Integer))
+        .limit(bindparam("p_limit", type_=Integer))
+        .scalar_subquery()
+    )
     return (
         select(c.c.id, c.c.token, c.c.text, c.c.created_at, c.c.submitted_at, c.c.source, c.c.web_author,
                c.c.author_id, c.c.checks, a.c.title, a.c.link, u.c.id.is_not(None), u.c.display_name, u.c.username,
@@ -160,18 +171,7 @@ def _queue_rows(page: Any) -> Any:
     )
 
 
-# The page's ids first (the view's pending ids, from ix_comments_status_view_card, sorted), then only
-# their five rows joined: a surge's list has thousands of comments, and joining and converting every row
-# cost far more than sorting their ids.
-_QUEUE_ROWS = _queue_rows(
-    select(Comment.__table__.c.id)
-    .where(Comment.__table__.c.queue_view_id == bindparam("p_view", type_=Comment.__table__.c.queue_view_id.type),
-           Comment.__table__.c.status == PENDING)
-    .order_by(Comment.__table__.c.id)
-    .offset(bindparam("p_offset", type_=Integer))
-    .limit(bindparam("p_limit", type_=Integer))
-    .scalar_subquery()
-)
+_QUEUE_ROWS = _queue_rows()
 
 
 async def queue_rows(session: AsyncSession, view_id: int, offset: int, limit: int) -> list[QueueRow]:
