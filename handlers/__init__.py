@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
@@ -22,6 +25,14 @@ from handlers import (
 )
 
 
+def _command(name: str, callback: Callable[[Update, Any], Coroutine[Any, Any, None]], only: filters.BaseFilter | None = None, *, has_args: bool | None = None,
+             ) -> CommandHandler[Any, Any]:
+    """A command sent as a new message. PTB's own default also takes an edited one, so a moderator who
+    corrects a typo in «/ban 123 7» or «/remove» would run it a second time."""
+    sent = filters.UpdateType.MESSAGE if only is None else filters.UpdateType.MESSAGE & only
+    return CommandHandler(name, callback, sent, has_args=has_args)
+
+
 def register(app: KhabarApp) -> None:
     """Every handler Khabar has, in the order PTB should try them."""
     # group -1000: count every update by kind (metrics), before any handler may stop the update.
@@ -36,30 +47,30 @@ def register(app: KhabarApp) -> None:
     # other group-message handler; it stores the discussion link and stops there (never a comment).
     app.add_handler(MessageHandler(filters.IS_AUTOMATIC_FORWARD, publishing.automatic_forward), group=-100)
     # group 0: commands and the conversation with readers.
-    app.add_handler(CommandHandler("start", intake.start, filters.ChatType.PRIVATE))
-    app.add_handler(CommandHandler("help", intake.start, filters.ChatType.PRIVATE))  # the welcome again
-    app.add_handler(CommandHandler("my", intake.my, filters.ChatType.PRIVATE))
-    app.add_handler(CommandHandler("feeds", publishing.feeds))  # moderators' chat only
+    app.add_handler(_command("start", intake.start, filters.ChatType.PRIVATE))
+    app.add_handler(_command("help", intake.start, filters.ChatType.PRIVATE))  # the welcome again
+    app.add_handler(_command("my", intake.my, filters.ChatType.PRIVATE))
+    app.add_handler(_command("feeds", publishing.feeds))  # moderators' chat only
     # group 0: moderators' buttons (cards, menus, queue view), their commands (moderators' chat
     # only, checked inside) and readers' /notify.
     app.add_handler(CallbackQueryHandler(moderation.on_button, pattern=moderation.owns))
     app.add_handler(CallbackQueryHandler(tools.on_button, pattern=tools.owns))  # issue 18's confirmations
     app.add_handler(CallbackQueryHandler(reports.on_moderator, pattern=reports.moderator_owns))  # issue 18
     app.add_handler(CallbackQueryHandler(reports.on_reader, pattern=reports.reader_owns))
-    app.add_handler(CommandHandler("queue", reports.queue_article, has_args=True))  # /queue <article>
-    app.add_handler(CommandHandler("queue", moderation.queue))
-    app.add_handler(CommandHandler("stats", moderation.stats))
-    app.add_handler(CommandHandler("ban", moderation.ban))
-    app.add_handler(CommandHandler("unban", moderation.unban))
-    app.add_handler(CommandHandler("trust", moderation.trust))
-    app.add_handler(CommandHandler("untrust", moderation.untrust))
-    app.add_handler(CommandHandler("notify", moderation.notify, filters.ChatType.PRIVATE))
-    app.add_handler(CommandHandler("close", tools.close))  # moderators' chat only (issue 18)
-    app.add_handler(CommandHandler("open", tools.reopen))
-    app.add_handler(CommandHandler("remove", tools.remove))
-    app.add_handler(CommandHandler("purge", tools.purge))
-    app.add_handler(CommandHandler("words", words.words))
-    app.add_handler(CommandHandler("ban", tools.offer_after_ban), group=1)  # after /ban has answered
+    app.add_handler(_command("queue", reports.queue_article, has_args=True))  # /queue <article>
+    app.add_handler(_command("queue", moderation.queue))
+    app.add_handler(_command("stats", moderation.stats))
+    app.add_handler(_command("ban", moderation.ban))
+    app.add_handler(_command("unban", moderation.unban))
+    app.add_handler(_command("trust", moderation.trust))
+    app.add_handler(_command("untrust", moderation.untrust))
+    app.add_handler(_command("notify", moderation.notify, filters.ChatType.PRIVATE))
+    app.add_handler(_command("close", tools.close))  # moderators' chat only (issue 18)
+    app.add_handler(_command("open", tools.reopen))
+    app.add_handler(_command("remove", tools.remove))
+    app.add_handler(_command("purge", tools.purge))
+    app.add_handler(_command("words", words.words))
+    app.add_handler(_command("ban", tools.offer_after_ban), group=1)  # after /ban has answered
     # group 0, intake (keep last in group 0: they take every private text/media/edit): captcha, paging,
     # write/reply/cancel buttons; readers' private texts (comments, typed answers), media, edits.
     app.add_handler(CallbackQueryHandler(intake.on_captcha, pattern=intake.pattern(Action.CAPTCHA)))
