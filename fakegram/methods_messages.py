@@ -163,8 +163,12 @@ async def edit_message_text(fake: FakeTelegram, p: Params) -> Any:
         raise bad_request("there is no text in the message to edit")
     text, entities = _text(p)
     changes = {"text": text, "entities": entities, "reply_markup": _markup(p)}
+    # As Telegram does: an edit without link_preview_options gets the default (a preview of the text's
+    # first link), whatever the message had before.
     if p.get("link_preview_options"):
         msg.data["link_preview_options"] = p["link_preview_options"]
+    else:
+        msg.data.pop("link_preview_options", None)
     return _apply_edit(fake, msg, changes, "editMessageText", (p, "text"))
 
 

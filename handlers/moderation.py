@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Message, Update
+from telegram import LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
@@ -20,6 +20,7 @@ from bot.texts import moderation as t
 from handlers.replies import markup, reply
 
 log = logging.getLogger(__name__)
+_NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # cards name the article with a link: never a preview
 
 DECISIONS = frozenset({Action.APPROVE, Action.REJECT, Action.BAN, Action.UNDO})
 MENUS = {Action.REJECT_MENU: "reasons", Action.BAN_MENU: "durations", Action.BACK: "main"}
@@ -53,7 +54,9 @@ async def on_button(update: Update, context: KhabarContext) -> None:
         await query.answer(outcome.text, show_alert=outcome.result is Result.EXPIRED)
         return
     message = query.message
-    if not isinstance(message, Message):
+    # An old message Telegram no longer shows the bot arrives as an InaccessibleMessage (date 0, no text);
+    # PTB builds a Message even then, hence is_accessible. A menu or a page cannot be drawn on it.
+    if not isinstance(message, Message) or not message.is_accessible:
         await query.answer(common.UNKNOWN_BUTTON)
         return
     chat_id, message_id = message.chat.id, message.message_id
@@ -80,7 +83,8 @@ async def _show(context: KhabarContext, message: Message, redraw: service_cards.
     if text == message.text_html and wanted == message.reply_markup:
         return
     try:
-        await context.bot.edit_message_text(text, message.chat.id, message.message_id, reply_markup=wanted)
+        await context.bot.edit_message_text(text, message.chat.id, message.message_id, reply_markup=wanted,
+                                            link_preview_options=_NO_PREVIEW)
     except BadRequest as exc:
         if "not modified" not in exc.message.lower():
             log.info("could not edit a moderators' message: %s", exc, extra={"message_id": message.message_id})
