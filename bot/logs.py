@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from telegram.error import TelegramError
+
 # Bot tokens look like 123456789:AA…; they appear in Bot API URLs that httpx logs.
 TOKEN_RE = re.compile(r"\d{3,}:[A-Za-z0-9_-]{20,}")
 CONTEXT_FIELDS = ("update_id", "chat_id", "user_id", "comment_id", "article_id", "delivery_id", "job")
@@ -37,6 +39,22 @@ class RedactFilter(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+class TelegramAnswerFilter(logging.Filter):
+    """PTB logs some of Telegram's answers with a traceback (a refused webhook in its start-up retry loop):
+    an answer is not a bug in Khabar, so the operator gets one line naming it instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Fold a Telegram error's traceback from PTB's own loggers into the message."""
+        if record.exc_info and record.name.startswith("telegram"):
+            error = record.exc_info[1]
+            if isinstance(error, TelegramError):
+                record.msg = f"{record.getMessage()} ({type(error).__name__}: {error.message})"
+                record.args = None
+                record.exc_info = None
+                record.exc_text = None
         return True
 
 
@@ -85,6 +103,7 @@ def setup_logging(
             root.removeHandler(handler)
     handler = logging.StreamHandler(stream or sys.stderr)
     handler._khabar = True  # type: ignore[attr-defined]
+    handler.addFilter(TelegramAnswerFilter())
     handler.addFilter(RedactFilter(secrets))
     handler.setFormatter(JsonFormatter() if fmt == "json" else PlainFormatter())
     root.addHandler(handler)

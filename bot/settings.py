@@ -311,6 +311,9 @@ class Settings(BaseSettings):
         if webhook:
             needed += ["webhook_url", "webhook_secret"]
         problems = [_problem(name, getattr(self, name)) for name in needed]
+        if webhook and self.webhook_url and self.webhook_url.startswith("http://") and self.bot_api_url == TELEGRAM_API:
+            problems.append(f"{PREFIX}WEBHOOK_URL must be an https:// URL: Telegram calls a webhook only over HTTPS "
+                            f"(http:// works only with your own Bot API server, {PREFIX}BOT_API_URL)")
         found = [p for p in problems if p]
         if found:
             raise ConfigError("\n".join(found))

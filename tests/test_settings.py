@@ -61,6 +61,20 @@ def test_require_bot_lists_every_missing_key_and_never_the_token() -> None:
     assert TOKEN not in text and TOKEN not in repr(s)
 
 
+def test_a_webhook_url_telegram_would_refuse_is_named_before_start(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(f"KHABAR_BOT_TOKEN={TOKEN}\nKHABAR_CHANNEL=@akhbar_news\nKHABAR_MODERATOR_CHAT=-1002\n"
+                   "KHABAR_WEBHOOK_URL=http://news.example/telegram\nKHABAR_WEBHOOK_SECRET=s3cret_value\n",
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_settings({}, env_file=env).require_bot(webhook=True)
+    assert str(err.value).startswith("KHABAR_WEBHOOK_URL must be an https:// URL")
+    load_settings({}, env_file=env).require_bot()  # long polling needs no webhook URL at all
+    # With its own Bot API server (--local), a newsroom may use http:// webhooks.
+    load_settings({"KHABAR_BOT_API_URL": "http://127.0.0.1:8081/bot"}, env_file=env).require_bot(webhook=True)
+    load_settings({"KHABAR_WEBHOOK_URL": "https://news.example/telegram"}, env_file=env).require_bot(webhook=True)
+
+
 def test_placeholder_token_is_named_with_the_other_missing_keys() -> None:
     s = load_settings({"KHABAR_BOT_TOKEN": "123456:CHANGE_ME"}, env_file=None)
     with pytest.raises(ConfigError) as err:

@@ -105,10 +105,15 @@ def run(args: argparse.Namespace) -> int:
     from bot.app import build_application
 
     app = build_application(settings, mode="webhook" if args.webhook else "polling")
-    from telegram.error import NetworkError
+    from telegram.error import BadRequest, NetworkError
 
     try:
         _serve(app, settings, webhook=args.webhook)
+    except BadRequest as exc:  # a NetworkError to PTB, but a refusal, not an outage: a restart changes nothing
+        if args.webhook:
+            raise ConfigError(f"KHABAR_WEBHOOK_URL: Telegram refused the webhook ({exc.message}); check the URL "
+                              "(https, ports 443, 80, 88 or 8443) and KHABAR_WEBHOOK_SECRET") from None
+        raise ConfigError(f"Telegram refused a start-up request ({exc.message})") from None
     except NetworkError as exc:  # Telegram went away during start-up (after it had answered above)
         log.error("Telegram stopped answering during start-up; exiting for a restart", extra={"error": exc.message})
         return 1

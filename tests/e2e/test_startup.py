@@ -101,3 +101,30 @@ async def test_khabar_run_serves_healthz_from_env_file_settings(fake: FakeTelegr
     assert "khabar_updates_live 1.0" in metrics and "khabar_database_up 1.0" in metrics
     assert proc.returncode == 0
     assert "Traceback" not in err.decode() and fake.token not in err.decode()
+
+
+async def test_run_webhook_refused_by_telegram_exits_2_naming_the_key(fake: FakeTelegram, world: World,
+                                                                       tmp_path: Path) -> None:
+    """A webhook Telegram refuses (a port it does not call, a bad certificate) is a configuration error, exit 2:
+    not "Telegram stopped answering" and exit 1, which a supervisor would restart every few seconds."""
+    from tests.e2e.harness import free_port
+
+    refusal = "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443"
+    fake.faults.add("setWebhook", "400", times=None, description=refusal)
+    (tmp_path / ".env").write_text(
+        f"KHABAR_BOT_TOKEN={fake.token}\nKHABAR_BOT_API_URL={fake.base_url}\nKHABAR_CHANNEL={world.channel.id}\n"
+        f"KHABAR_MODERATOR_CHAT={world.mods_chat.id}\nKHABAR_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'k.db'}\n"
+        f"KHABAR_WEBHOOK_URL=https://news.example:9999/telegram\nKHABAR_WEBHOOK_SECRET=a_secret_of_the_newsroom\n"
+        f"KHABAR_WEBHOOK_PORT={free_port()}\nKHABAR_METRICS_PORT={free_port()}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env["PYTHONPATH"] = str(Path(__file__).parents[2])
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--webhook", "--migrate", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = err.decode()
+    assert proc.returncode == 2, text[-2000:]
+    assert "KHABAR_WEBHOOK_URL: Telegram refused the webhook" in text and "ports 80, 88, 443 or 8443" in text
+    assert "Traceback" not in text, text[-3000:]
+    assert fake.token not in text and "a_secret_of_the_newsroom" not in text
