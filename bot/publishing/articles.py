@@ -86,14 +86,21 @@ def post_payload(target: Target, article: Article) -> dict[str, Any]:
     markup = post_markup(target, article, article.approved_count)
     extra: dict[str, Any] = {} if markup is None else {"reply_markup": markup}
     tz = target.settings.tz
+    text = call("send_message", chat_id=target.channel_id, text=render(content, tz, limit=TEXT_LIMIT).html, **extra)
     if article.image:
         caption = render(content, tz, limit=CAPTION_LIMIT)
         payload = call("send_photo", chat_id=target.channel_id, photo=article.image, caption=caption.html, **extra)
+        payload[TEXT_INSTEAD] = text  # if Telegram cannot take the image (see on_post_failed)
     else:
-        text = render(content, tz, limit=TEXT_LIMIT)
-        payload = call("send_message", chat_id=target.channel_id, text=text.html, **extra)
+        payload = text
     payload["shown_count"] = article.approved_count
     return payload
+
+
+TEXT_INSTEAD = "text_instead"
+# Telegram fetches a post's image from its URL itself; these answers mean it could not use the image
+# (too large, not an image, the site refused it, unreachable), not that the channel refused the post.
+_IMAGE_REFUSED = ("url", "file", "photo", "image", "web page content", "dimensions")
 
 
 async def _next_slot(session: AsyncSession, chat_key: str, now: datetime, per_minute: int) -> datetime:
@@ -169,8 +176,19 @@ async def on_post_sent(session: AsyncSession, row: Delivery, message_id: int | N
 
 
 async def on_post_failed(moderators_chat: int, session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
-    """Outbox hook (the moderators' chat bound by bot/outbox_kinds.py): mark the article failed, tell them once."""
+    """Outbox hook (the moderators' chat bound by bot/outbox_kinds.py): mark the article failed, tell them once.
+
+    A photo post whose image Telegram could not use is posted as text instead (in this transaction), so
+    a feed's oversized or hot-link-protected image does not keep the news out of the channel."""
     if row.article_id is None:
+        return
+    instead = row.payload.get(TEXT_INSTEAD)
+    if isinstance(instead, dict) and any(word in error.lower() for word in _IMAGE_REFUSED):
+        await outbox.enqueue(session, kind=MessageKind.ARTICLE_POST, dedupe_key=f"article-text:{row.article_id}",
+                             chat_key=row.chat_key, payload={**instead, "shown_count": row.payload.get("shown_count", 0)},
+                             now=now, article_id=row.article_id)
+        log.warning("article image refused by Telegram; posting it as text",
+                    extra={"article_id": row.article_id, "error": error})
         return
     await repo.set_delivery_state(session, row.article_id, FAILED)
     title = await repo.article_title(session, row.article_id)
