@@ -94,7 +94,18 @@ async def on_count_sent(session: AsyncSession, row: Delivery, _message_id: int |
     await repo.count_shown(session, row.article_id, int(row.payload.get("shown_count", 0)), now)
 
 
+# Answers meaning the channel post cannot carry a new count at all: an admin deleted it, or it can no
+# longer be edited. Trying again each interval would fail the same way for as long as the bot runs.
+_POST_GONE = ("message to edit not found", "message can't be edited", "message_id_invalid")
+
+
 async def on_count_failed(session: AsyncSession, row: Delivery, error: str, now: datetime) -> None:
-    """Outbox hook: a failed edit is tried again no sooner than the next interval."""
+    """Outbox hook: a failed edit is tried again no sooner than the next interval; a post that is gone or
+    can no longer be edited is left alone until its count changes again."""
+    if any(text in error.lower() for text in _POST_GONE):
+        await repo.count_shown(session, row.article_id, int(row.payload.get("shown_count", 0)), now)
+        log.warning("count button cannot be edited: the channel post is gone or too old",
+                    extra={"article_id": row.article_id, "error": error})
+        return
     await repo.count_edit_tried(session, row.article_id, now)
     log.warning("count button edit failed", extra={"article_id": row.article_id, "error": error})
