@@ -31,6 +31,8 @@ PrepareHook = Callable[[AsyncSession, Delivery, datetime], Awaitable[dict[str, A
 
 # Bad Request answers that mean the wanted end state already holds.
 _ALREADY_DONE = ("message is not modified", "message to delete not found")
+# A payload's message to reply to when the one in its reply_to is gone ("message to be replied not found").
+REPLY_INSTEAD = "reply_instead"
 MAX_ATTEMPTS = 15
 # A bot can delete its messages in a group for 48 hours; copies older than that are left alone.
 REPAIR_HORIZON = timedelta(hours=47)
@@ -72,6 +74,17 @@ async def perform(bot: Bot, payload: dict[str, Any]) -> int | None:
     method = getattr(bot, payload["method"])
     result = await method(**_inflate(payload.get("args", {})))
     return result.message_id if isinstance(result, Message | MessageId) else None
+
+
+def _reply_instead(payload: dict[str, Any], error: str) -> dict[str, Any] | None:
+    """The payload again, replying to its `REPLY_INSTEAD` message, when Telegram could not find the one it
+    replied to; None otherwise (no fallback, or not that error)."""
+    instead, args = payload.get(REPLY_INSTEAD), payload.get("args", {})
+    if not isinstance(instead, int) or "replied not found" not in error.lower() or args.get("reply_to") == instead:
+        return None
+    again = {k: v for k, v in payload.items() if k != REPLY_INSTEAD}
+    again["args"] = {k: v for k, v in args.items() if k != "allow_without_reply"} | {"reply_to": instead}
+    return again
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
@@ -275,8 +288,13 @@ class OutboxWorker:
             await self._retry(row, wait, f"Too Many Requests: retry after {wait:g}")  # not held back (reconcile)
             return False
         except BadRequest as exc:
+            instead = _reply_instead(payload, exc.message)
             if any(text in exc.message.lower() for text in _ALREADY_DONE):
                 await self._sent(row, None)
+            elif instead is not None:
+                log.warning("the message to reply to is gone; replying to the next one up", extra=extra)
+                await self._retry(row, 0.0, exc.message, payload=instead)
+                return False
             else:
                 log.error("permanent error: %s", exc.message, extra=extra)
                 await self._fail(row, exc.message)
@@ -346,10 +364,11 @@ class OutboxWorker:
                 log.warning("claim lost before recording a sent delivery", extra={"delivery_id": row.id})
 
     async def _retry(self, row: Delivery, wait: float, error: str, *, uncertain: bool = False,
-                     refund: bool = False) -> None:
+                     refund: bool = False, payload: dict[str, Any] | None = None) -> None:
         at = self.clock() + timedelta(seconds=wait)
         async with self.db.transaction() as session:
-            await repo.mark_retry(session, row.id, self.owner, at, error, uncertain=uncertain, refund=refund)
+            await repo.mark_retry(session, row.id, self.owner, at, error, uncertain=uncertain, refund=refund,
+                                  payload=payload)
 
     async def _fail(self, row: Delivery, error: str) -> None:
         now = self.clock()

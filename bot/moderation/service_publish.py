@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
 from bot.moderation.card import clip
-from bot.outbox import call
+from bot.outbox import REPLY_INSTEAD, call
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from bot.texts import web as web_texts
@@ -43,10 +43,14 @@ async def publication_row(
     if article.discussion_chat_id is None or article.discussion_message_id is None:
         return None
     reply_to = article.discussion_message_id
+    under_parent: dict[str, Any] = {}
     if comment.parent_id is not None:
         parent = await comments.get(session, comment.parent_id)
         if parent is not None and parent.thread_message_id is not None:
             reply_to = parent.thread_message_id
+            # If the parent's copy is gone (an admin deleted it), Telegram would send the reply as a plain
+            # group message, outside the post's thread: refuse that and reply to the thread's root instead.
+            under_parent = {"allow_without_reply": False}
     name = author.display_name if author is not None and author.display_name else str(comment.author_id)
     if comment.source == "web":  # the website's comments reach the thread only if the newsroom wants them
         if not deps.settings.web_to_thread:
@@ -58,7 +62,10 @@ async def publication_row(
         text=t.PUBLISHED.format(name=html.escape(clip(name, 64)), text=html.escape(comment.text)),
         reply_to=reply_to,
         no_preview=True,
+        **under_parent,
     )
+    if under_parent:
+        payload[REPLY_INSTEAD] = article.discussion_message_id
     return outbox_repo.row(
         kind=MessageKind.COMMENT_PUBLISH,
         dedupe_key=publish_key(comment.id),

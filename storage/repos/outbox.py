@@ -252,11 +252,14 @@ async def mark_sent(
 
 async def mark_retry(
     session: AsyncSession, delivery_id: int, owner: str, at: datetime, error: str, *, uncertain: bool = False,
-    refund: bool = False,
+    refund: bool = False, payload: dict[str, Any] | None = None,
 ) -> bool:
     """Put the row back in the queue to try again at ``at`` (``uncertain``: the attempt may have landed;
-    ``refund``: the attempt does not count, as when Telegram was out of reach)."""
+    ``refund``: the attempt does not count, as when Telegram was out of reach; ``payload``: send this
+    instead from now on)."""
     values: dict[str, Any] = {"status": QUEUED, "next_attempt_at": at, "error": error[:1000]}
+    if payload is not None:
+        values["payload"] = payload
     if uncertain:
         values["uncertain"] = True
     if refund:
