@@ -36,12 +36,21 @@ def page_of(total: int, requested: int, per_page: int = PER_PAGE) -> Page:
     return Page(number, count, number * per_page, per_page)
 
 
+def units(text: str) -> int:
+    """The length of ``text`` as Telegram counts it, in UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def trim(text: str, limit: int = QUOTE_CHARS) -> str:
-    """``text`` on one line, cut at a word boundary to at most ``limit`` characters plus «…»."""
+    """``text`` on one line, cut at a word boundary to at most ``limit`` UTF-16 units plus «…»: Telegram's
+    limits count units, and while a Persian letter is one, most emoji are two (five comments of 500
+    emoji would not fit a message counted in characters)."""
     flat = " ".join(text.split())
-    if len(flat) <= limit:
+    if units(flat) <= limit:
         return flat
     cut = flat[:limit]
+    while (excess := units(cut) - limit) > 0:
+        cut = cut[: len(cut) - (excess + 1) // 2]  # each character is one unit or two
     space = cut.rfind(" ")
     if space > limit // 2:
         cut = cut[:space]

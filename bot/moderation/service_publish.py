@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
-from bot.moderation.card import clip
+from bot.moderation.card import clip, clip_units
 from bot.outbox import REPLY_INSTEAD, call
 from bot.states import CommentStatus
 from bot.texts import moderation as t
@@ -23,6 +23,9 @@ from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
+# A comment's room in its thread message: Telegram's 4,096 UTF-16 units less the name line. A comment
+# within KHABAR_MAX_COMMENT_LENGTH (up to 4,000 characters) can still be longer in units if it has emoji.
+THREAD_UNITS = 4096 - 80
 DELETE_WINDOW = timedelta(hours=47, minutes=30)  # Telegram deletes bot messages only within 48 hours
 
 
@@ -59,7 +62,7 @@ async def publication_row(
     payload = call(
         "send_message",
         chat_id=article.discussion_chat_id,
-        text=t.PUBLISHED.format(name=html.escape(clip(name, 64)), text=html.escape(comment.text)),
+        text=t.PUBLISHED.format(name=html.escape(clip(name, 64)), text=html.escape(clip_units(comment.text, THREAD_UNITS))),
         reply_to=reply_to,
         no_preview=True,
         **under_parent,
