@@ -22,10 +22,12 @@ async def after(deps: Deps, then: Then, shown: int | None) -> list[Step]:
         if then.reply is not None and not (shown is not None and then.unless_edited):
             if then.pending is None:
                 return [then.reply]
-            return [replace(then.reply, then=Submitted(then.pending))]
+            return [replace(then.reply, then=Submitted(then.pending, receipt_in=then.reply.chat_id))]
         if then.pending is not None:
             service_captcha.submitted(deps, then.pending)
         return []
+    if then.receipt_in is not None and shown is not None:
+        await service_captcha.receipt_moved(deps, then.comment_id, then.receipt_in, shown)
     service_captcha.submitted(deps, then.comment_id)
     return []
 

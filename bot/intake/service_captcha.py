@@ -169,10 +169,19 @@ async def show_result(deps: Deps, user_id: int, given: Answer, result: Decided) 
         right_above = result.pending is not None and given.reply_to == where[1] + 1
         return [Edit(where[0], where[1], result.screen, then=AnswerShown(reply, right_above, result.pending))]
     if reply is not None:
-        return [replace(reply, then=Submitted(result.pending)) if result.pending is not None else reply]
+        return [replace(reply, then=Submitted(result.pending, receipt_in=user_id)) if result.pending is not None
+                else reply]
     if result.pending is not None:
         submitted(deps, result.pending)
     return []
+
+
+async def receipt_moved(deps: Deps, comment_id: int, chat_id: int, message_id: int) -> None:
+    """The receipt was shown again in a reply under the typed answer, below the captcha message: that reply
+    is now the comment's receipt, so the outcome is written where the author's chat ends (the captcha
+    message far above keeps «ثبت شد», which is no longer the last word)."""
+    async with deps.db.transaction() as session:
+        await repo.move_receipt(session, comment_id, chat_id, message_id)
 
 
 def submitted(deps: Deps, comment_id: int) -> None:

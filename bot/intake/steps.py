@@ -78,9 +78,12 @@ class AnswerShown:
 
 @dataclass(frozen=True, slots=True)
 class Submitted:
-    """The comment's messages are out: moderation may take it (``comment_pending``)."""
+    """The comment's messages are out: moderation may take it (``comment_pending``). ``receipt_in``: the
+    step just made showed the receipt in this chat (a reply under a typed answer), so that message,
+    the newest, is where the outcome goes."""
 
     comment_id: int
+    receipt_in: int | None = None
 
 
 Then = CaptchaShown | IfRefused | AnswerShown | Submitted

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, delete, func, select, update
+from sqlalchemy import Integer, bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.states import CommentStatus
@@ -265,6 +265,17 @@ async def captcha_context(session: AsyncSession, captcha_id: int) -> CaptchaCont
     """A captcha with the comment it guards and that comment's author, read fresh in one statement."""
     row = (await session.execute(_CAPTCHA_CONTEXT, {"captcha_id": captcha_id})).first()
     return (row[0], row[1], row[2]) if row is not None else None
+
+
+async def move_receipt(session: AsyncSession, comment_id: int, chat_id: int, message_id: int) -> None:
+    """A solved captcha's receipt is shown by another message from now on (a newer one, in the same chat)."""
+    await session.execute(
+        update(Captcha)
+        .where(Captcha.comment_id == comment_id, Captcha.chat_id == chat_id, Captcha.solved_at.is_not(None),
+               or_(Captcha.message_id.is_(None), Captcha.message_id < message_id))
+        .values(message_id=message_id)
+        .execution_options(synchronize_session=False)
+    )
 
 
 async def captcha_location(session: AsyncSession, captcha_id: int) -> tuple[int, int] | None:
