@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import instance, metrics, network
@@ -81,7 +81,7 @@ async def resolve_chat(bot: Bot, ref: str | None, key: str = "chat") -> int | No
         return int(ref)
     try:
         chat = await bot.get_chat(ref)
-    except TelegramError as exc:
+    except (BadRequest, Forbidden) as exc:  # an answer about the chat; an outage (NetworkError) is not
         raise ConfigError(f"{key}={ref}: Telegram says {exc.message!r}; is the bot a member of that chat?") from None
     return chat.id
 
@@ -156,7 +156,7 @@ async def _post_init(app: KhabarApp) -> None:
     discussion = await resolve_chat(app.bot, settings.discussion_chat, "KHABAR_DISCUSSION_CHAT")
     try:
         channel_chat = await app.bot.get_chat(channel)
-    except TelegramError as exc:
+    except (BadRequest, Forbidden) as exc:  # a NetworkError (Telegram or a proxy failing) is an outage: exit 1
         raise ConfigError(f"KHABAR_CHANNEL={channel}: Telegram says {exc.message!r}; add the bot as admin") from None
     if discussion is None:
         discussion = channel_chat.linked_chat_id
@@ -277,6 +277,9 @@ async def _post_shutdown(app: KhabarApp) -> None:
     try:
         deps = app.bot_data.deps
     except RuntimeError:
+        # Start-up stopped before the parts existed (Telegram failed in post_init): only the watch on
+        # Telegram may be running, probing; stop it before the loop closes.
+        await app.bot_data.reach.close()
         return
     try:
         from handlers.web import server as website

@@ -50,7 +50,17 @@ class TelegramAnswerFilter(logging.Filter):
         """Fold a Telegram error's traceback from PTB's own loggers into the message."""
         if record.exc_info and record.name.startswith("telegram"):
             error = record.exc_info[1]
-            if isinstance(error, TelegramError):
+            if isinstance(error, ValueError) and record.name.startswith("telegram.request"):
+                # Not JSON: a proxy's or gateway's error page (nginx's HTML 502) instead of the Bot API. PTB
+                # logs the whole page with a traceback, then raises a NetworkError the caller handles.
+                args = record.args if isinstance(record.args, tuple) else ()
+                page = " ".join(str(args[0] if args else "").split())[:160]
+                record.msg = f"the Bot API answered with something that is not JSON (a proxy's error page?): {page}"
+                record.args = None
+                record.levelno, record.levelname = logging.WARNING, "WARNING"
+                record.exc_info = None
+                record.exc_text = None
+            elif isinstance(error, TelegramError):
                 record.msg = f"{record.getMessage()} ({type(error).__name__}: {error.message})"
                 record.args = None
                 record.exc_info = None

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("429", "400", "403", "500", "502", "slow", "timeout", "drop", "lost")
+KINDS = ("429", "400", "403", "500", "502", "gateway", "slow", "timeout", "drop", "lost")
 DEFAULT_DESCRIPTIONS = {
     "400": "Bad Request: fakegram scripted fault",
     "403": "Forbidden: bot was blocked by the user",
@@ -60,6 +60,7 @@ class Faults:
         """Script a fault for ``method``.
 
         kinds: ``"429"`` (with retry_after), ``"400"``/``"403"`` (with description), ``"500"``/``"502"``,
+        ``"gateway"`` (a proxy's own HTML error page with status 502, as nginx answers when the Bot API is away),
         ``"slow"`` (answer normally after ``delay`` s), ``"timeout"`` (hold the request ``delay`` s, default
         3600, then drop it), ``"drop"`` (close the connection without an answer), ``"lost"`` (perform the
         method, then close the connection without answering: the caller cannot tell it happened).

@@ -49,6 +49,14 @@ class CallRecord:
         return self.response.get("description")
 
 
+class _Gateway(Exception):
+    """Answer as a reverse proxy does when the Bot API behind it is away: its own HTML page, status 502."""
+
+
+GATEWAY_PAGE = ("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway"
+                "</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+
+
 class _Drop(Exception):
     """Close the connection without answering."""
 
@@ -140,6 +148,11 @@ class Server:
             record.response = e.body()
             if e.validation:
                 fake.record_failure(record.method, record.params, e.description)
+        except _Gateway:
+            record.status = 502
+            record.response = {"ok": False, "gateway": True}
+            fake.record_call(record)
+            return web.Response(text=GATEWAY_PAGE, status=502, content_type="text/html")
         except _Drop:
             record.status = 0
             if not record.response.get("lost"):  # "lost": performed, so the record keeps the result
@@ -158,6 +171,8 @@ class Server:
                            {"retry_after": fault.retry_after})
         if fault.kind in DEFAULT_DESCRIPTIONS:
             raise ApiError(int(fault.kind), fault.description or DEFAULT_DESCRIPTIONS[fault.kind])
+        if fault.kind == "gateway":
+            raise _Gateway
         if fault.kind == "slow":
             await asyncio.sleep(fault.delay)
             return

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     from bot.app import build_application
 
     app = build_application(settings, mode="webhook" if args.webhook else "polling")
-    from telegram.error import BadRequest, NetworkError
+    from telegram.error import BadRequest, NetworkError, TelegramError
 
     try:
         _serve(app, settings, webhook=args.webhook)
@@ -114,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"KHABAR_WEBHOOK_URL: Telegram refused the webhook ({exc.message}); check the URL "
                               "(https, ports 443, 80, 88 or 8443) and KHABAR_WEBHOOK_SECRET") from None
         raise ConfigError(f"Telegram refused a start-up request ({exc.message})") from None
-    except NetworkError as exc:  # Telegram went away during start-up (after it had answered above)
-        log.error("Telegram stopped answering during start-up; exiting for a restart", extra={"error": exc.message})
+    except (NetworkError, TelegramError) as exc:  # Telegram (or a proxy before it) failed during start-up
+        error = " ".join(exc.message.split(". Parsing the server response", 1)[0].split())[:300]  # not a whole page
+        log.error("Telegram stopped answering during start-up; exiting for a restart", extra={"error": error})
         return 1
     return 0
 

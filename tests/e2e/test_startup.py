@@ -128,3 +128,30 @@ async def test_run_webhook_refused_by_telegram_exits_2_naming_the_key(fake: Fake
     assert "KHABAR_WEBHOOK_URL: Telegram refused the webhook" in text and "ports 80, 88, 443 or 8443" in text
     assert "Traceback" not in text, text[-3000:]
     assert fake.token not in text and "a_secret_of_the_newsroom" not in text
+
+
+@pytest.mark.parametrize("channel", ["numeric", "username"])
+async def test_a_gateway_failing_at_start_up_is_an_outage_exit_1_without_tracebacks(
+    fake: FakeTelegram, world: World, tmp_path: Path, channel: str
+) -> None:
+    """Telegram answers who the bot is, then the proxy in front of it (nginx) answers its own HTML 502 page:
+    an outage, exit 1 (the service restarts it), never "configuration error", exit 2 (the unit's
+    RestartPreventExitStatus would keep the bot down), and no traceback or page dump in the log."""
+    fake.faults.add("getChat", "gateway", times=None)
+    ref = str(world.channel.id) if channel == "numeric" else "@khabar_news"
+    (tmp_path / ".env").write_text(
+        f"KHABAR_BOT_TOKEN={fake.token}\nKHABAR_BOT_API_URL={fake.base_url}\nKHABAR_CHANNEL={ref}\n"
+        f"KHABAR_MODERATOR_CHAT={world.mods_chat.id}\nKHABAR_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'k.db'}\n",
+        encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env["PYTHONPATH"] = str(Path(__file__).parents[2])
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--migrate", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = err.decode()
+    assert proc.returncode == 1, text[-2000:]
+    assert "Telegram stopped answering during start-up" in text
+    assert "configuration error" not in text and "Traceback" not in text, text[-3000:]
+    assert " ERROR telegram" not in text and text.count("502 Bad Gateway") <= 2, text  # one short line, not the page
