@@ -84,11 +84,42 @@ def test_run_waits_for_an_unreachable_telegram_then_names_the_setting(tmp_path: 
     result = khabar("run", "--migrate", "--wait-for-telegram", "2", cwd=tmp_path, env=env)
     assert result.returncode == 2
     assert result.stderr.count("not reachable yet; retrying") >= 1  # one log line per try
-    assert "KHABAR_BOT_API_URL" in result.stderr and "did not answer" in result.stderr
+    assert "KHABAR_BOT_API_URL" in result.stderr and "did not answer within 2 s" in result.stderr
     assert "Traceback" not in result.stderr and TOKEN not in result.stderr
     # Telegram is asked before any migration: no Alembic line precedes the error, the schema is not made.
     assert "alembic" not in result.stderr.lower()
     assert khabar("db", "current", cwd=tmp_path).returncode == 1
+
+
+def test_run_through_a_dead_proxy_names_the_proxy_not_the_bot_api(tmp_path: Path) -> None:
+    env = {"KHABAR_BOT_TOKEN": TOKEN, "KHABAR_CHANNEL": "-1001", "KHABAR_MODERATOR_CHAT": "-1002",
+           "KHABAR_PROXY_URL": "http://newsroom:hunter2@127.0.0.1:9"}  # nothing listens on port 9
+    result = khabar("run", "--migrate", "--wait-for-telegram", "1", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert "KHABAR_PROXY_URL: Telegram" in result.stderr and "did not answer within 1 s" in result.stderr
+    assert "hunter2" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sigterm_while_waiting_for_telegram_stops_cleanly(tmp_path: Path) -> None:
+    """An operator stopping a bot that still waits for Telegram (systemctl stop): exit 0, as once it runs."""
+    import signal
+    import time
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env = {**base, "PYTHONPATH": str(Path(__file__).parents[1]), "KHABAR_BOT_TOKEN": TOKEN,
+           "KHABAR_CHANNEL": "-1001", "KHABAR_MODERATOR_CHAT": "-1002", "KHABAR_BOT_API_URL": "http://127.0.0.1:9/bot"}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--migrate"], cwd=tmp_path, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None
+        line = ""
+        deadline = time.monotonic() + 30
+        while "not reachable yet" not in line and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+        proc.send_signal(sig)
+        _out, rest = proc.communicate(timeout=30)
+        assert proc.returncode == 0, (sig, rest)
+        assert "stopped before Telegram answered" in rest and "Traceback" not in rest
 
 
 ROOT = Path(__file__).parents[1]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
+import signal
 import sys
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 
@@ -15,6 +18,7 @@ from bot.logs import setup_logging
 from bot.settings import ConfigError, Settings, load_settings
 from storage import migrate
 
+T = TypeVar("T")
 log = logging.getLogger("khabar")
 
 
@@ -72,15 +76,47 @@ async def wait_for_telegram(settings: Settings, *, give_up_after: float | None =
                 "@BotFather (/mybots → API Token); if you use a local Bot API server, check KHABAR_BOT_API_URL."
             ) from None
         except NetworkError as exc:  # includes timeouts; BadRequest cannot come from getMe
-            waited = loop.time() - started
-            if give_up_after is not None and waited + delay > give_up_after:
+            error = " ".join(exc.message.split(". Parsing the server response", 1)[0].split())[:300]
+            left = None if give_up_after is None else give_up_after - (loop.time() - started)
+            if left is not None and left <= 0:
+                through = ("the proxy (KHABAR_PROXY_URL), the network, or the local Bot API server if you run one"
+                           if settings.proxy_url else "the network, or the local Bot API server if you run one")
+                key = "KHABAR_PROXY_URL" if settings.proxy_url else "KHABAR_BOT_API_URL"
                 raise ConfigError(
-                    f"KHABAR_BOT_API_URL: Telegram ({settings.bot_api_url}) did not answer for {waited:.0f} s "
-                    f"({exc.message}). Check the network, or the local Bot API server if you run one."
+                    f"{key}: Telegram ({settings.bot_api_url}) did not answer within {give_up_after:g} s "
+                    f"({error}). Check {through}."
                 ) from None
-            log.warning("Telegram is not reachable yet; retrying", extra={"retry_in_s": delay, "error": exc.message})
-            await asyncio.sleep(delay)
+            wait = delay if left is None else min(delay, left)
+            log.warning("Telegram is not reachable yet; retrying", extra={"retry_in_s": round(wait, 1), "error": error})
+            await asyncio.sleep(wait)
             delay = min(delay * 2.0, 60.0)
+
+
+async def until_stopped(work: Coroutine[Any, Any, T]) -> T | None:
+    """``work``, or None if SIGTERM or SIGINT came first: an operator stopping a bot that is still waiting
+    for Telegram stops it cleanly (exit 0), as they would once it runs."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    stopped = False
+
+    def stop() -> None:
+        nonlocal stopped
+        stopped = True
+        task.cancel()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals here (not the main thread)
+            loop.add_signal_handler(sig, stop)
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if stopped:
+            return None
+        raise
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -97,7 +133,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     setup_logging(settings.log_level, settings.log_format, secrets_of(settings))
     # Telegram before any migration: a refused token is a configuration error, reported first.
-    username = asyncio.run(wait_for_telegram(settings, give_up_after=args.wait_for_telegram))
+    username = asyncio.run(until_stopped(wait_for_telegram(settings, give_up_after=args.wait_for_telegram)))
+    if username is None:
+        log.info("stopped before Telegram answered")
+        return 0
     log.info("Telegram answered", extra={"bot": username})
     if gap is not None:
         log.info("upgrading database schema", extra={"from": gap[0], "to": gap[1]})
