@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 
 PREFIX = "KHABAR_"
 TELEGRAM_API = "https://api.telegram.org/bot"
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's public usernames
 # Where ``khabar`` looks for its settings file when --env-file is not given (read from the environment).
 ENV_FILE_VARIABLE = PREFIX + "ENV_FILE"
 Action = Literal["reject", "review", "allow"]
@@ -224,12 +226,13 @@ class Settings(BaseSettings):
         value = value.strip()
         if value.lower() in PLACEHOLDERS:
             return value  # require_bot names it with the fix, together with every other missing key
-        if value.startswith("@") and len(value) > 5:
+        if value.startswith("@") and _USERNAME.fullmatch(value[1:]):
             return value
         try:
             int(value)
         except ValueError as exc:
-            raise ValueError("must be a numeric chat id (e.g. -1001234567890) or @username") from exc
+            raise ValueError("must be a numeric chat id (e.g. -1001234567890) or a public @username (5 to 32 "
+                             "letters, digits or _; `khabar chats` lists the ids of the chats the bot is in)") from exc
         return value
 
     @field_validator("database_url", mode="after")

@@ -27,6 +27,13 @@ def test_env_file_is_read_and_mapping_wins(tmp_path: Path) -> None:
     assert (s.channel, s.log_level) == ("-1002", "DEBUG")
 
 
+def test_a_username_too_short_for_telegram_says_what_a_username_is() -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings({"KHABAR_MODERATOR_CHAT": "@mods"}, env_file=None)
+    assert "5 to 32" in str(err.value) and "khabar chats" in str(err.value)
+    assert load_settings({"KHABAR_CHANNEL": "@khabar_news"}, env_file=None).channel == "@khabar_news"
+
+
 def test_postgres_url_is_normalised() -> None:
     s = load_settings({"KHABAR_DATABASE_URL": "postgres://u:p@h/db"}, env_file=None)
     assert s.database_url == "postgresql+asyncpg://u:p@h/db"
@@ -38,6 +45,8 @@ def test_postgres_url_is_normalised() -> None:
         ({"KHABAR_WEBHOOK_PORT": "http"}, "KHABAR_WEBHOOK_PORT"),
         ({"KHABAR_MODERATORS": "ali,reza"}, "KHABAR_MODERATORS"),
         ({"KHABAR_CHANNEL": "news channel"}, "KHABAR_CHANNEL"),
+        ({"KHABAR_MODERATOR_CHAT": "@mods"}, "KHABAR_MODERATOR_CHAT"),  # too short for a Telegram username
+        ({"KHABAR_CHANNEL": "@news-desk"}, "KHABAR_CHANNEL"),
         ({"KHABAR_DATABASE_URL": "mysql://x"}, "KHABAR_DATABASE_URL"),
         ({"KHABAR_TIMEZONE": "Mars/Olympus"}, "KHABAR_TIMEZONE"),
         ({"KHABAR_WEBHOOK_SECRET": "has space"}, "KHABAR_WEBHOOK_SECRET"),
