@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from storage.db import make_engine
 from storage.models import Base
@@ -71,7 +71,10 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 async def current_revision(url: str) -> str | None:
-    """The revision the database at ``url`` is at, or None when it has no schema."""
+    """The revision the database at ``url`` is at, or None when it has no schema (a SQLite file that does
+    not exist is not created by asking: a refused or read-only command leaves no empty database behind)."""
+    if _missing_sqlite_file(url):
+        return None
 
     def _read(conn: Connection) -> str | None:
         if not inspect(conn).has_table(VERSION_TABLE):
@@ -87,6 +90,14 @@ async def current_revision(url: str) -> str | None:
             return await conn.run_sync(_read)
     finally:
         await engine.dispose()
+
+
+def _missing_sqlite_file(url: str) -> bool:
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return False
+    return not Path(name).exists()
 
 
 async def is_up_to_date(url: str) -> bool:

@@ -91,6 +91,16 @@ def test_run_waits_for_an_unreachable_telegram_then_names_the_setting(tmp_path: 
     assert khabar("db", "current", cwd=tmp_path).returncode == 1
 
 
+def test_commands_that_only_read_or_refuse_leave_no_empty_database_behind(tmp_path: Path) -> None:
+    assert khabar("db", "current", cwd=tmp_path).returncode == 1  # no schema yet
+    decisions = tmp_path / "d.jsonl"
+    decisions.write_text('{"text": "نظر خوبی بود", "decision": "approved"}\n', encoding="utf-8")
+    assert khabar("learn", str(decisions), cwd=tmp_path).returncode == 2  # needs --migrate first
+    env = {"KHABAR_BOT_TOKEN": TOKEN, "KHABAR_CHANNEL": "-1001", "KHABAR_MODERATOR_CHAT": "-1002"}
+    assert khabar("run", cwd=tmp_path, env=env).returncode == 2  # refuses an empty schema
+    assert not (tmp_path / "khabar.db").exists()
+
+
 def test_run_through_a_dead_proxy_names_the_proxy_not_the_bot_api(tmp_path: Path) -> None:
     env = {"KHABAR_BOT_TOKEN": TOKEN, "KHABAR_CHANNEL": "-1001", "KHABAR_MODERATOR_CHAT": "-1002",
            "KHABAR_PROXY_URL": "http://newsroom:hunter2@127.0.0.1:9"}  # nothing listens on port 9
