@@ -40,6 +40,12 @@ def _limited(request: web.Request, bucket: str) -> web.Response | None:
     return response
 
 
+def _invalid(errors: dict[str, str]) -> web.Response:
+    """400 for a malformed comment: README's ``{"status": "invalid", "errors"}`` (plus a short message)."""
+    return web.json_response({"status": "invalid", "message": t.INVALID, "errors": errors}, status=400,
+                             dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
 def _answer(request: web.Request, reply: Reply, cache: str | None = None) -> web.Response:
     if reply.raw is None:
         return web.json_response(reply.body, status=reply.status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
@@ -99,11 +105,10 @@ async def post_comment(request: web.Request) -> web.Response:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return error_json(400, t.FIELD_BODY, "invalid")
+        return _invalid({"body": t.FIELD_BODY})  # not JSON, not UTF-8, or empty: as a JSON body that is no object
     given = parse_comment(body, request.app[MAX_TEXT])
     if isinstance(given, Invalid):
-        return web.json_response({"status": "invalid", "message": t.INVALID, "errors": given.errors}, status=400,
-                                 dumps=lambda d: json.dumps(d, ensure_ascii=False))
+        return _invalid(given.errors)
     refused = _limited(request, "comment")
     if refused is not None:
         return refused
