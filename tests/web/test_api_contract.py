@@ -19,3 +19,16 @@ async def test_a_body_that_is_not_a_json_object_is_invalid_with_errors(site: Sit
         assert body["message"] and body["errors"]["body"], (raw, body)
         answers.append(body)
     assert all(a == answers[0] for a in answers)  # not JSON at all answers as a JSON body that is no object
+
+
+async def test_field_limits_are_told_in_persian_digits(site: Site) -> None:
+    path = f"/api/v1/articles/{site.token}/comments"
+    limit = site.khabar.settings.max_comment_length
+    given = {"author": "م" * 61, "text": "ن" * (2 * limit + 1), "captcha_id": "unused", "captcha_answer": "۱"}
+    status, body, _ = await site.call("POST", path, json=given)
+    assert status == 400 and body["status"] == "invalid", body
+    assert set(body["errors"]) == {"author", "text"}
+    assert "۶۰" in body["errors"]["author"]
+    assert str(limit).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in body["errors"]["text"]
+    for message in [body["message"], *body["errors"].values()]:
+        assert not LATIN_DIGIT.search(message), message
