@@ -264,7 +264,8 @@ class Website:
             if given.parent_id is not None and (
                 parent is None or parent.article_id != article.id or parent.status != S.APPROVED.value
             ):
-                return Reply(422, {"status": "rejected", "reasons": ["parent"], "message": t.PARENT_MISSING})
+                return Reply(422, {"status": "rejected", "reasons": ["parent"], "message": t.PARENT_MISSING,
+                                   "identity": token_out})
             outcome = await accept(session, self.deps, user, article, parent, given.text, source="web")
             if outcome.comment_id is not None:
                 await repo.set_web_fields(session, outcome.comment_id, given.author or t.ANONYMOUS, where)

@@ -32,3 +32,12 @@ async def test_field_limits_are_told_in_persian_digits(site: Site) -> None:
     assert str(limit).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in body["errors"]["text"]
     for message in [body["message"], *body["errors"].values()]:
         assert not LATIN_DIGIT.search(message), message
+
+
+async def test_a_reply_to_an_unknown_comment_returns_the_identity(site: Site) -> None:
+    status, body = await site.post(COMMENT, parent_id=987654321)
+    assert status == 422 and body["status"] == "rejected" and body["reasons"] == ["parent"], body
+    assert body["message"] and body["identity"].startswith("w1.")
+    # what the 422 returned is the reader's identity: sent back, the next answer keeps it
+    status, again = await site.post(COMMENT, identity=body["identity"])
+    assert status == 202 and again["identity"] == body["identity"], again
