@@ -41,3 +41,13 @@ async def test_a_reply_to_an_unknown_comment_returns_the_identity(site: Site) ->
     # what the 422 returned is the reader's identity: sent back, the next answer keeps it
     status, again = await site.post(COMMENT, identity=body["identity"])
     assert status == 202 and again["identity"] == body["identity"], again
+
+
+async def test_an_unknown_address_is_not_an_unknown_article(site: Site) -> None:
+    _, article, _ = await site.call("GET", "/api/v1/articles/no-such-token/comments")
+    assert article["status"] == "not_found"
+    for method, path in (("GET", "/nonexistent"), ("GET", "/api/v1/nonexistent"), ("POST", "/api/v2/captcha")):
+        status, body, response = await site.call(method, path)
+        assert status == 404 and response.content_type == "application/json", (path, body)
+        assert body["message"] != article["message"] and "نشانی" in body["message"], (path, body)
+        assert not LATIN_DIGIT.search(body["message"])
