@@ -121,7 +121,7 @@ class Website:
         async with self.deps.db.transaction() as session:
             found = await repo.articles_by_link(session, variants) if variants else []
             counts = await repo.approved_counts(session, [a.id for a in found])
-        reply = Reply(200, {"articles": [
+        raw, etag = _body({"articles": [
             {
                 "token": a.token,
                 "title": a.title,
@@ -132,6 +132,7 @@ class Website:
             }
             for a in found
         ]})
+        reply = Reply(200, raw=raw, etag=etag)
         if len(self._links) >= CACHE_ARTICLES:
             self._links.pop(next(iter(self._links)))
         self._links[link] = (now, reply)

@@ -64,10 +64,7 @@ def _answer(request: web.Request, reply: Reply, cache: str | None = None) -> web
 async def articles(request: web.Request) -> web.Response:
     """GET /api/v1/articles?link=URL."""
     link = request.query.get("link", "")
-    reply = await request.app[WEBSITE].articles(link)
-    response = _answer(request, reply)
-    response.headers["Cache-Control"] = READ_CACHE
-    return response
+    return _answer(request, await request.app[WEBSITE].articles(link), READ_CACHE)
 
 
 async def comments(request: web.Request) -> web.Response:

@@ -51,3 +51,18 @@ async def test_an_unknown_address_is_not_an_unknown_article(site: Site) -> None:
         assert status == 404 and response.content_type == "application/json", (path, body)
         assert body["message"] != article["message"] and "نشانی" in body["message"], (path, body)
         assert not LATIN_DIGIT.search(body["message"])
+
+
+async def test_articles_by_link_carry_an_etag_and_answer_304(site: Site) -> None:
+    status, body, response = await site.call("GET", "/api/v1/articles", params={"link": PAGE})
+    assert status == 200 and body["articles"][0]["token"] == site.token
+    etag = response.headers["ETag"]
+    assert etag.startswith('"') and response.headers["Cache-Control"] == "public, max-age=0, s-maxage=5"
+    assert response.content_type == "application/json" and response.charset == "utf-8"
+    status, empty, response = await site.call("GET", "/api/v1/articles", params={"link": PAGE},
+                                              headers={"If-None-Match": etag})
+    assert status == 304 and not empty
+    assert response.headers["ETag"] == etag and response.headers["Cache-Control"] == "public, max-age=0, s-maxage=5"
+    status, body, response = await site.call("GET", "/api/v1/articles", params={"link": "https://elsewhere.example/x"},
+                                             headers={"If-None-Match": etag})
+    assert status == 200 and body == {"articles": []} and response.headers["ETag"] != etag
