@@ -24,7 +24,7 @@ from bot.jalali import format_datetime
 from bot.states import CommentStatus
 from bot.texts import intake as intake_texts
 from bot.texts import web as t
-from bot.website import atom, identity
+from bot.website import atom, identity, refusals
 from bot.website.requests import NewComment
 from bot.website.threads import WebComment, iso, page_json
 from storage.models import Article
@@ -53,6 +53,7 @@ class Reply:
     raw: bytes | None = None
     content_type: str = "application/json"
     etag: str | None = None
+    retry_after: int | None = None  # seconds, for a 429
 
 
 @dataclass
@@ -275,13 +276,14 @@ class Website:
                     pending = outcome.comment_id
                 reply = Reply(202, {"status": "pending", "reference": outcome.token,
                                     "message": t.QUEUED.format(ref=outcome.token), "identity": token_out})
-            elif outcome.note == intake_texts.RATE_LIMITED:
-                reply = Reply(429, {"status": "rate_limited", "message": t.RATE_LIMITED})
+            elif (wait := self._too_many(outcome.note)) is not None:  # the author rate limit, slow mode
+                reply = Reply(429, {"status": "rate_limited", "message": plain(outcome.note or t.RATE_LIMITED)},
+                              retry_after=wait)
             elif outcome.note and (ref := _REF.search(outcome.note)) is not None:
                 reply = Reply(202, {"status": "pending", "reference": ref.group(1),
                                     "message": t.ALREADY.format(ref=ref.group(1)), "identity": token_out})
             else:
-                reasons = await _latest_reasons(session, user.id)
+                reasons = await _reasons(session, user.id, outcome.note)
                 reply = Reply(422, {"status": "rejected", "reasons": reasons,
                                     "message": plain(outcome.note or intake_texts.REJECTED_GENERIC),
                                     "identity": token_out})
@@ -290,8 +292,23 @@ class Website:
             self.deps.events.emit("comment_pending", pending)
         return reply
 
+    def _too_many(self, note: str | None) -> int | None:
+        """Seconds to wait (at most) when ``note`` refuses for too many comments; None otherwise."""
+        which = refusals.kind(note) if note else refusals.OTHER
+        if which == refusals.RATE_LIMIT:
+            return self.deps.settings.rate_limit_window_seconds
+        if which == refusals.SLOWED:
+            return self.deps.settings.surge_slow_minutes * 60
+        return None
 
-async def _latest_reasons(session: AsyncSession, user_id: int) -> list[str]:
+
+async def _reasons(session: AsyncSession, user_id: int, note: str | None) -> list[str]:
+    """The codes of a refusal: the checks' (of the comment just stored), else what refused it."""
+    which = refusals.kind(note) if note else refusals.OTHER
+    if which == refusals.CLOSED:
+        return ["closed"]
+    if which != refusals.CHECKS:
+        return ["policy"]  # no comment was stored: the newest one's checks are not this refusal's
     checks = await repo.latest_checks(session, user_id)
     reasons = [r.get("code", "") for r in checks.get("reasons", []) if r.get("action") == "reject"]
     return list(dict.fromkeys(r for r in reasons if r)) or ["policy"]

@@ -48,7 +48,10 @@ def _invalid(errors: dict[str, str]) -> web.Response:
 
 def _answer(request: web.Request, reply: Reply, cache: str | None = None) -> web.Response:
     if reply.raw is None:
-        return web.json_response(reply.body, status=reply.status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+        response = web.json_response(reply.body, status=reply.status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+        if reply.retry_after is not None:
+            response.headers["Retry-After"] = str(reply.retry_after)
+        return response
     headers = {}
     if cache is not None:
         headers["Cache-Control"] = cache

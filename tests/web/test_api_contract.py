@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import COMMENT, PAGE, Site
+import pytest
+
+from fakegram.control import FakeTelegram
+from tests.e2e.harness import World
+from tests.e2e.test_moderation_tools import command
+from tests.web.conftest import COMMENT, PAGE, SENTENCE_OK, Site
 
 LATIN_DIGIT = re.compile(r"[0-9]")
 
@@ -66,3 +71,29 @@ async def test_articles_by_link_carry_an_etag_and_answer_304(site: Site) -> None
     status, body, response = await site.call("GET", "/api/v1/articles", params={"link": "https://elsewhere.example/x"},
                                              headers={"If-None-Match": etag})
     assert status == 200 and body == {"articles": []} and response.headers["ETag"] != etag
+
+
+@pytest.mark.parametrize("web_settings", [{"rate_limit_comments": "1", "rate_limit_window_seconds": "600"}])
+async def test_the_author_rate_limit_is_429_with_retry_after(site: Site) -> None:
+    status, first = await site.post(COMMENT)
+    assert status == 202, first
+    path = f"/api/v1/articles/{site.token}/comments"
+    captcha_id, right = await site.captcha()
+    given = {"author": "مینا", "text": SENTENCE_OK, "captcha_id": captcha_id, "captcha_answer": right,
+             "identity": first["identity"]}
+    status, body, response = await site.call("POST", path, json=given)
+    assert status == 429 and body["status"] == "rate_limited", body  # README: too many → 429 (Retry-After)
+    assert response.headers["Retry-After"] == "600"
+    assert "۱۰ دقیقه" in body["message"] and not LATIN_DIGIT.search(body["message"]) and "<" not in body["message"]
+
+
+async def test_a_refusal_by_no_check_does_not_repeat_the_last_checks_reasons(
+    site: Site, fake: FakeTelegram, world: World
+) -> None:
+    status, english = await site.post("This is an English comment about the traffic in Tehran today.")
+    assert status == 422 and english["reasons"] and "policy" not in english["reasons"], english
+    await command(fake, world, f"/close {site.token}", "بسته شد")
+    status, closed = await site.post(COMMENT, identity=english["identity"])
+    assert status == 422 and closed["status"] == "rejected", closed
+    assert closed["reasons"] == ["closed"] and "بسته" in closed["message"], closed
+    assert closed["identity"] == english["identity"]
