@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.comments_open import article_open
 from bot.deps import Deps
 from bot.domain.captcha import new_challenge, render
 from bot.intake.service_submit import accept
@@ -128,7 +129,7 @@ class Website:
                 "title": a.title,
                 "link": a.link,
                 "published_at": iso(a.published_at),
-                "comments_open": _open(a),
+                "comments_open": _open(a, self.deps),
                 "comment_count": counts.get(a.id, 0),
             }
             for a in found
@@ -208,7 +209,7 @@ class Website:
         if ready is None:
             data = page_json(entry.shown, page, lambda m: format_datetime(m, self.deps.settings.tz))
             data["article"] = {"token": entry.article.token, "title": entry.article.title,
-                               "comments_open": _open(entry.article)}
+                               "comments_open": _open(entry.article, self.deps)}
             ready = entry.pages[page] = _body(data)
         return Reply(200, raw=ready[0], etag=ready[1])
 
@@ -314,8 +315,9 @@ async def _reasons(session: AsyncSession, user_id: int, note: str | None) -> lis
     return list(dict.fromkeys(r for r in reasons if r)) or ["policy"]
 
 
-def _open(article: Article) -> bool:
-    return article.delivery_state != "failed"
+def _open(article: Article, deps: Deps) -> bool:
+    """Whether the box takes comments: the post reached the channel, and neither /close nor the clock closed it."""
+    return article.delivery_state != "failed" and article_open(article, deps.settings, deps.clock())
 
 
 def _link_variants(link: str) -> list[str]:

@@ -97,3 +97,11 @@ async def test_a_refusal_by_no_check_does_not_repeat_the_last_checks_reasons(
     assert status == 422 and closed["status"] == "rejected", closed
     assert closed["reasons"] == ["closed"] and "بسته" in closed["message"], closed
     assert closed["identity"] == english["identity"]
+
+
+async def test_a_closed_article_is_not_open_for_comments(site: Site, fake: FakeTelegram, world: World) -> None:
+    await command(fake, world, f"/close {site.token}", "بسته شد")
+    _, listed, _ = await site.call("GET", "/api/v1/articles", params={"link": PAGE})
+    assert listed["articles"][0]["comments_open"] is False  # README: comments_open; /close refuses posts
+    _, page, _ = await site.call("GET", f"/api/v1/articles/{site.token}/comments")
+    assert page["article"]["comments_open"] is False
