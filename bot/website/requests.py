@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.checks.normalize import clean_text, parse_number
+from bot.jalali import fa_digits
 from bot.texts import web as t
 
 MAX_AUTHOR = 60
@@ -51,13 +52,13 @@ def parse_comment(body: Any, max_text: int) -> NewComment | Invalid:
     errors: dict[str, str] = {}
     author = body.get("author", "")
     if not isinstance(author, str) or len(author) > 4 * MAX_AUTHOR or len(clean_author(author)) > MAX_AUTHOR:
-        errors["author"] = t.FIELD_AUTHOR.format(n=MAX_AUTHOR)
+        errors["author"] = t.FIELD_AUTHOR.format(n=fa_digits(MAX_AUTHOR))
         author = ""
     text = body.get("text")
     if not isinstance(text, str) or not clean_text(text):
         errors["text"] = t.FIELD_TEXT
     elif len(text) > 2 * max_text:  # the checks reject what is over max_text after cleaning
-        errors["text"] = t.FIELD_TEXT_LONG.format(n=max_text)
+        errors["text"] = t.FIELD_TEXT_LONG.format(n=fa_digits(max_text))
     parent = body.get("parent_id")
     if parent is not None and (isinstance(parent, bool) or not isinstance(parent, int) or not 0 < parent < 2**62):
         errors["parent_id"] = t.FIELD_PARENT

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.comments_open import article_open
 from bot.deps import Deps
 from bot.domain.captcha import new_challenge, render
 from bot.intake.service_submit import accept
@@ -24,7 +25,7 @@ from bot.jalali import format_datetime
 from bot.states import CommentStatus
 from bot.texts import intake as intake_texts
 from bot.texts import web as t
-from bot.website import atom, identity
+from bot.website import atom, identity, refusals
 from bot.website.requests import NewComment
 from bot.website.threads import WebComment, iso, page_json
 from storage.models import Article
@@ -53,6 +54,7 @@ class Reply:
     raw: bytes | None = None
     content_type: str = "application/json"
     etag: str | None = None
+    retry_after: int | None = None  # seconds, for a 429
 
 
 @dataclass
@@ -121,17 +123,18 @@ class Website:
         async with self.deps.db.transaction() as session:
             found = await repo.articles_by_link(session, variants) if variants else []
             counts = await repo.approved_counts(session, [a.id for a in found])
-        reply = Reply(200, {"articles": [
+        raw, etag = _body({"articles": [
             {
                 "token": a.token,
                 "title": a.title,
                 "link": a.link,
                 "published_at": iso(a.published_at),
-                "comments_open": _open(a),
+                "comments_open": _open(a, self.deps),
                 "comment_count": counts.get(a.id, 0),
             }
             for a in found
         ]})
+        reply = Reply(200, raw=raw, etag=etag)
         if len(self._links) >= CACHE_ARTICLES:
             self._links.pop(next(iter(self._links)))
         self._links[link] = (now, reply)
@@ -206,7 +209,7 @@ class Website:
         if ready is None:
             data = page_json(entry.shown, page, lambda m: format_datetime(m, self.deps.settings.tz))
             data["article"] = {"token": entry.article.token, "title": entry.article.title,
-                               "comments_open": _open(entry.article)}
+                               "comments_open": _open(entry.article, self.deps)}
             ready = entry.pages[page] = _body(data)
         return Reply(200, raw=ready[0], etag=ready[1])
 
@@ -264,7 +267,8 @@ class Website:
             if given.parent_id is not None and (
                 parent is None or parent.article_id != article.id or parent.status != S.APPROVED.value
             ):
-                return Reply(422, {"status": "rejected", "reasons": ["parent"], "message": t.PARENT_MISSING})
+                return Reply(422, {"status": "rejected", "reasons": ["parent"], "message": t.PARENT_MISSING,
+                                   "identity": token_out})
             outcome = await accept(session, self.deps, user, article, parent, given.text, source="web")
             if outcome.comment_id is not None:
                 await repo.set_web_fields(session, outcome.comment_id, given.author or t.ANONYMOUS, where)
@@ -273,13 +277,14 @@ class Website:
                     pending = outcome.comment_id
                 reply = Reply(202, {"status": "pending", "reference": outcome.token,
                                     "message": t.QUEUED.format(ref=outcome.token), "identity": token_out})
-            elif outcome.note == intake_texts.RATE_LIMITED:
-                reply = Reply(429, {"status": "rate_limited", "message": t.RATE_LIMITED})
+            elif (wait := self._too_many(outcome.note)) is not None:  # the author rate limit, slow mode
+                reply = Reply(429, {"status": "rate_limited", "message": plain(outcome.note or t.RATE_LIMITED)},
+                              retry_after=wait)
             elif outcome.note and (ref := _REF.search(outcome.note)) is not None:
                 reply = Reply(202, {"status": "pending", "reference": ref.group(1),
                                     "message": t.ALREADY.format(ref=ref.group(1)), "identity": token_out})
             else:
-                reasons = await _latest_reasons(session, user.id)
+                reasons = await _reasons(session, user.id, outcome.note)
                 reply = Reply(422, {"status": "rejected", "reasons": reasons,
                                     "message": plain(outcome.note or intake_texts.REJECTED_GENERIC),
                                     "identity": token_out})
@@ -288,15 +293,31 @@ class Website:
             self.deps.events.emit("comment_pending", pending)
         return reply
 
+    def _too_many(self, note: str | None) -> int | None:
+        """Seconds to wait (at most) when ``note`` refuses for too many comments; None otherwise."""
+        which = refusals.kind(note) if note else refusals.OTHER
+        if which == refusals.RATE_LIMIT:
+            return self.deps.settings.rate_limit_window_seconds
+        if which == refusals.SLOWED:
+            return self.deps.settings.surge_slow_minutes * 60
+        return None
 
-async def _latest_reasons(session: AsyncSession, user_id: int) -> list[str]:
+
+async def _reasons(session: AsyncSession, user_id: int, note: str | None) -> list[str]:
+    """The codes of a refusal: the checks' (of the comment just stored), else what refused it."""
+    which = refusals.kind(note) if note else refusals.OTHER
+    if which == refusals.CLOSED:
+        return ["closed"]
+    if which != refusals.CHECKS:
+        return ["policy"]  # no comment was stored: the newest one's checks are not this refusal's
     checks = await repo.latest_checks(session, user_id)
     reasons = [r.get("code", "") for r in checks.get("reasons", []) if r.get("action") == "reject"]
     return list(dict.fromkeys(r for r in reasons if r)) or ["policy"]
 
 
-def _open(article: Article) -> bool:
-    return article.delivery_state != "failed"
+def _open(article: Article, deps: Deps) -> bool:
+    """Whether the box takes comments: the post reached the channel, and neither /close nor the clock closed it."""
+    return article.delivery_state != "failed" and article_open(article, deps.settings, deps.clock())
 
 
 def _link_variants(link: str) -> list[str]:

@@ -40,9 +40,18 @@ def _limited(request: web.Request, bucket: str) -> web.Response | None:
     return response
 
 
+def _invalid(errors: dict[str, str]) -> web.Response:
+    """400 for a malformed comment: README's ``{"status": "invalid", "errors"}`` (plus a short message)."""
+    return web.json_response({"status": "invalid", "message": t.INVALID, "errors": errors}, status=400,
+                             dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
 def _answer(request: web.Request, reply: Reply, cache: str | None = None) -> web.Response:
     if reply.raw is None:
-        return web.json_response(reply.body, status=reply.status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+        response = web.json_response(reply.body, status=reply.status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
+        if reply.retry_after is not None:
+            response.headers["Retry-After"] = str(reply.retry_after)
+        return response
     headers = {}
     if cache is not None:
         headers["Cache-Control"] = cache
@@ -58,10 +67,7 @@ def _answer(request: web.Request, reply: Reply, cache: str | None = None) -> web
 async def articles(request: web.Request) -> web.Response:
     """GET /api/v1/articles?link=URL."""
     link = request.query.get("link", "")
-    reply = await request.app[WEBSITE].articles(link)
-    response = _answer(request, reply)
-    response.headers["Cache-Control"] = READ_CACHE
-    return response
+    return _answer(request, await request.app[WEBSITE].articles(link), READ_CACHE)
 
 
 async def comments(request: web.Request) -> web.Response:
@@ -99,11 +105,10 @@ async def post_comment(request: web.Request) -> web.Response:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
-        return error_json(400, t.FIELD_BODY, "invalid")
+        return _invalid({"body": t.FIELD_BODY})  # not JSON, not UTF-8, or empty: as a JSON body that is no object
     given = parse_comment(body, request.app[MAX_TEXT])
     if isinstance(given, Invalid):
-        return web.json_response({"status": "invalid", "message": t.INVALID, "errors": given.errors}, status=400,
-                                 dumps=lambda d: json.dumps(d, ensure_ascii=False))
+        return _invalid(given.errors)
     refused = _limited(request, "comment")
     if refused is not None:
         return refused

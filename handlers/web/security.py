@@ -19,7 +19,8 @@ PAGE_CSP = (
     "base-uri 'none'; form-action 'none'"
 )
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
-_MESSAGES = {400: t.INVALID, 404: t.NOT_FOUND, 405: t.METHOD, 413: t.TOO_LARGE}
+# aiohttp's own 404 is a path no route serves (unknown articles and comments are answered by the routes)
+_MESSAGES = {400: t.INVALID, 404: t.UNKNOWN_PATH, 405: t.METHOD, 413: t.TOO_LARGE}
 
 
 def error_json(status: int, message: str, kind: str = "error") -> web.Response:
