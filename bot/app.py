@@ -23,7 +23,7 @@ from bot.menu import set_menus
 from bot.moderators import ModeratorDirectory
 from bot.ops_alerts import OpsAlerts
 from bot.outbox import OutboxWorker
-from bot.settings import ConfigError, Settings
+from bot.settings import ConfigError, Settings, cannot_listen
 from bot.telegram_bot import KhabarBot
 from bot.telegram_reach import QuietWhileAway, TelegramReach
 from storage.availability import QuietWhileDown
@@ -261,10 +261,7 @@ async def _start_monitor(app: KhabarApp, deps: Deps) -> None:
     try:
         await server.start(settings.metrics_listen, settings.metrics_port)
     except OSError as exc:
-        raise ConfigError(
-            f"KHABAR_METRICS_PORT={settings.metrics_port}: cannot listen on {settings.metrics_listen} ({exc.strerror}); "
-            "choose a free port or leave it empty"
-        ) from None
+        raise ConfigError(cannot_listen("METRICS", settings.metrics_listen, settings.metrics_port, exc)) from None
     deps.parts.monitor = server
 
 

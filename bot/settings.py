@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import errno
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -16,6 +18,7 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 
 PREFIX = "KHABAR_"
 TELEGRAM_API = "https://api.telegram.org/bot"
+_HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's public usernames
 # Where ``khabar`` looks for its settings file when --env-file is not given (read from the environment).
 ENV_FILE_VARIABLE = PREFIX + "ENV_FILE"
@@ -258,6 +261,19 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/")
 
+    @field_validator("webhook_listen", "metrics_listen", "web_listen", mode="after")
+    @classmethod
+    def _listen(cls, value: str) -> str:
+        value = value.strip()
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            # Not an address: a host name then («localhost», a name in /etc/hosts), never dotted numbers.
+            if not _HOSTNAME.fullmatch(value) or value.replace(".", "").isdigit():
+                raise ValueError("must be an address this machine has (127.0.0.1, 0.0.0.0, ::) or its host "
+                                 "name") from None
+        return value
+
     @field_validator("timezone", mode="after")
     @classmethod
     def _tz(cls, value: str) -> str:
@@ -435,3 +451,13 @@ def _describe(exc: ValidationError) -> str:
         else:
             lines.append(f"{key}: {msg}")
     return "\n".join(lines)
+
+
+def cannot_listen(what: str, listen: str, port: int, exc: OSError) -> str:
+    """Why a server could not start, naming the key to change: the port (taken, or below 1024 without the
+    right) or the address (not one this machine has)."""
+    if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+        return (f"{PREFIX}{what}_PORT={port}: cannot listen on {listen}:{port} ({exc.strerror}); "
+                "choose a free port (1024 or above)")
+    return (f"{PREFIX}{what}_LISTEN={listen}: cannot listen there ({exc.strerror}); "
+            "use an address this machine has (127.0.0.1, 0.0.0.0)")

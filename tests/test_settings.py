@@ -34,6 +34,12 @@ def test_a_username_too_short_for_telegram_says_what_a_username_is() -> None:
     assert load_settings({"KHABAR_CHANNEL": "@khabar_news"}, env_file=None).channel == "@khabar_news"
 
 
+def test_listen_addresses_take_addresses_and_host_names() -> None:
+    s = load_settings({"KHABAR_WEB_LISTEN": "0.0.0.0", "KHABAR_METRICS_LISTEN": "::", "KHABAR_WEBHOOK_LISTEN": "localhost"},
+                      env_file=None)
+    assert (s.web_listen, s.metrics_listen, s.webhook_listen) == ("0.0.0.0", "::", "localhost")
+
+
 def test_postgres_url_is_normalised() -> None:
     s = load_settings({"KHABAR_DATABASE_URL": "postgres://u:p@h/db"}, env_file=None)
     assert s.database_url == "postgresql+asyncpg://u:p@h/db"
@@ -46,6 +52,9 @@ def test_postgres_url_is_normalised() -> None:
         ({"KHABAR_MODERATORS": "ali,reza"}, "KHABAR_MODERATORS"),
         ({"KHABAR_CHANNEL": "news channel"}, "KHABAR_CHANNEL"),
         ({"KHABAR_MODERATOR_CHAT": "@mods"}, "KHABAR_MODERATOR_CHAT"),  # too short for a Telegram username
+        ({"KHABAR_WEB_LISTEN": "999.1.1.1"}, "KHABAR_WEB_LISTEN"),
+        ({"KHABAR_METRICS_LISTEN": "http://0.0.0.0"}, "KHABAR_METRICS_LISTEN"),
+        ({"KHABAR_WEBHOOK_LISTEN": "0.0.0.0:8443"}, "KHABAR_WEBHOOK_LISTEN"),
         ({"KHABAR_CHANNEL": "@news-desk"}, "KHABAR_CHANNEL"),
         ({"KHABAR_DATABASE_URL": "mysql://x"}, "KHABAR_DATABASE_URL"),
         ({"KHABAR_TIMEZONE": "Mars/Olympus"}, "KHABAR_TIMEZONE"),

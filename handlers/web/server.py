@@ -55,12 +55,9 @@ async def setup(app: KhabarApp, deps: Deps) -> None:
         await site.start()
     except OSError as exc:
         await runner.cleanup()
-        from bot.settings import ConfigError
+        from bot.settings import ConfigError, cannot_listen
 
-        raise ConfigError(
-            f"KHABAR_WEB_PORT={settings.web_port}: cannot listen on {settings.web_listen} ({exc.strerror}); "
-            "choose a free port"
-        ) from None
+        raise ConfigError(cannot_listen("WEB", settings.web_listen, settings.web_port, exc)) from None
     deps.parts.web_runner = runner
     log.info("website serving", extra={"listen": settings.web_listen, "port": settings.web_port})
 

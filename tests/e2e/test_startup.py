@@ -155,3 +155,37 @@ async def test_a_gateway_failing_at_start_up_is_an_outage_exit_1_without_traceba
     assert "Telegram stopped answering during start-up" in text
     assert "configuration error" not in text and "Traceback" not in text, text[-3000:]
     assert " ERROR telegram" not in text and text.count("502 Bad Gateway") <= 2, text  # one short line, not the page
+
+
+async def test_a_server_that_cannot_listen_names_the_key_to_change(fake: FakeTelegram, world: World,
+                                                                    tmp_path: Path) -> None:
+    """A taken port names the port; an address this machine does not have names the address (exit 2 both)."""
+    import socket
+
+    from tests.e2e.harness import free_port
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    base = (f"KHABAR_BOT_TOKEN={fake.token}\nKHABAR_BOT_API_URL={fake.base_url}\nKHABAR_CHANNEL={world.channel.id}\n"
+            f"KHABAR_MODERATOR_CHAT={world.mods_chat.id}\nKHABAR_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'k.db'}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env["PYTHONPATH"] = str(Path(__file__).parents[2])
+    cases = [
+        (f"KHABAR_METRICS_PORT={taken.getsockname()[1]}\n", f"KHABAR_METRICS_PORT={taken.getsockname()[1]}: cannot listen"),
+        # 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine has it
+        (f"KHABAR_WEB_PORT={free_port()}\nKHABAR_WEB_LISTEN=192.0.2.1\n", "KHABAR_WEB_LISTEN=192.0.2.1: cannot listen there"),
+    ]
+    try:
+        for extra, expected in cases:
+            (tmp_path / ".env").write_text(base + extra, encoding="utf-8")
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "run", "--migrate", cwd=tmp_path, env=env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            )
+            _out, err = await asyncio.wait_for(proc.communicate(), 60)
+            text = err.decode()
+            assert proc.returncode == 2, text[-2000:]
+            assert expected in text and "Traceback" not in text, text[-2000:]
+    finally:
+        taken.close()
