@@ -33,6 +33,8 @@ PrepareHook = Callable[[AsyncSession, Delivery, datetime], Awaitable[dict[str, A
 _ALREADY_DONE = ("message is not modified", "message to delete not found")
 # A payload's message to reply to when the one in its reply_to is gone ("message to be replied not found").
 REPLY_INSTEAD = "reply_instead"
+# A payload's other call when Telegram refuses this one so: {"on": "<words of the refusal>", "payload": {…}}.
+OTHERWISE = "otherwise"
 MAX_ATTEMPTS = 15
 # A bot can delete its messages in a group for 48 hours; copies older than that are left alone.
 REPAIR_HORIZON = timedelta(hours=47)
@@ -85,6 +87,14 @@ def _reply_instead(payload: dict[str, Any], error: str) -> dict[str, Any] | None
     again = {k: v for k, v in payload.items() if k != REPLY_INSTEAD}
     again["args"] = {k: v for k, v in args.items() if k != "allow_without_reply"} | {"reply_to": instead}
     return again
+
+
+def _otherwise(payload: dict[str, Any], error: str) -> dict[str, Any] | None:
+    """The payload's `OTHERWISE` call when Telegram refused this one with the words it names; else None."""
+    other = payload.get(OTHERWISE)
+    if not isinstance(other, dict) or not isinstance(other.get("payload"), dict):
+        return None
+    return dict(other["payload"]) if str(other.get("on", "")).lower() in error.lower() and other.get("on") else None
 
 
 def _retry_seconds(exc: RetryAfter) -> float:
@@ -288,11 +298,12 @@ class OutboxWorker:
             await self._retry(row, wait, f"Too Many Requests: retry after {wait:g}")  # not held back (reconcile)
             return False
         except BadRequest as exc:
-            instead = _reply_instead(payload, exc.message)
+            instead = _reply_instead(payload, exc.message) or _otherwise(payload, exc.message)
             if any(text in exc.message.lower() for text in _ALREADY_DONE):
                 await self._sent(row, None)
             elif instead is not None:
-                log.warning("the message to reply to is gone; replying to the next one up", extra=extra)
+                log.warning("Telegram refused the call; making the one the row names instead",
+                            extra={**extra, "error": exc.message})
                 await self._retry(row, 0.0, exc.message, payload=instead)
                 return False
             else:

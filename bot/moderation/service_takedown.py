@@ -20,7 +20,7 @@ from bot.moderation import notices
 from bot.moderation import service_publish as publish
 from bot.moderation.card import clip
 from bot.moderation.service_decide import Moderator, after_commit, remember
-from bot.outbox import call
+from bot.outbox import OTHERWISE, call
 from bot.states import CommentStatus
 from bot.texts import intake as intake_text
 from bot.texts import tools as t
@@ -54,12 +54,14 @@ async def _thread_copy(session: AsyncSession, comment: Comment, now: datetime) -
         return "none", t.REMOVED_THREAD_NONE
     chat_id, message_id = article.discussion_chat_id, comment.thread_message_id
     young = comment.published_at is not None and now - comment.published_at < publish.DELETE_WINDOW
+    edit = call("edit_message_text", chat_id=chat_id, message_id=message_id, text=t.REMOVED_IN_THREAD)
     if young:
         payload = call("delete_message", chat_id=chat_id, message_id=message_id)
+        # Sent late (an outage past Telegram's 48 hours): the copy can no longer be deleted; say so in it.
+        payload[OTHERWISE] = {"on": "can't be deleted", "payload": edit}
         kind, done, line = MessageKind.DELETE, "deleted", t.REMOVED_THREAD_DELETED
     else:
-        payload = call("edit_message_text", chat_id=chat_id, message_id=message_id, text=t.REMOVED_IN_THREAD)
-        kind, done, line = MessageKind.TAKEDOWN_EDIT, "edited", t.REMOVED_THREAD_EDITED
+        payload, kind, done, line = edit, MessageKind.TAKEDOWN_EDIT, "edited", t.REMOVED_THREAD_EDITED
     # A removal is final (REMOVED has no way out), so one row per comment.
     await outbox_repo.enqueue(session, kind=kind, dedupe_key=f"takedown:{comment.id}", chat_key=chat_id,
                               payload=payload, now=now, comment_id=comment.id)
