@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bot.texts import web as t
+from bot.website.requests import MAX_AUTHOR
 from fakegram.control import FakeTelegram
 from tests.browser import DESKTOP, Page
 from tests.e2e.harness import World
@@ -18,6 +19,10 @@ from tests.web.test_api import _approve
 from tests.web.test_browser import article_page, article_port  # noqa: F401  (fixtures)
 
 FIRST = "ترافیک میدان آزادی واقعاً کلافه‌کننده شده و باید مترو را زودتر تکمیل کنند."
+MINE = "به نظر من باید اتوبوس‌های بیشتری در مسیر میدان آزادی بگذارند تا ترافیک کمتر شود."
+# Four characters in the box, but each ligature ﷺ is 18 letters once the server draws it as letters
+# (presentation forms → base letters): a name over 60 that the field's maxlength cannot stop.
+LONG_NAME = "ﷺ" * 4
 _FA = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 _PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
@@ -102,3 +107,39 @@ async def test_an_open_article_still_shows_the_form_and_no_closed_note(
     await browser.find("#khabar-text")
     await browser.wait_for_text("#khabar-question", "+")
     assert not await _shown(browser, ".khabar-closed")
+
+
+async def test_a_name_too_long_is_told_why_under_the_summary(
+    site: Site, browser: Page, article_page: str  # noqa: F811
+) -> None:
+    await browser.open(article_page)
+    await _write(browser, LONG_NAME, MINE)
+    why = t.FIELD_AUTHOR.format(n=_fa(MAX_AUTHOR))
+    told = await browser.wait_for_text(".khabar-status", why)
+    assert t.INVALID in told  # the summary stays, the reason under it
+    assert await browser.text(".khabar-status .khabar-errors li") == why
+    assert "khabar-bad" in str(await browser.script("return document.querySelector('.khabar-status').className"))
+    assert await browser.script("return document.querySelector('#khabar-name').getAttribute('aria-invalid')") == "true"
+    assert await _value(browser, "#khabar-text") == MINE  # nothing the reader wrote is lost
+    assert await _value(browser, "#khabar-name") == LONG_NAME
+    # the server's texts are set as text: no element but the list and its items inside the status
+    tags = await browser.script("return Array.from(document.querySelectorAll('.khabar-status *')).map(e => e.tagName)")
+    assert tags == ["UL", "LI"], tags
+
+    # fixed and sent again: the reference, and no reason left over from the refusal
+    await browser.type("#khabar-name", "مینا")
+    await _solve(browser)
+    await browser.click(".khabar-send")
+    told = await browser.wait_for_text(".khabar-status", "شمارهٔ پیگیری")
+    assert why not in told and not await browser.find_all(".khabar-status .khabar-errors")
+    assert await browser.script("return document.querySelector('#khabar-name').getAttribute('aria-invalid')") is None
+
+
+@pytest.mark.parametrize("extra", [{"max_comment_length": "10"}])
+async def test_a_comment_too_long_is_told_the_limit(site: Site, browser: Page, article_page: str) -> None:  # noqa: F811
+    await browser.open(article_page)
+    await _write(browser, "مینا", MINE)  # over twice the limit: refused before any check
+    why = t.FIELD_TEXT_LONG.format(n=_fa(10))
+    told = await browser.wait_for_text(".khabar-status", why)
+    assert t.INVALID in told and "۱۰" in told
+    assert await _value(browser, "#khabar-text") == MINE

@@ -200,9 +200,20 @@
     }).catch(function () { self.say(T.network, false); });
   };
 
-  Box.prototype.say = function (text, ok) {
-    this.status.textContent = text;
-    this.status.className = "khabar-status " + (ok ? "khabar-ok" : "khabar-bad");
+  Box.prototype.say = function (text, ok, errors) {
+    var self = this;
+    self.status.textContent = text;
+    self.status.className = "khabar-status " + (ok ? "khabar-ok" : "khabar-bad");
+    var fields = { author: self.name, text: self.text, captcha_answer: self.answer };
+    Object.keys(fields).forEach(function (k) { fields[k].removeAttribute("aria-invalid"); });
+    if (!errors || typeof errors !== "object") { return; }
+    var list = el("ul", "khabar-errors");
+    Object.keys(errors).forEach(function (k) {
+      if (typeof errors[k] !== "string" || !errors[k]) { return; }
+      list.append(el("li", "", errors[k]));
+      if (Object.prototype.hasOwnProperty.call(fields, k)) { fields[k].setAttribute("aria-invalid", "true"); }
+    });
+    if (list.childNodes.length) { self.status.append(list); }
   };
 
   Box.prototype.submit = function () {
@@ -219,7 +230,7 @@
     post("/api/v1/articles/" + encodeURIComponent(self.token) + "/comments", data).then(function (r) {
       keep(r.body.identity);
       var ok = r.status === 202;
-      self.say(r.body.message || T.network, ok);
+      self.say(r.body.message || T.network, ok, r.status === 400 ? r.body.errors : null);
       if (ok) { self.text.value = ""; self.replyTo(null); }
     }).catch(function () { self.say(T.network, false); }).then(function () {
       self.send.disabled = false;
