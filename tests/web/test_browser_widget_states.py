@@ -20,6 +20,7 @@ from tests.web.test_browser import article_page, article_port  # noqa: F401  (fi
 
 FIRST = "ترافیک میدان آزادی واقعاً کلافه‌کننده شده و باید مترو را زودتر تکمیل کنند."
 MINE = "به نظر من باید اتوبوس‌های بیشتری در مسیر میدان آزادی بگذارند تا ترافیک کمتر شود."
+AGAIN = "ایستگاه مترو میدان آزادی هم باید زودتر باز شود تا مردم کمتر در ترافیک بمانند."
 # Four characters in the box, but each ligature ﷺ is 18 letters once the server draws it as letters
 # (presentation forms → base letters): a name over 60 that the field's maxlength cannot stop.
 LONG_NAME = "ﷺ" * 4
@@ -143,3 +144,35 @@ async def test_a_comment_too_long_is_told_the_limit(site: Site, browser: Page, a
     told = await browser.wait_for_text(".khabar-status", why)
     assert t.INVALID in told and "۱۰" in told
     assert await _value(browser, "#khabar-text") == MINE
+
+
+async def test_a_comment_refused_because_the_article_closed_meanwhile_is_told_so(
+    site: Site, fake: FakeTelegram, world: World, browser: Page, article_page: str  # noqa: F811
+) -> None:
+    await browser.open(article_page)
+    await browser.find("#khabar-text")  # the box was open when the reader came
+    await command(fake, world, f"/close {site.token}", "بسته شد")
+    await site.khabar.settle()
+    await _write(browser, "مینا", MINE)
+    told = await browser.wait_for_text(".khabar-status", "بسته")
+    assert t.INVALID not in told and t.WIDGET["network"] not in told
+    assert "khabar-bad" in str(await browser.script("return document.querySelector('.khabar-status').className"))
+    assert await _value(browser, "#khabar-text") == MINE
+
+
+@pytest.mark.parametrize("extra", [{"rate_limit_comments": "1", "rate_limit_window_seconds": "600"}])
+async def test_too_many_comments_tell_the_wait_and_keep_what_was_typed(
+    site: Site, browser: Page, article_page: str  # noqa: F811
+) -> None:
+    await browser.open(article_page)
+    await _write(browser, "مینا", MINE)
+    await browser.wait_for_text(".khabar-status", "شمارهٔ پیگیری")
+    assert await _value(browser, "#khabar-text") == ""
+    await browser.type("#khabar-text", AGAIN)
+    await _solve(browser)
+    await browser.click(".khabar-send")
+    told = await browser.wait_for_text(".khabar-status", "۱۰ دقیقه")  # the API's Persian wait (Retry-After 600)
+    assert "شمارهٔ پیگیری" not in told and t.WIDGET["network"] not in told
+    assert "khabar-bad" in str(await browser.script("return document.querySelector('.khabar-status').className"))
+    assert await _value(browser, "#khabar-text") == AGAIN
+    assert await _value(browser, "#khabar-name") == "مینا"
