@@ -37,6 +37,7 @@
     this.byId = {};
     this.parent = null;
     this.captchaId = null;
+    this.open = true;
   }
 
   Box.prototype.start = function () {
@@ -60,8 +61,9 @@
     found.then(function (token) {
       if (!token) { self.note.textContent = T.no_article; return; }
       self.token = token;
-      self.load(true);
-      self.form();
+      return self.load(true).then(function (open) {
+        if (open) { self.form(); } else { self.closedNote(); }
+      });
     }).catch(function () { self.note.textContent = T.load_failed; });
   };
 
@@ -74,11 +76,14 @@
     });
   };
 
+  /* Loads one page of comments; resolves to whether the article takes comments (README's comments_open;
+     when the read fails the box stays open, as the server decides on every post anyway). */
   Box.prototype.load = function (fresh) {
     var self = this;
     if (fresh) { self.page = 1; self.list.textContent = ""; self.byId = {}; }
     return api("/api/v1/articles/" + encodeURIComponent(self.token) + "/comments?page=" + self.page).then(function (r) {
-      if (r.status !== 200) { self.note.textContent = T.load_failed; return; }
+      if (r.status !== 200) { self.note.textContent = T.load_failed; return self.open; }
+      if (fresh) { self.open = !(r.body.article && r.body.article.comments_open === false); }
       var items = r.body.comments || [];
       self.heading.textContent = T.heading + " (" + fill(T.count, { n: fa(r.body.total || 0) }) + ")";
       items.forEach(function (c) { self.byId[c.id] = c; });
@@ -86,7 +91,15 @@
       self.note.textContent = r.body.total ? "" : T.empty;
       self.note.hidden = !!r.body.total;
       self.more.hidden = !(r.body.page < r.body.pages);
-    }).catch(function () { self.note.textContent = T.load_failed; });
+      return self.open;
+    }).catch(function () { self.note.textContent = T.load_failed; return self.open; });
+  };
+
+  /* An article closed by a moderator or by its open hours: its comments stay, the form gives way to a note. */
+  Box.prototype.closedNote = function () {
+    var note = el("p", "khabar-closed", T.closed);
+    note.id = "khabar-closed";
+    this.section.append(note);
   };
 
   Box.prototype.item = function (c) {
@@ -102,6 +115,7 @@
     var parent = c.parent_id ? self.byId[c.parent_id] : null;
     if (parent) { li.append(el("p", "khabar-quote", fill(T.in_reply_to, { excerpt: excerpt(parent.text) }))); }
     li.append(el("p", "khabar-text", c.text));
+    if (!self.open) { return li; }  // no form to reply in
     var reply = el("button", "khabar-reply", T.reply);
     reply.type = "button";
     reply.setAttribute("aria-label", fill(T.reply_label, { author: c.author }));
@@ -186,9 +200,20 @@
     }).catch(function () { self.say(T.network, false); });
   };
 
-  Box.prototype.say = function (text, ok) {
-    this.status.textContent = text;
-    this.status.className = "khabar-status " + (ok ? "khabar-ok" : "khabar-bad");
+  Box.prototype.say = function (text, ok, errors) {
+    var self = this;
+    self.status.textContent = text;
+    self.status.className = "khabar-status " + (ok ? "khabar-ok" : "khabar-bad");
+    var fields = { author: self.name, text: self.text, captcha_answer: self.answer };
+    Object.keys(fields).forEach(function (k) { fields[k].removeAttribute("aria-invalid"); });
+    if (!errors || typeof errors !== "object") { return; }
+    var list = el("ul", "khabar-errors");
+    Object.keys(errors).forEach(function (k) {
+      if (typeof errors[k] !== "string" || !errors[k]) { return; }
+      list.append(el("li", "", errors[k]));
+      if (Object.prototype.hasOwnProperty.call(fields, k)) { fields[k].setAttribute("aria-invalid", "true"); }
+    });
+    if (list.childNodes.length) { self.status.append(list); }
   };
 
   Box.prototype.submit = function () {
@@ -205,7 +230,7 @@
     post("/api/v1/articles/" + encodeURIComponent(self.token) + "/comments", data).then(function (r) {
       keep(r.body.identity);
       var ok = r.status === 202;
-      self.say(r.body.message || T.network, ok);
+      self.say(r.body.message || T.network, ok, r.status === 400 ? r.body.errors : null);
       if (ok) { self.text.value = ""; self.replyTo(null); }
     }).catch(function () { self.say(T.network, false); }).then(function () {
       self.send.disabled = false;
