@@ -1,0 +1,63 @@
+"""The khabar command with wrong input an operator can give: one line per problem, no traceback, no secret."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+from pathlib import Path
+
+from fakegram.control import FakeTelegram
+from tests.test_cli import TOKEN, khabar
+
+ARTICLE = {"title": "افزایش قیمت نان در تهران", "link": "https://example.com/news/1"}
+
+
+def _bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {"KHABAR_BOT_TOKEN": TOKEN, "KHABAR_CHANNEL": "-1001", "KHABAR_MODERATOR_CHAT": "-1002",
+            "KHABAR_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'k.db'}", **extra}
+
+
+def _article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.json"
+    path.write_text(json.dumps(ARTICLE, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines, result.stdout
+    return lines[-1]
+
+
+async def test_post_with_a_refused_token_does_not_print_the_token(fake: FakeTelegram, tmp_path: Path) -> None:
+    env = _bot_env(tmp_path, KHABAR_BOT_API_URL=fake.base_url)  # TOKEN is not the fake's token: refused
+    result = await asyncio.to_thread(khabar, "post", str(_article(tmp_path)), "--yes", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    line = _one_line(result)
+    assert line.startswith("khabar post: Telegram refused: ") and "***" in line, line
+    assert TOKEN not in result.stdout + result.stderr
+    assert TOKEN.split(":")[1] not in result.stdout + result.stderr
+
+
+def test_post_with_telegram_unreachable_says_so_and_names_the_settings(tmp_path: Path) -> None:
+    env = _bot_env(tmp_path, KHABAR_BOT_API_URL="http://127.0.0.1:9/bot")  # port 9: nothing listens
+    result = khabar("post", str(_article(tmp_path)), "--yes", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    line = _one_line(result)
+    assert line.startswith("khabar post: Telegram could not be reached"), line
+    assert "KHABAR_PROXY_URL" in line and "refused" not in line
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_doctor_with_a_dead_proxy_blames_the_network_not_the_token(tmp_path: Path) -> None:
+    env = _bot_env(tmp_path, KHABAR_PROXY_URL="http://editor:s3cretProxyPw@127.0.0.1:1")
+    result = khabar("doctor", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    out = result.stdout + result.stderr
+    assert "Traceback" not in out
+    assert "✗ Telegram can be reached (" in result.stdout
+    assert "KHABAR_PROXY_URL" in result.stdout and "KHABAR_BOT_API_URL" in result.stdout
+    assert "token works" not in result.stdout and "@BotFather" not in result.stdout
+    assert "s3cretProxyPw" not in out and TOKEN not in out
