@@ -7,6 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from fakegram.control import FakeTelegram
 from tests.test_cli import TOKEN, khabar
 
@@ -61,3 +63,18 @@ def test_doctor_with_a_dead_proxy_blames_the_network_not_the_token(tmp_path: Pat
     assert "KHABAR_PROXY_URL" in result.stdout and "KHABAR_BOT_API_URL" in result.stdout
     assert "token works" not in result.stdout and "@BotFather" not in result.stdout
     assert "s3cretProxyPw" not in out and TOKEN not in out
+
+
+def _garbage(tmp_path: Path) -> dict[str, str]:
+    path = tmp_path / "garbage.db"
+    path.write_text("hello\n", encoding="utf-8")
+    return {"KHABAR_DATABASE_URL": f"sqlite:///{path}"}
+
+
+@pytest.mark.parametrize("command", [["db", "current"], ["db", "upgrade"], ["learn", "-"],
+                                     ["export", "--from", "2026-12-02"], ["feeds", "list"]])
+def test_a_file_that_is_not_a_database_is_one_line_naming_the_setting(tmp_path: Path, command: list[str]) -> None:
+    result = khabar(*command, cwd=tmp_path, env=_garbage(tmp_path), stdin='{"text": "x", "decision": "approved"}\n')
+    assert result.returncode == 2
+    assert _one_line(result) == ("KHABAR_DATABASE_URL: the file is not a usable SQLite database (file is not a "
+                                 "database): point it at the bot's database, or at a new file")
