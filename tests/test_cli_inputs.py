@@ -78,3 +78,33 @@ def test_a_file_that_is_not_a_database_is_one_line_naming_the_setting(tmp_path: 
     assert result.returncode == 2
     assert _one_line(result) == ("KHABAR_DATABASE_URL: the file is not a usable SQLite database (file is not a "
                                  "database): point it at the bot's database, or at a new file")
+
+
+def _upgraded(tmp_path: Path) -> None:
+    assert khabar("db", "upgrade", cwd=tmp_path).returncode == 0
+
+
+def test_learn_from_a_folder_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = khabar("learn", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert _one_line(result) == f"khabar learn: {tmp_path}: cannot read the file: Is a directory"
+
+
+@pytest.mark.parametrize("where", ["missing", "folder"])
+def test_export_to_a_bad_path_is_one_line_exit_2(tmp_path: Path, where: str) -> None:
+    _upgraded(tmp_path)
+    out = str(tmp_path / "no-such-dir" / "x.csv") if where == "missing" else str(tmp_path)
+    why = "No such file or directory" if where == "missing" else "Is a directory"
+    result = khabar("export", "--from", "2026-12-02", "--out", out, cwd=tmp_path)
+    assert result.returncode == 2
+    assert _one_line(result) == f"khabar export: {out}: cannot write the file: {why}"
+
+
+@pytest.mark.parametrize("where", ["missing", "folder"])
+def test_words_export_to_a_bad_path_is_one_line_exit_2(tmp_path: Path, where: str) -> None:
+    _upgraded(tmp_path)
+    out = str(tmp_path / "no-such-dir" / "x.csv") if where == "missing" else str(tmp_path)
+    why = "No such file or directory" if where == "missing" else "Is a directory"
+    result = khabar("words", "export", "--out", out, cwd=tmp_path)
+    assert result.returncode == 2
+    assert _one_line(result) == f"khabar words export: {out}: cannot write the file: {why}"
