@@ -108,3 +108,13 @@ def test_words_export_to_a_bad_path_is_one_line_exit_2(tmp_path: Path, where: st
     result = khabar("words", "export", "--out", out, cwd=tmp_path)
     assert result.returncode == 2
     assert _one_line(result) == f"khabar words export: {out}: cannot write the file: {why}"
+
+
+def test_backup_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
+    _upgraded(tmp_path)
+    target = tmp_path / "bk" / "b1.db"
+    result = khabar("backup", str(target), cwd=tmp_path)
+    assert result.returncode == 2
+    assert _one_line(result) == (f"khabar backup: the folder {tmp_path / 'bk'} for b1.db does not exist: "
+                                 "create it or choose another path")
+    assert "khabar.db" not in result.stderr
