@@ -118,3 +118,30 @@ def test_backup_into_a_missing_folder_names_the_folder(tmp_path: Path) -> None:
     assert _one_line(result) == (f"khabar backup: the folder {tmp_path / 'bk'} for b1.db does not exist: "
                                  "create it or choose another path")
     assert "khabar.db" not in result.stderr
+
+
+def _learn(tmp_path: Path, approved: int, rejected: int) -> None:
+    lines = [json.dumps({"text": f"نظر شمارهٔ {i} دربارهٔ قیمت نان", "decision": "approved"}, ensure_ascii=False)
+             for i in range(approved)]
+    lines += [json.dumps({"text": f"توهین شمارهٔ {i} به نویسنده", "decision": "rejected"}, ensure_ascii=False)
+              for i in range(rejected)]
+    result = khabar("learn", "--migrate", "-", cwd=tmp_path, stdin="\n".join(lines) + "\n")
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_no_model_says_the_model_was_left_out(tmp_path: Path) -> None:
+    _learn(tmp_path, 20, 20)
+    used = khabar("check", cwd=tmp_path, stdin="سلام\n")
+    assert "using the model learned from 40 decisions" in used.stderr, used.stderr
+    result = khabar("check", "--no-model", cwd=tmp_path, stdin="سلام\n")
+    assert result.returncode == 0
+    assert "khabar check: the learned model is left out (--no-model): the rules alone" in result.stderr
+    assert "no learned model" not in result.stderr
+
+
+def test_check_with_too_few_decisions_gives_the_counts(tmp_path: Path) -> None:
+    _learn(tmp_path, 3, 2)
+    result = khabar("check", cwd=tmp_path, stdin="سلام\n")
+    assert result.returncode == 0
+    assert ("khabar check: the learned model has too few decisions yet (3 approved, 2 rejected; it needs 20 of "
+            "each, see `khabar learn`): the rules alone") in result.stderr, result.stderr
