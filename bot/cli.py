@@ -57,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"khabar: configuration error:\nKHABAR_DATABASE_URL: {exc}\n")
         return 2
     except Exception as exc:
+        if _is_not_a_database(exc):
+            sys.stderr.write(f"khabar: configuration error:\nKHABAR_DATABASE_URL: the file is not a usable SQLite "
+                             f"database ({_db_reason(exc)}): point it at the bot's database, or at a new file\n")
+            return 2
         if not _is_database_error(exc):
             raise
         sys.stderr.write(f"khabar: the database cannot be used ({type(exc).__name__}: {exc}).\n"
@@ -71,6 +75,22 @@ def _is_database_error(exc: BaseException) -> bool:
     return isinstance(exc, OperationalError | InterfaceError | ConnectionError) or (
         isinstance(exc, OSError) and exc.errno is not None and "connect" in str(exc).lower()
     )
+
+
+def _is_not_a_database(exc: BaseException) -> bool:
+    """SQLite's "file is not a database" or "malformed" (sqlite3.DatabaseError itself, not a subclass): bad input."""
+    import sqlite3
+
+    from sqlalchemy.exc import DatabaseError
+
+    cause = exc.orig if isinstance(exc, DatabaseError) else exc
+    return type(cause) is sqlite3.DatabaseError
+
+
+def _db_reason(exc: BaseException) -> str:
+    from sqlalchemy.exc import DatabaseError
+
+    return str(exc.orig if isinstance(exc, DatabaseError) else exc)
 
 
 def _settings_file(args: argparse.Namespace) -> None:

@@ -33,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
     """Back up the database the settings name; exit 0 when FILE holds a good copy."""
     settings = load_settings(env_file=args.env_file)
     target = Path(args.file)
+    if not target.parent.is_dir():  # checked first: SQLite's own message would blame the source
+        sys.stderr.write(f"khabar backup: the folder {target.parent} for {target.name} does not exist: create it "
+                         "or choose another path\n")
+        return 2
     try:
         if is_sqlite(settings.database_url):
             return _sqlite(backup.sqlite_file(settings.database_url), target)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.checks.learned import Counts
+from bot.checks.learned import MIN_EACH, Counts
 from bot.settings import load_settings
 
 
@@ -69,6 +69,14 @@ def run(args: argparse.Namespace) -> int:
             f"khabar check: using the model learned from {counts.approved_docs + counts.rejected_docs:,} decisions "
             f"({counts.approved_docs:,} approved, {counts.rejected_docs:,} rejected) in the database\n"
         )
+    elif args.no_model:
+        sys.stderr.write("khabar check: the learned model is left out (--no-model): the rules alone\n")
+    elif counts is not None and counts.approved_docs + counts.rejected_docs > 0:
+        sys.stderr.write(
+            f"khabar check: the learned model has too few decisions yet ({counts.approved_docs:,} approved, "
+            f"{counts.rejected_docs:,} rejected; it needs {MIN_EACH} of each, see `khabar learn`): the rules alone\n"
+        )
+        counts = None
     else:
         sys.stderr.write("khabar check: no learned model in the database (see `khabar learn`): the rules alone\n")
         counts = None

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, ChatFullInfo, ChatMemberAdministrator, ChatMemberOwner
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 
 from bot.logs import TOKEN_RE
-from bot.network import telegram_request
+from bot.network import proxy_secrets, telegram_request
 from bot.settings import Settings, load_settings
 from storage import migrate
 
@@ -107,8 +107,10 @@ async def _moderators(bot: Bot, settings: Settings, chat_id: int) -> list[Check]
 
 
 def _redact(text: str, settings: Settings) -> str:
-    """Telegram's (and PTB's) error text with the token taken out: some of them quote it back."""
-    return TOKEN_RE.sub("***", text.replace(settings.token, "***"))
+    """Telegram's (and PTB's) error text with the token and proxy passwords taken out: some quote them back."""
+    for secret in [settings.token, *proxy_secrets(settings)]:
+        text = text.replace(secret, "***")
+    return TOKEN_RE.sub("***", text)
 
 
 async def diagnose(settings: Settings) -> list[Check]:
@@ -131,6 +133,13 @@ async def diagnose(settings: Settings) -> list[Check]:
             checks += found
             if mods is not None:
                 checks += await _moderators(bot, settings, mods.id)
+    except NetworkError as exc:  # TimedOut included; BadRequest is an answer from Telegram, not a network fault
+        if isinstance(exc, BadRequest):
+            checks.append(Check(False, f"token works ({_redact(exc.message, settings)})",
+                                "copy the token again from @BotFather (/mybots → API Token); check KHABAR_BOT_API_URL"))
+        else:
+            checks.append(Check(False, f"Telegram can be reached ({_redact(exc.message, settings)})",
+                                "check the network, KHABAR_PROXY_URL (is the proxy running?) and KHABAR_BOT_API_URL"))
     except TelegramError as exc:
         checks.append(Check(False, f"token works ({_redact(exc.message, settings)})",
                             "copy the token again from @BotFather (/mybots → API Token); check KHABAR_BOT_API_URL"))

@@ -82,12 +82,33 @@ async def _export(settings: Settings, args: argparse.Namespace, window: Any) -> 
             sys.stderr.write(f"exported {len(records)} comments…\n")
     finally:
         await db.close()
-    _write(records, args.format, args.out)
+    try:
+        _write(records, args.format, args.out)
+    except OSError as exc:
+        sys.stderr.write(f"khabar export: {args.out}: cannot write the file: {exc.strerror or exc}\n")
+        return 2
     sys.stderr.write(f"exported {len(records)} comments\n")
     return 0
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would read as a formula gets a leading ``'``; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _write(records: list[dict[str, Any]], fmt: str, out: str | None) -> None:
+    """Write the records as JSON (exactly as stored) or as CSV for Excel (UTF-8 with a BOM).
+
+    CSV injection: readers write the author names and comment texts, and Excel runs a cell that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return as a formula. In the CSV only, such a text cell is
+    prefixed with a single quote ``'`` (the usual OWASP advice: Excel shows the text, not a formula); a
+    negative number is not a text cell and stays as it is. The JSON output is never altered.
+    """
     buffer = io.StringIO()
     if fmt == "json":
         json.dump(records, buffer, ensure_ascii=False, indent=2)
@@ -95,7 +116,7 @@ def _write(records: list[dict[str, Any]], fmt: str, out: str | None) -> None:
     else:
         writer = csv.DictWriter(buffer, fieldnames=export_rows.COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({key: _csv_cell(value) for key, value in record.items()} for record in records)
     text = buffer.getvalue()
     if out:
         bom = "\ufeff" if fmt == "csv" else ""  # Excel needs the BOM to read UTF-8

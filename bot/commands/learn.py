@@ -89,11 +89,16 @@ def run(args: argparse.Namespace) -> int:
         return asyncio.run(_learn(settings, sys.stdin, "standard input", args.migrate))
     path = Path(args.file)
     try:
-        with path.open(encoding="utf-8") as handle:
-            return asyncio.run(_learn(settings, handle, str(path), args.migrate))
+        handle = path.open(encoding="utf-8")
     except FileNotFoundError:
         sys.stderr.write(f"khabar learn: no such file: {path}\n")
         return 1
+    except OSError as exc:  # a folder, no permission: the operator named the wrong thing
+        sys.stderr.write(f"khabar learn: {path}: cannot read the file: {exc.strerror or exc}\n")
+        return 2
+    try:
+        with handle:
+            return asyncio.run(_learn(settings, handle, str(path), args.migrate))
     except UnicodeDecodeError:
         sys.stderr.write(f"khabar learn: {path} is not UTF-8 text\n")
         return 1

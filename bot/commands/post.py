@@ -76,9 +76,10 @@ def _preview(settings: Settings, draft: Any) -> str:
 
 async def _store(settings: Settings, draft: Any) -> int:
     from telegram import Bot
-    from telegram.error import TelegramError
+    from telegram.error import BadRequest, NetworkError, TelegramError
 
     from bot.app import resolve_chat
+    from bot.commands.doctor import _redact
     from bot.network import telegram_request
     from bot.publishing.articles import Target, add_article
     from storage.db import Database
@@ -88,8 +89,15 @@ async def _store(settings: Settings, draft: Any) -> int:
         async with Bot(settings.token, base_url=settings.bot_api_url, request=telegram_request(settings)) as bot:
             sys.stdout.write(f"bot: @{bot.username}\n")
             channel = await resolve_chat(bot, settings.channel)
+    except NetworkError as exc:  # TimedOut is one; BadRequest is Telegram answering
+        if isinstance(exc, BadRequest):
+            sys.stderr.write(f"khabar post: Telegram refused: {_redact(str(exc), settings)}\n")
+            return 1
+        sys.stderr.write(f"khabar post: Telegram could not be reached ({_redact(str(exc), settings)}): "
+                         "check KHABAR_PROXY_URL, KHABAR_BOT_API_URL and the network\n")
+        return 1
     except TelegramError as exc:
-        sys.stderr.write(f"khabar post: Telegram refused: {exc}\n")
+        sys.stderr.write(f"khabar post: Telegram refused: {_redact(str(exc), settings)}\n")
         return 1
     if channel is None:
         raise ConfigError("KHABAR_CHANNEL is not set: the channel's @username or numeric id")

@@ -36,8 +36,12 @@ def run(args: argparse.Namespace) -> int:
     if args.words_action == "export":
         text, count = asyncio.run(_export(settings))
         if args.out:
-            with open(args.out, "w", encoding="utf-8", newline="") as handle:
-                handle.write("\ufeff" + text)  # Excel needs the BOM to read UTF-8
+            try:
+                with open(args.out, "w", encoding="utf-8", newline="") as handle:
+                    handle.write("\ufeff" + text)  # Excel needs the BOM to read UTF-8
+            except OSError as exc:
+                sys.stderr.write(f"khabar words export: {args.out}: cannot write the file: {exc.strerror or exc}\n")
+                return 2
         else:
             sys.stdout.write(text)
         sys.stderr.write(f"exported {count} entries\n")
