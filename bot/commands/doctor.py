@@ -106,7 +106,7 @@ async def _moderators(bot: Bot, settings: Settings, chat_id: int) -> list[Check]
     return out
 
 
-def _redact(text: str, settings: Settings) -> str:
+def redact(text: str, settings: Settings) -> str:
     """Telegram's (and PTB's) error text with the token and proxy passwords taken out: some quote them back."""
     for secret in [settings.token, *proxy_secrets(settings)]:
         text = text.replace(secret, "***")
@@ -135,13 +135,13 @@ async def diagnose(settings: Settings) -> list[Check]:
                 checks += await _moderators(bot, settings, mods.id)
     except NetworkError as exc:  # TimedOut included; BadRequest is an answer from Telegram, not a network fault
         if isinstance(exc, BadRequest):
-            checks.append(Check(False, f"token works ({_redact(exc.message, settings)})",
+            checks.append(Check(False, f"token works ({redact(exc.message, settings)})",
                                 "copy the token again from @BotFather (/mybots → API Token); check KHABAR_BOT_API_URL"))
         else:
-            checks.append(Check(False, f"Telegram can be reached ({_redact(exc.message, settings)})",
+            checks.append(Check(False, f"Telegram can be reached ({redact(exc.message, settings)})",
                                 "check the network, KHABAR_PROXY_URL (is the proxy running?) and KHABAR_BOT_API_URL"))
     except TelegramError as exc:
-        checks.append(Check(False, f"token works ({_redact(exc.message, settings)})",
+        checks.append(Check(False, f"token works ({redact(exc.message, settings)})",
                             "copy the token again from @BotFather (/mybots → API Token); check KHABAR_BOT_API_URL"))
     rev = await migrate.current_revision(settings.database_url)
     head = migrate.head_revision()

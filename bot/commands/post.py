@@ -79,7 +79,7 @@ async def _store(settings: Settings, draft: Any) -> int:
     from telegram.error import BadRequest, NetworkError, TelegramError
 
     from bot.app import resolve_chat
-    from bot.commands.doctor import _redact
+    from bot.commands.doctor import redact
     from bot.network import telegram_request
     from bot.publishing.articles import Target, add_article
     from storage.db import Database
@@ -91,13 +91,13 @@ async def _store(settings: Settings, draft: Any) -> int:
             channel = await resolve_chat(bot, settings.channel)
     except NetworkError as exc:  # TimedOut is one; BadRequest is Telegram answering
         if isinstance(exc, BadRequest):
-            sys.stderr.write(f"khabar post: Telegram refused: {_redact(str(exc), settings)}\n")
+            sys.stderr.write(f"khabar post: Telegram refused: {redact(str(exc), settings)}\n")
             return 1
-        sys.stderr.write(f"khabar post: Telegram could not be reached ({_redact(str(exc), settings)}): "
+        sys.stderr.write(f"khabar post: Telegram could not be reached ({redact(str(exc), settings)}): "
                          "check KHABAR_PROXY_URL, KHABAR_BOT_API_URL and the network\n")
         return 1
     except TelegramError as exc:
-        sys.stderr.write(f"khabar post: Telegram refused: {_redact(str(exc), settings)}\n")
+        sys.stderr.write(f"khabar post: Telegram refused: {redact(str(exc), settings)}\n")
         return 1
     if channel is None:
         raise ConfigError("KHABAR_CHANNEL is not set: the channel's @username or numeric id")
