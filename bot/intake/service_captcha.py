@@ -16,6 +16,7 @@ from bot.domain.screen import Screen, keyboard_dict
 from bot.intake.screens import captcha_screen, write_again
 from bot.intake.steps import AnswerShown, CaptchaShown, Edit, GroupNote, Send, Step, Submitted
 from bot.intake.wording import duration, tries
+from bot.moderation import notices
 from bot.outbox import call
 from bot.states import CommentStatus
 from bot.texts import intake as t
@@ -181,7 +182,9 @@ async def receipt_moved(deps: Deps, comment_id: int, chat_id: int, message_id: i
     is now the comment's receipt, so the outcome is written where the author's chat ends (the captcha
     message far above keeps «ثبت شد», which is no longer the last word)."""
     async with deps.db.transaction() as session:
-        await repo.move_receipt(session, comment_id, chat_id, message_id)
+        before = await repo.move_receipt(session, comment_id, chat_id, message_id)
+        if before is not None:  # decided meanwhile (a trusted author, a quick moderator): the outcome moves too
+            await notices.receipt_moved(session, comment_id, chat_id, before, message_id, deps.clock())
 
 
 def submitted(deps: Deps, comment_id: int) -> None:

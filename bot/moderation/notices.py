@@ -258,6 +258,22 @@ def _plan(chat_id: int, state: dict[str, Any], wanted: Wanted | None, receipt: i
     return {**edit, "state": state}
 
 
+async def receipt_moved(session: AsyncSession, comment_id: int, chat_id: int, old_id: int, new_id: int,
+                        now: datetime) -> None:
+    """The comment's receipt is message ``new_id`` now. A first outcome already written into ``old_id`` (the
+    comment was decided while the new receipt was on its way) is written again into the new one, where
+    the author's chat ends, and later outcomes edit that one."""
+    row = await outbox_repo.by_key(session, comment_key(comment_id))
+    if row is None:
+        return  # no outcome yet: it will find the new receipt by itself
+    state = _state(row)
+    if not state.get("receipt") or state.get("message_id") != old_id:
+        return
+    state.update(message_id=new_id, shown=None)
+    await outbox_repo.set_payload(session, row.id, {"method": _STORED, "args": {"chat_id": chat_id}, "state": state})
+    await outbox_repo.wake(session, row.dedupe_key, now)
+
+
 def _state(row: Delivery) -> dict[str, Any]:
     state = row.payload.get("state")
     return dict(state) if isinstance(state, dict) else {}

@@ -267,15 +267,17 @@ async def captcha_context(session: AsyncSession, captcha_id: int) -> CaptchaCont
     return (row[0], row[1], row[2]) if row is not None else None
 
 
-async def move_receipt(session: AsyncSession, comment_id: int, chat_id: int, message_id: int) -> None:
-    """A solved captcha's receipt is shown by another message from now on (a newer one, in the same chat)."""
-    await session.execute(
-        update(Captcha)
-        .where(Captcha.comment_id == comment_id, Captcha.chat_id == chat_id, Captcha.solved_at.is_not(None),
-               or_(Captcha.message_id.is_(None), Captcha.message_id < message_id))
-        .values(message_id=message_id)
-        .execution_options(synchronize_session=False)
-    )
+async def move_receipt(session: AsyncSession, comment_id: int, chat_id: int, message_id: int) -> int | None:
+    """A solved captcha's receipt is shown by another message from now on (a newer one, in the same chat);
+    the message that showed it before (None if none was recorded, or nothing moved)."""
+    where = (Captcha.comment_id == comment_id, Captcha.chat_id == chat_id, Captcha.solved_at.is_not(None),
+             or_(Captcha.message_id.is_(None), Captcha.message_id < message_id))
+    before = (await session.execute(select(Captcha.message_id).where(*where).with_for_update())).first()
+    if before is None:
+        return None
+    await session.execute(update(Captcha).where(*where).values(message_id=message_id)
+                          .execution_options(synchronize_session=False))
+    return int(before[0]) if before[0] is not None else None
 
 
 async def captcha_location(session: AsyncSession, captcha_id: int) -> tuple[int, int] | None:
