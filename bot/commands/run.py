@@ -15,7 +15,7 @@ from telegram import Update
 
 from bot.deps import KhabarApp
 from bot.logs import setup_logging
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import ConfigError, Settings, cannot_listen, load_settings
 from storage import migrate
 
 T = TypeVar("T")
@@ -153,6 +153,10 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"KHABAR_WEBHOOK_URL: Telegram refused the webhook ({exc.message}); check the URL "
                               "(https, ports 443, 80, 88 or 8443) and KHABAR_WEBHOOK_SECRET") from None
         raise ConfigError(f"Telegram refused a start-up request ({exc.message})") from None
+    except OSError as exc:  # PTB registers the webhook, then binds its port: taken, or an address not ours
+        if not args.webhook:
+            raise
+        raise ConfigError(cannot_listen("WEBHOOK", settings.webhook_listen, settings.webhook_port, exc)) from None
     except (NetworkError, TelegramError) as exc:  # Telegram (or a proxy before it) failed during start-up
         error = " ".join(exc.message.split(". Parsing the server response", 1)[0].split())[:300]  # not a whole page
         log.error("Telegram stopped answering during start-up; exiting for a restart", extra={"error": error})

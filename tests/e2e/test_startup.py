@@ -171,16 +171,21 @@ async def test_a_server_that_cannot_listen_names_the_key_to_change(fake: FakeTel
             f"KHABAR_MODERATOR_CHAT={world.mods_chat.id}\nKHABAR_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'k.db'}\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
     env["PYTHONPATH"] = str(Path(__file__).parents[2])
+    port = taken.getsockname()[1]
     cases = [
-        (f"KHABAR_METRICS_PORT={taken.getsockname()[1]}\n", f"KHABAR_METRICS_PORT={taken.getsockname()[1]}: cannot listen"),
+        (f"KHABAR_METRICS_PORT={port}\n", f"KHABAR_METRICS_PORT={port}: cannot listen"),
         # 192.0.2.1 is TEST-NET-1 (RFC 5737): no machine has it
         (f"KHABAR_WEB_PORT={free_port()}\nKHABAR_WEB_LISTEN=192.0.2.1\n", "KHABAR_WEB_LISTEN=192.0.2.1: cannot listen there"),
+        # webhook mode: PTB registers the webhook with Telegram, then binds its port
+        (f"KHABAR_WEBHOOK_URL=https://news.example/tg\nKHABAR_WEBHOOK_SECRET=a_secret_value\nKHABAR_WEBHOOK_PORT={port}\n",
+         f"KHABAR_WEBHOOK_PORT={port}: cannot listen"),
     ]
     try:
         for extra, expected in cases:
             (tmp_path / ".env").write_text(base + extra, encoding="utf-8")
+            mode = ["--webhook"] if "WEBHOOK_URL" in extra else []
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", "--migrate", cwd=tmp_path, env=env,
+                sys.executable, "-m", "bot.cli", "run", "--migrate", *mode, cwd=tmp_path, env=env,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             )
             _out, err = await asyncio.wait_for(proc.communicate(), 60)
