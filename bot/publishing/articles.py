@@ -183,7 +183,10 @@ async def on_post_failed(moderators_chat: int, session: AsyncSession, row: Deliv
     if row.article_id is None:
         return
     instead = row.payload.get(TEXT_INSTEAD)
-    if isinstance(instead, dict) and any(word in error.lower() for word in _IMAGE_REFUSED):
+    # Only Telegram's answer about the image itself, to a send that surely did not post (an uncertain
+    # attempt may have posted the photo after all: a text post beside it would be a second post).
+    about_image = any(word in error.lower() for word in _IMAGE_REFUSED) and "button" not in error.lower()
+    if isinstance(instead, dict) and about_image and not row.uncertain and not error.startswith("gave up"):
         await outbox.enqueue(session, kind=MessageKind.ARTICLE_POST, dedupe_key=f"article-text:{row.article_id}",
                              chat_key=row.chat_key, payload={**instead, "shown_count": row.payload.get("shown_count", 0)},
                              now=now, article_id=row.article_id)

@@ -41,3 +41,4 @@ async def test_a_photo_post_the_channel_refuses_still_fails_and_is_reported(fake
     assert (await article(khabar, article_id)).delivery_state == "failed"
     (report,) = fake.bot_messages(world.mods_chat)
     assert "خبر با عکس" in (report.text or "")
+
