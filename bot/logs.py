@@ -50,7 +50,8 @@ class TelegramAnswerFilter(logging.Filter):
         """Fold a Telegram error's traceback from PTB's own loggers into the message."""
         if record.exc_info and record.name.startswith("telegram"):
             error = record.exc_info[1]
-            if isinstance(error, ValueError) and record.name.startswith("telegram.request"):
+            if (isinstance(error, ValueError) and record.name.startswith("telegram.request")
+                    and str(record.msg).startswith("Can not load invalid JSON data")):
                 # Not JSON: a proxy's or gateway's error page (nginx's HTML 502) instead of the Bot API. PTB
                 # logs the whole page with a traceback, then raises a NetworkError the caller handles.
                 args = record.args if isinstance(record.args, tuple) else ()
@@ -60,7 +61,9 @@ class TelegramAnswerFilter(logging.Filter):
                 record.levelno, record.levelname = logging.WARNING, "WARNING"
                 record.exc_info = None
                 record.exc_text = None
-            elif isinstance(error, TelegramError):
+            elif isinstance(error, TelegramError) and record.getMessage().startswith("Network Retry Loop"):
+                # Only PTB's start-up retry loop (a refused webhook): an error handler's own failure keeps
+                # its traceback, it may be a bug.
                 record.msg = f"{record.getMessage()} ({type(error).__name__}: {error.message})"
                 record.args = None
                 record.exc_info = None

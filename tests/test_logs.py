@@ -31,3 +31,29 @@ def test_plain_lines_append_fields() -> None:
     setup_logging("INFO", "plain", stream=out)
     logging.getLogger("khabar.test").warning("retry", extra={"delivery_id": 3})
     assert "WARNING khabar.test: retry delivery_id=3" in out.getvalue()
+
+
+def test_only_ptbs_start_up_retry_loop_and_gateway_pages_lose_their_tracebacks() -> None:
+    """A refused webhook in PTB's retry loop and a proxy's HTML page are Telegram's answers: one line each.
+    Any other traceback PTB logs (an error handler failing: maybe a bug) is kept whole."""
+    from telegram.error import BadRequest
+
+    out = io.StringIO()
+    setup_logging("INFO", "plain", stream=out)
+    try:
+        json.loads("<html><title>502 Bad Gateway</title></html>")
+    except ValueError:
+        logging.getLogger("telegram.request.BaseRequest").exception(
+            'Can not load invalid JSON data: "%s"', "<html>\r\n<title>502 Bad Gateway</title></html>")
+    ptb = logging.getLogger("telegram.ext.Updater")
+    for message in ("Network Retry Loop (Bootstrap Set Webhook): Failed run number 0 of 0. Aborting.",
+                    "An error was raised and an uncaught error was raised while handling the error"):
+        try:
+            raise BadRequest("Bad webhook: webhook can be set up only on ports 80, 88, 443 or 8443")
+        except BadRequest:
+            ptb.exception(message)
+    text = out.getvalue()
+    first, second = text.split("An error was raised", 1)
+    assert "Traceback" not in first and "(BadRequest: Bad webhook" in first
+    assert "WARNING telegram.request.BaseRequest: the Bot API answered with something that is not JSON" in first
+    assert "Traceback" in second  # kept: not Telegram's answer to the start-up loop

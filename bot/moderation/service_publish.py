@@ -62,7 +62,7 @@ async def publication_row(
     payload = call(
         "send_message",
         chat_id=article.discussion_chat_id,
-        text=t.PUBLISHED.format(name=html.escape(clip(name, 64)), text=html.escape(clip_units(comment.text, THREAD_UNITS))),
+        text=t.PUBLISHED.format(name=html.escape(clip_units(name, 64)), text=html.escape(clip_units(comment.text, THREAD_UNITS))),
         reply_to=reply_to,
         no_preview=True,
         **under_parent,
