@@ -19,7 +19,7 @@ from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource
 PREFIX = "KHABAR_"
 TELEGRAM_API = "https://api.telegram.org/bot"
 _HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*")
-_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's public usernames
+_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")  # Telegram's public usernames (4: Fragment's collectible ones)
 # Where ``khabar`` looks for its settings file when --env-file is not given (read from the environment).
 ENV_FILE_VARIABLE = PREFIX + "ENV_FILE"
 Action = Literal["reject", "review", "allow"]
@@ -234,7 +234,7 @@ class Settings(BaseSettings):
         try:
             int(value)
         except ValueError as exc:
-            raise ValueError("must be a numeric chat id (e.g. -1001234567890) or a public @username (5 to 32 "
+            raise ValueError("must be a numeric chat id (e.g. -1001234567890) or a public @username (4 to 32 "
                              "letters, digits or _; `khabar chats` lists the ids of the chats the bot is in)") from exc
         return value
 

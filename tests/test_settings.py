@@ -29,8 +29,9 @@ def test_env_file_is_read_and_mapping_wins(tmp_path: Path) -> None:
 
 def test_a_username_too_short_for_telegram_says_what_a_username_is() -> None:
     with pytest.raises(ConfigError) as err:
-        load_settings({"KHABAR_MODERATOR_CHAT": "@mods"}, env_file=None)
-    assert "5 to 32" in str(err.value) and "khabar chats" in str(err.value)
+        load_settings({"KHABAR_MODERATOR_CHAT": "@mod"}, env_file=None)
+    assert "4 to 32" in str(err.value) and "khabar chats" in str(err.value)
+    assert load_settings({"KHABAR_MODERATOR_CHAT": "@mods"}, env_file=None).moderator_chat == "@mods"  # Fragment
     assert load_settings({"KHABAR_CHANNEL": "@khabar_news"}, env_file=None).channel == "@khabar_news"
 
 
@@ -51,7 +52,7 @@ def test_postgres_url_is_normalised() -> None:
         ({"KHABAR_WEBHOOK_PORT": "http"}, "KHABAR_WEBHOOK_PORT"),
         ({"KHABAR_MODERATORS": "ali,reza"}, "KHABAR_MODERATORS"),
         ({"KHABAR_CHANNEL": "news channel"}, "KHABAR_CHANNEL"),
-        ({"KHABAR_MODERATOR_CHAT": "@mods"}, "KHABAR_MODERATOR_CHAT"),  # too short for a Telegram username
+        ({"KHABAR_MODERATOR_CHAT": "@mod"}, "KHABAR_MODERATOR_CHAT"),  # too short for a Telegram username
         ({"KHABAR_WEB_LISTEN": "999.1.1.1"}, "KHABAR_WEB_LISTEN"),
         ({"KHABAR_METRICS_LISTEN": "http://0.0.0.0"}, "KHABAR_METRICS_LISTEN"),
         ({"KHABAR_WEBHOOK_LISTEN": "0.0.0.0:8443"}, "KHABAR_WEBHOOK_LISTEN"),
