@@ -59,7 +59,7 @@ async def wait_for_telegram(settings: Settings, *, give_up_after: float | None =
     supervisor does not have to restart Khabar in a loop. ``give_up_after`` (seconds) bounds the wait.
     """
     from telegram import Bot
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import InvalidToken, TelegramError
 
     from bot.network import telegram_request
 
@@ -75,7 +75,7 @@ async def wait_for_telegram(settings: Settings, *, give_up_after: float | None =
                 f"KHABAR_BOT_TOKEN: Telegram ({settings.bot_api_url}) refused the token. Copy it again from "
                 "@BotFather (/mybots → API Token); if you use a local Bot API server, check KHABAR_BOT_API_URL."
             ) from None
-        except NetworkError as exc:  # includes timeouts; BadRequest cannot come from getMe
+        except TelegramError as exc:  # timeouts, 5xx, a proxy's 403 or 429: waited for like an outage
             error = " ".join(exc.message.split(". Parsing the server response", 1)[0].split())[:300]
             left = None if give_up_after is None else give_up_after - (loop.time() - started)
             if left is not None and left <= 0:

@@ -194,3 +194,25 @@ async def test_a_server_that_cannot_listen_names_the_key_to_change(fake: FakeTel
             assert expected in text and "Traceback" not in text, text[-2000:]
     finally:
         taken.close()
+
+
+async def test_a_proxy_refusing_get_me_is_waited_for_without_a_traceback(fake: FakeTelegram, world: World,
+                                                                         tmp_path: Path) -> None:
+    """A proxy answering 403 (or Telegram a 429) to getMe at start is waited for like an outage; with
+    --wait-for-telegram it gives up with one line, exit 2, no traceback."""
+    fake.faults.add("getMe", "403", times=None, description="Forbidden: proxy authentication required")
+    (tmp_path / ".env").write_text(
+        f"KHABAR_BOT_TOKEN={fake.token}\nKHABAR_BOT_API_URL={fake.base_url}\nKHABAR_CHANNEL={world.channel.id}\n"
+        f"KHABAR_MODERATOR_CHAT={world.mods_chat.id}\nKHABAR_DATABASE_URL=sqlite+aiosqlite:///{tmp_path / 'k.db'}\n",
+        encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env["PYTHONPATH"] = str(Path(__file__).parents[2])
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", "--migrate", "--wait-for-telegram", "2", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _out, err = await asyncio.wait_for(proc.communicate(), 60)
+    text = err.decode()
+    assert proc.returncode == 2, text[-2000:]
+    assert "not reachable yet; retrying" in text and "did not answer within 2 s" in text
+    assert "proxy authentication required" in text and "Traceback" not in text, text[-2000:]
