@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.domain.message_kinds import MessageKind
 from bot.moderation.card import clip, clip_units
 from bot.outbox import REPLY_INSTEAD, call
+from bot.publishing.post_format import utf16_len
 from bot.states import CommentStatus
 from bot.texts import moderation as t
 from bot.texts import web as web_texts
@@ -23,9 +24,15 @@ from storage.repos import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
-# A comment's room in its thread message: Telegram's 4,096 UTF-16 units less the name line. A comment
-# within KHABAR_MAX_COMMENT_LENGTH (up to 4,000 characters) can still be longer in units if it has emoji.
-THREAD_UNITS = 4096 - 80
+# A thread message holds Telegram's 4,096 UTF-16 units. A comment within KHABAR_MAX_COMMENT_LENGTH (up to
+# 4,000 characters) can still be longer in units if it has emoji, and so can a name of 64 characters.
+THREAD_UNITS = 4096
+
+
+def _thread_text(name: str, text: str) -> str:
+    """The comment's message in the thread: its author's name line, then the text cut to what is left."""
+    head = t.PUBLISHED.format(name=name, text="").replace("<b>", "").replace("</b>", "")  # as Telegram counts
+    return t.PUBLISHED.format(name=html.escape(name), text=html.escape(clip_units(text, THREAD_UNITS - utf16_len(head))))
 DELETE_WINDOW = timedelta(hours=47, minutes=30)  # Telegram deletes bot messages only within 48 hours
 
 
@@ -62,7 +69,7 @@ async def publication_row(
     payload = call(
         "send_message",
         chat_id=article.discussion_chat_id,
-        text=t.PUBLISHED.format(name=html.escape(clip_units(name, 64)), text=html.escape(clip_units(comment.text, THREAD_UNITS))),
+        text=_thread_text(clip(name, 64), comment.text),
         reply_to=reply_to,
         no_preview=True,
         **under_parent,

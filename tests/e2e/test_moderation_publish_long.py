@@ -27,3 +27,18 @@ async def test_a_long_comment_with_emoji_reaches_the_thread(fake: FakeTelegram, 
     assert shown.startswith("💬 نویسنده:\nنان گران شد 😡") and shown.endswith("…")
     assert len(shown.encode("utf-16-le")) // 2 <= 4096
     assert row.text == text  # the comment itself is kept whole (the article view, the website)
+
+
+@pytest.mark.khabar_settings(max_comment_length="4000")
+async def test_a_fancy_letter_name_and_a_long_comment_still_fit(fake: FakeTelegram, world: World,
+                                                               khabar: Khabar) -> None:
+    art, _forward = await discussed_article(fake, world, khabar)
+    name = "𝓜𝓪𝓻𝔂𝓪𝓶" * 11  # 66 letters outside the BMP: two UTF-16 units each
+    author = await factory.reader(fake, khabar.db, name)
+    comment = await factory.pending(khabar.deps, art, author.id, "نان " + "😡" * 2500)
+    await approve(fake, world, khabar, comment)
+    row = await reload(khabar, comment.id)
+    assert row.thread_message_id is not None
+    shown = world.group.messages[row.thread_message_id].text or ""
+    assert len(shown.encode("utf-16-le")) // 2 <= 4096
+    assert shown.startswith("💬 " + name[:63] + "…:\n")  # the name cut to 64 characters, as everywhere
